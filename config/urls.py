@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config import views as config_views
+from tenancy.views import accounts
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("o/<slug:org_slug>/", include("tenancy.api.urls")),
+    path("o/<slug:org_slug>/", include("pods.api.urls")),
+]
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("healthz", config_views.healthz, name="healthz"),
+    path("bench/trivial", config_views.trivial, name="bench_trivial"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("orgs/", accounts.org_list, name="org_list"),
+    path("orgs/new/", accounts.org_create, name="org_create"),
+    path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org_slug>/", include("pods.urls")),
+    path("o/<slug:org_slug>/", include("tenancy.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]

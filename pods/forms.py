@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from pods.models import Charter, PodStatus
+from pods.selectors import HEALTH_CHOICES, pod_people_choices, pod_roles
+from tenancy.forms import OrgScopedForm
+from tenancy.models import PersonKind
+from tenancy.selectors import leader_memberships, skill_list
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PodFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PodStatus.choices])
+    health = forms.ChoiceField(required=False, choices=[("", "Any health"), *HEALTH_CHOICES])
+
+
+class PodForm(OrgScopedForm):
+    name = forms.CharField(max_length=120)
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+    status = forms.ChoiceField(choices=PodStatus.choices, initial=PodStatus.FORMING)
+    sponsor = forms.ModelChoiceField(queryset=None, required=False,
+                                     help_text="A leader who backs the pod.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sponsor"].queryset = leader_memberships(organization=self.organization)
+        self.fields["sponsor"].label_from_instance = lambda m: m.user.full_name or m.user.email
+
+
+class PodCreateForm(PodForm):
+    lead_self = forms.BooleanField(required=False, initial=True, label="I lead this pod",
+                                   help_text="Adds you as pod lead at 100% from today.")
+
+
+class AssignmentForm(OrgScopedForm):
+    person = forms.ModelChoiceField(queryset=None)
+    role = forms.ModelChoiceField(queryset=None)
+    allocation_percent = forms.IntegerField(min_value=1, max_value=100, initial=100,
+                                            label="Allocation %")
+    start_date = forms.DateField(widget=DATE)
+    end_date = forms.DateField(widget=DATE, required=False,
+                               help_text="Leave empty for an open-ended assignment.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = pod_people_choices(organization=self.organization)
+        self.fields["role"].queryset = pod_roles(organization=self.organization)
+        self.fields["start_date"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date.")
+        return data
+
+
+class AssignmentEditForm(AssignmentForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["person"]
+
+
+class CharterForm(forms.Form):
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    scope_in = forms.CharField(label="In scope", widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=4000, required=False)
+    scope_out = forms.CharField(label="Out of scope", widget=forms.Textarea(attrs={"rows": 3}),
+                                max_length=4000, required=False)
+    needed_skills = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                                    required=False)
+    decision_rights_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                                            max_length=4000, required=False)
+    escalation_path = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                                      required=False)
+    working_agreements = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                                         required=False)
+    next_review_date = forms.DateField(widget=DATE, required=False,
+                                       help_text="Empty: the organization's review interval from today.")
+    change_note = forms.CharField(max_length=200, required=False,
+                                  help_text="What changed and why, for the history.")
+
+    @classmethod
+    def initial_from(cls, charter: Charter | None) -> dict[str, Any]:
+        if charter is None:
+            return {}
+        data = {name: getattr(charter, name) for name in Charter.TEXT_FIELDS}
+        data["next_review_date"] = charter.next_review_date
+        return data
+
+
+class PeopleFilterForm(OrgScopedForm):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    kind = forms.ChoiceField(required=False, choices=[("", "Anyone"), *PersonKind.choices])
+    skill = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = [("", "Any skill")] + [
+            (s.pk, s.name) for s in skill_list(organization=self.organization)
+        ]
+
+
+class PodRoleForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    description = forms.CharField(max_length=300, required=False)
+    is_lead = forms.BooleanField(required=False, label="Leads the pod")
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    description = forms.CharField(max_length=300, required=False)

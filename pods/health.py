@@ -1,0 +1,100 @@
+"""Pod health, derived from the pod's data, never stored by hand.
+
+The built-in checks read the annotations `pod_list` adds, so a page of pods costs no extra
+queries. Higher apps (governance: open escalations …) add their reasons by registering a
+batch check here: `register_health_check(fn)`, where `fn(organization, pods, today)` returns
+`{pod_id: [HealthReason, …]}` in a constant number of queries. The lower app never imports them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tenancy.models import Organization
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+LEVEL_ORDER = {OK: 0, WARN: 1, FAIL: 2}
+LEVEL_LABEL = {OK: "Healthy", WARN: "At risk", FAIL: "Unhealthy"}
+
+
+@dataclass(frozen=True)
+class HealthReason:
+    check: str
+    level: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PodHealth:
+    level: str
+    reasons: tuple[HealthReason, ...]
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABEL[self.level]
+
+    @property
+    def problems(self) -> tuple[HealthReason, ...]:
+        return tuple(r for r in self.reasons if r.level != OK)
+
+
+BatchCheck = Callable[[Organization, list[Any], datetime.date], dict[int, list[HealthReason]]]
+_registry: list[BatchCheck] = []
+
+
+def register_health_check(check: BatchCheck) -> BatchCheck:
+    if check not in _registry:
+        _registry.append(check)
+    return check
+
+
+def core_reasons(pod: Any, organization: Organization, today: datetime.date) -> list[HealthReason]:
+    """Checks on the annotations member_count, lead_count, protected_count, charter_review."""
+    reasons: list[HealthReason] = []
+    lo, hi = organization.pod_size_min, organization.pod_size_max
+    n = pod.member_count
+    if lo <= n <= hi:
+        reasons.append(HealthReason("size", OK, f"{n} members, within {lo}–{hi}."))
+    else:
+        reasons.append(HealthReason("size", WARN, f"{n} members; the organization's bounds are {lo}–{hi}."))
+    if pod.lead_count == 1:
+        reasons.append(HealthReason("lead", OK, "Exactly one pod lead."))
+    elif pod.lead_count == 0:
+        reasons.append(HealthReason("lead", FAIL, "No pod lead."))
+    else:
+        reasons.append(HealthReason("lead", FAIL, f"{pod.lead_count} pod leads; a pod has exactly one."))
+    threshold, target = organization.protected_time_threshold, organization.protected_share_target
+    share = round(100 * pod.protected_count / n) if n else 0
+    if n and share >= target:
+        reasons.append(HealthReason(
+            "protected_time", OK, f"{share}% of members have protected time (≥ {threshold}%)."))
+    else:
+        reasons.append(HealthReason(
+            "protected_time", WARN,
+            f"{share}% of members have protected time (≥ {threshold}%); the target is {target}%."))
+    review = pod.charter_review
+    if review is None:
+        reasons.append(HealthReason("charter", WARN, "No charter yet."))
+    elif review < today:
+        days = (today - review).days
+        reasons.append(HealthReason("charter", WARN, f"Charter review overdue by {days} days."))
+    else:
+        reasons.append(HealthReason("charter", OK, f"Charter review due {review.isoformat()}."))
+    return reasons
+
+
+def attach_health(organization: Organization, pods: Iterable[Any], today: datetime.date) -> list[Any]:
+    """Set `pod.health` on each annotated pod; registered checks run once for the whole batch."""
+    pods = list(pods)
+    extra: dict[int, list[HealthReason]] = {}
+    for check in _registry:
+        for pod_id, reasons in check(organization, pods, today).items():
+            extra.setdefault(pod_id, []).extend(reasons)
+    for pod in pods:
+        reasons = core_reasons(pod, organization, today) + extra.get(pod.pk, [])
+        level = max((r.level for r in reasons), key=LEVEL_ORDER.__getitem__, default=OK)
+        pod.health = PodHealth(level=level, reasons=tuple(reasons))
+    return pods

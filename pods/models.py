@@ -1,0 +1,150 @@
+"""Pods, the roles people play in them, their assignments and versioned charters."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from tenancy.models import Membership, Person
+from tenancy.scoping import OrgOwned
+
+
+class PodStatus(models.TextChoices):
+    FORMING = "forming", "Forming"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    SUNSET = "sunset", "Sunset"
+
+
+class Pod(OrgOwned):
+    name = models.CharField(max_length=120)
+    mission = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=16, choices=PodStatus.choices, default=PodStatus.FORMING)
+    sponsor = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_pods"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint("organization", Lower("name"), name="pod_unique_name_ci")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status", "name"], name="pod_org_status_name"),
+            models.Index(fields=["organization", "name"], name="pod_org_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PodRole(OrgOwned):
+    """A role in a pod; org-configurable, seeded with the six defaults."""
+
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    is_lead = models.BooleanField(default=False, help_text="The person who leads the pod.")
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="podrole_unique_key"),
+            models.UniqueConstraint("organization", Lower("name"), name="podrole_unique_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def active_assignment_q(day: datetime.date, prefix: str = "") -> models.Q:
+    """Assignments running on `day`; `prefix` reaches them through a relation ("assignments__")."""
+    return models.Q(**{f"{prefix}start_date__lte": day}) & (
+        models.Q(**{f"{prefix}end_date__isnull": True}) | models.Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class Assignment(OrgOwned):
+    """A person in a pod with a role and protected time (allocation %), from start to end."""
+
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey(PodRole, on_delete=models.PROTECT, related_name="assignments")
+    allocation_percent = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(allocation_percent__gte=1, allocation_percent__lte=100),
+                name="assignment_allocation_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="assignment_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "pod", "end_date"], name="assignment_org_pod"),
+            models.Index(fields=["organization", "person", "end_date"], name="assignment_org_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.pod} as {self.role} ({self.allocation_percent}%)"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class Charter(OrgOwned):
+    """One version of a pod's written charter. Editing writes a new version; none is changed."""
+
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="charters")
+    version = models.PositiveIntegerField()
+    mission = models.TextField(max_length=4000)
+    scope_in = models.TextField("in scope", max_length=4000, blank=True)
+    scope_out = models.TextField("out of scope", max_length=4000, blank=True)
+    needed_skills = models.TextField(max_length=2000, blank=True)
+    decision_rights_notes = models.TextField(max_length=4000, blank=True)
+    escalation_path = models.TextField(max_length=2000, blank=True)
+    working_agreements = models.TextField(max_length=4000, blank=True)
+    next_review_date = models.DateField()
+    change_note = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    TEXT_FIELDS = (
+        "mission",
+        "scope_in",
+        "scope_out",
+        "needed_skills",
+        "decision_rights_notes",
+        "escalation_path",
+        "working_agreements",
+    )
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "pod", "version"], name="charter_unique_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pod} charter v{self.version}"

@@ -1,0 +1,203 @@
+"""Reads for pods, scoped to an organization, with annotations that keep query counts flat."""
+
+from __future__ import annotations
+
+import difflib
+import datetime
+from typing import Any
+
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from pods.health import FAIL, OK, WARN, attach_health
+from pods.models import Assignment, Charter, Pod, PodRole, active_assignment_q
+from tenancy.models import Organization, Person, User
+from tenancy.selectors import person_list
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def pod_roles(*, organization: Organization) -> QuerySet[PodRole]:
+    return PodRole.objects.for_org(organization).order_by("sort_order", "name")
+
+
+def pods_annotated(*, organization: Organization, today: datetime.date | None = None) -> QuerySet[Pod]:
+    """Pods with the figures health is derived from."""
+    today = today or _today()
+    active = active_assignment_q(today, "assignments__")
+    latest = Charter.objects.for_org(organization).filter(pod=OuterRef("pk")).order_by("-version")
+    return (
+        Pod.objects.for_org(organization)
+        .select_related("sponsor__user")
+        .annotate(
+            member_count=Count("assignments__person", filter=active, distinct=True),
+            lead_count=Count("assignments", filter=active & Q(assignments__role__is_lead=True)),
+            protected_count=Count(
+                "assignments__person",
+                filter=active
+                & Q(assignments__allocation_percent__gte=organization.protected_time_threshold),
+                distinct=True,
+            ),
+            charter_review=Subquery(latest.values("next_review_date")[:1]),
+            charter_version=Subquery(latest.values("version")[:1]),
+        )
+    )
+
+
+def _health_level_q(organization: Organization, today: datetime.date) -> dict[str, Q]:
+    """SQL twins of the core health checks, so lists can filter by health."""
+    fail = ~Q(lead_count=1)
+    warn = (
+        Q(member_count__lt=organization.pod_size_min)
+        | Q(member_count__gt=organization.pod_size_max)
+        | Q(protected_gap__gt=0)
+        | Q(member_count=0)
+        | Q(charter_review__isnull=True)
+        | Q(charter_review__lt=today)
+    )
+    return {FAIL: fail, WARN: ~fail & warn, OK: ~fail & ~warn}
+
+
+def pod_list(
+    *,
+    organization: Organization,
+    q: str = "",
+    status: str = "",
+    health: str = "",
+    sponsor_id: int | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Pod]:
+    today = today or _today()
+    qs = pods_annotated(organization=organization, today=today)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(mission__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if sponsor_id:
+        qs = qs.filter(sponsor_id=sponsor_id)
+    if health in (OK, WARN, FAIL):
+        qs = qs.annotate(
+            protected_gap=ExpressionWrapper(
+                organization.protected_share_target * F("member_count") - 100 * F("protected_count"),
+                output_field=IntegerField(),
+            )
+        ).filter(_health_level_q(organization, today)[health])
+    return qs.order_by("name", "id")
+
+
+def with_health(organization: Organization, pods: Any, today: datetime.date | None = None) -> list[Pod]:
+    return attach_health(organization, pods, today or _today())
+
+
+def pod_get(*, organization: Organization, pk: Any) -> Pod:
+    pod = pods_annotated(organization=organization).get(pk=pk)
+    attach_health(organization, [pod], _today())
+    return pod
+
+
+def pod_members(*, organization: Organization, pod: Pod, include_past: bool = False) -> list[Assignment]:
+    qs = Assignment.objects.for_org(organization).filter(pod=pod).select_related("person", "role")
+    if not include_past:
+        today = _today()
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return list(qs.order_by("role__sort_order", "person__full_name", "id"))
+
+
+def led_pod_ids(*, organization: Organization, user: User) -> set[int]:
+    """Pods whose running pod-lead assignment belongs to the user's directory entry."""
+    return set(
+        Assignment.objects.for_org(organization)
+        .filter(active_assignment_q(_today()), person__user=user, role__is_lead=True)
+        .values_list("pod_id", flat=True)
+    )
+
+
+def person_allocation_total(*, organization: Organization, person: Person) -> int:
+    total = (
+        Assignment.objects.for_org(organization)
+        .filter(active_assignment_q(_today()), person=person)
+        .aggregate(t=Sum("allocation_percent"))["t"]
+    )
+    return int(total or 0)
+
+
+def people_with_allocation(*, organization: Organization, **filters: Any) -> QuerySet[Person]:
+    """The directory, each person with the sum of their running allocations."""
+    today = _today()
+    totals = (
+        Assignment.objects.for_org(organization)
+        .filter(active_assignment_q(today), person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(t=Sum("allocation_percent"))
+        .values("t")
+    )
+    return person_list(organization=organization, **filters).annotate(
+        total_allocation=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+    )
+
+
+def person_assignments(*, organization: Organization, person: Person) -> list[Assignment]:
+    return list(
+        Assignment.objects.for_org(organization)
+        .filter(person=person)
+        .select_related("pod", "role")
+        .order_by("-start_date", "-id")
+    )
+
+
+def charter_current(*, organization: Organization, pod: Pod) -> Charter | None:
+    return Charter.objects.for_org(organization).filter(pod=pod).select_related("author").first()
+
+
+def charter_versions(*, organization: Organization, pod: Pod) -> QuerySet[Charter]:
+    return Charter.objects.for_org(organization).filter(pod=pod).select_related("author").order_by(
+        "-version"
+    )
+
+
+def charter_diff(*, organization: Organization, pod: Pod, a: int, b: int) -> dict[str, Any]:
+    """Field-by-field line diff from version `a` to version `b` of a pod's charter."""
+    versions = {
+        c.version: c
+        for c in Charter.objects.for_org(organization).filter(pod=pod, version__in=[a, b])
+    }
+    if a not in versions or b not in versions:
+        raise Charter.DoesNotExist
+    old, new = versions[a], versions[b]
+    fields = []
+    for name in Charter.TEXT_FIELDS + ("next_review_date",):
+        before, after = str(getattr(old, name) or ""), str(getattr(new, name) or "")
+        lines = []
+        for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+            if line.startswith("? "):
+                continue
+            lines.append({"op": {"+": "add", "-": "del"}.get(line[0], "same"), "text": line[2:]})
+        label = Charter._meta.get_field(name).verbose_name
+        fields.append({"name": name, "label": label, "changed": before != after, "lines": lines})
+    return {"old": old, "new": new, "fields": fields}
+
+
+def assignment_get(*, organization: Organization, pk: Any) -> Assignment:
+    return Assignment.objects.for_org(organization).select_related("pod", "person", "role").get(pk=pk)
+
+
+def pod_people_choices(*, organization: Organization) -> QuerySet[Person]:
+    return Person.objects.for_org(organization).filter(is_active=True).order_by("full_name")
+
+
+HEALTH_CHOICES = [(OK, "Healthy"), (WARN, "At risk"), (FAIL, "Unhealthy")]

@@ -1,0 +1,28 @@
+"""Pod and people pages, mounted under /o/<org_slug>/."""
+
+from django.urls import path
+
+from pods.views import charters, people, pods
+
+app_name = "pods"
+
+urlpatterns = [
+    path("", pods.OrgHomeView.as_view(), name="org_home"),
+    path("pods/new/", pods.PodCreateView.as_view(), name="pod_create"),
+    path("pods/<int:pk>/", pods.PodDetailView.as_view(), name="pod_detail"),
+    path("pods/<int:pk>/edit/", pods.PodEditView.as_view(), name="pod_edit"),
+    path("pods/<int:pk>/health/", pods.PodHealthPartial.as_view(), name="pod_health"),
+    path("pods/<int:pk>/members/", pods.AssignmentCreateView.as_view(), name="assignment_create"),
+    path("pods/<int:pk>/members/<int:assignment_pk>/", pods.AssignmentEditView.as_view(),
+         name="assignment_edit"),
+    path("pods/<int:pk>/charter/edit/", charters.CharterEditView.as_view(), name="charter_edit"),
+    path("pods/<int:pk>/charter/history/", charters.CharterHistoryView.as_view(),
+         name="charter_history"),
+    path("pods/<int:pk>/charter/diff/", charters.CharterDiffView.as_view(), name="charter_diff"),
+    path("people/", people.PeopleView.as_view(), name="people"),
+    path("people/new/", people.PersonFormView.as_view(), name="person_create"),
+    path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
+    path("people/<int:pk>/edit/", people.PersonFormView.as_view(), name="person_edit"),
+    path("roles/", people.RolesView.as_view(), name="roles"),
+    path("skills/", people.SkillsView.as_view(), name="skills"),
+]

@@ -1,0 +1,183 @@
+"""The people directory with total allocations, person pages, and people, role and skill editing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views import View
+
+from pods import selectors
+from pods.forms import PeopleFilterForm, PodRoleForm, SkillForm
+from pods.services import pod_role_create
+from tenancy import services as tenancy_services
+from tenancy.cache import cached_fragment
+from tenancy.forms import PersonForm, add_service_errors
+from tenancy.models import Person, PersonSkill
+from tenancy.permissions import can
+from tenancy.selectors import person_get, skill_list
+from tenancy.views.base import OrgPageMixin, render_htmx
+
+PEOPLE_PER_PAGE = 50
+
+
+class PeopleView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = PeopleFilterForm(request.GET or None, organization=self.organization)
+        filters: dict[str, Any] = {}
+        if form.is_valid():
+            d = form.cleaned_data
+            filters = {k: v for k, v in {"q": d["q"], "kind": d["kind"], "skill_id": d["skill"]}.items() if v}
+        page_no = request.GET.get("page", "1")
+        today = timezone.localdate()
+
+        def render_list() -> str:
+            people = selectors.people_with_allocation(organization=self.organization, **filters)
+            page = Paginator(people, PEOPLE_PER_PAGE).get_page(page_no)
+            return render_to_string("pods/_people_list.html", {
+                "page": page, "filtered": bool(filters), "organization": self.organization,
+                "request": request,
+            })
+
+        html = cached_fragment(self.organization, "people", (sorted(filters.items()), page_no, today),
+                               render_list)
+        return render_htmx(request, "pods/people.html", {
+            "form": form, "people_html": html,
+            "can_manage": can(self.membership, "tenancy.manage_people"),
+        }, partial="pods/_people_list_wrap.html")
+
+
+class PersonDetailView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        try:
+            person = person_get(organization=self.organization, pk=pk)
+        except Person.DoesNotExist as exc:
+            raise Http404 from exc
+        assignments = selectors.person_assignments(organization=self.organization, person=person)
+        today = timezone.localdate()
+        running = [a for a in assignments if a.is_active_on(today)]
+        total = sum(a.allocation_percent for a in running)
+        return render(request, "pods/person_detail.html", {
+            "person": person, "assignments": assignments, "running": running,
+            "total_allocation": total, "over_allocated": total > 100, "today": today,
+            "can_manage": can(self.membership, "tenancy.manage_people"),
+        })
+
+
+class PersonFormView(OrgPageMixin, View):
+    """Create (no pk) or edit a directory entry, with skills as `name:level` lines."""
+
+    permission_required = "tenancy.manage_people"
+
+    def _person(self, pk: int | None) -> Person | None:
+        if pk is None:
+            return None
+        try:
+            return person_get(organization=self.organization, pk=pk)
+        except Person.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get(self, request: HttpRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
+        person = self._person(pk)
+        initial = {}
+        if person is not None:
+            initial = {f: getattr(person, f) for f in tenancy_services.PERSON_FIELDS}
+            initial["user"] = person.user_id
+        return self._render(PersonForm(organization=self.organization, initial=initial), person)
+
+    def post(self, request: HttpRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
+        person = self._person(pk)
+        form = PersonForm(request.POST, organization=self.organization)
+        skills, skill_error = self._skills(request)
+        if skill_error:
+            form.add_error(None, skill_error)
+        if form.is_valid():
+            try:
+                if person is None:
+                    data = dict(form.cleaned_data)
+                    data.pop("is_active", None)
+                    person = tenancy_services.person_create(
+                        organization=self.organization, actor=request.user, skills=skills, **data)
+                else:
+                    tenancy_services.person_update(organization=self.organization, actor=request.user,
+                                                   person=person, skills=skills, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"{person.full_name} saved.")
+                return redirect("pods:person_detail", org_slug=self.organization.slug, pk=person.pk)
+        return self._render(form, person, status=400)
+
+    def _skills(self, request: HttpRequest) -> tuple[dict[Any, int], str]:
+        by_id = {str(s.pk): s for s in skill_list(organization=self.organization)}
+        out: dict[Any, int] = {}
+        for key, value in request.POST.items():
+            if key.startswith("skill_") and value:
+                skill = by_id.get(key.removeprefix("skill_"))
+                if skill is None or not value.isdigit() or not 1 <= int(value) <= 5:
+                    return {}, "Choose skill levels from 1 to 5."
+                out[skill] = int(value)
+        return out, ""
+
+    def _render(self, form: PersonForm, person: Person | None, status: int = 200) -> HttpResponse:
+        levels = {ps.skill_id: ps.level for ps in person.skills.all()} if person else {}
+        skills = [(s, levels.get(s.pk)) for s in skill_list(organization=self.organization)]
+        return render(self.request, "pods/person_form.html", {
+            "form": form, "person": person, "skills": skills, "levels": PersonSkill.Level.choices,
+        }, status=status)
+
+
+class RolesView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(PodRoleForm())
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("pods.manage_roles")
+        form = PodRoleForm(request.POST)
+        if form.is_valid():
+            try:
+                role = pod_role_create(organization=self.organization, actor=request.user,
+                                       **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Role “{role.name}” added.")
+                return redirect("pods:roles", org_slug=self.organization.slug)
+        return self._render(form, status=400)
+
+    def _render(self, form: PodRoleForm, status: int = 200) -> HttpResponse:
+        return render(self.request, "pods/roles.html", {
+            "roles": selectors.pod_roles(organization=self.organization), "form": form,
+            "can_manage": can(self.membership, "pods.manage_roles"),
+        }, status=status)
+
+
+class SkillsView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(SkillForm())
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("tenancy.manage_skills")
+        form = SkillForm(request.POST)
+        if form.is_valid():
+            try:
+                skill = tenancy_services.skill_create(organization=self.organization,
+                                                      actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Skill “{skill.name}” added.")
+                return redirect("pods:skills", org_slug=self.organization.slug)
+        return self._render(form, status=400)
+
+    def _render(self, form: SkillForm, status: int = 200) -> HttpResponse:
+        return render(self.request, "pods/skills.html", {
+            "skills": skill_list(organization=self.organization), "form": form,
+            "can_manage": can(self.membership, "tenancy.manage_skills"),
+        }, status=status)

@@ -1,0 +1,224 @@
+"""The org home (pods with health), pod pages, and members added inline with htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views import View
+
+from pods import selectors, services
+from pods.forms import AssignmentEditForm, AssignmentForm, PodCreateForm, PodFilterForm, PodForm
+from pods.models import Assignment, Pod
+from tenancy.cache import cached_fragment
+from tenancy.forms import add_service_errors
+from tenancy.permissions import can
+from tenancy.selectors import person_for_user
+from tenancy.views.base import OrgPageMixin, render_htmx
+
+PODS_PER_PAGE = 25
+
+
+class PodObjectMixin(OrgPageMixin):
+    """Loads `self.pod` from the URL within the request's organization (404 otherwise)."""
+
+    pod: Pod
+
+    def load_pod(self, pk: Any) -> Pod:
+        try:
+            self.pod = selectors.pod_get(organization=self.organization, pk=pk)
+        except Pod.DoesNotExist as exc:
+            raise Http404("No such pod.") from exc
+        return self.pod
+
+
+class OrgHomeView(OrgPageMixin, View):
+    """Every user's landing page: the org's pods with their health, filterable."""
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = PodFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        filters = {k: v for k, v in filters.items() if v}
+        page_no = request.GET.get("page", "1")
+        today = timezone.localdate()
+
+        def render_list() -> str:
+            pods = selectors.pod_list(organization=self.organization, today=today, **filters)
+            page = Paginator(pods, PODS_PER_PAGE).get_page(page_no)
+            page.object_list = selectors.with_health(self.organization, page.object_list, today)
+            return render_to_string("pods/_pod_list.html", {
+                "page": page, "filtered": bool(filters), "organization": self.organization,
+                "request": request,
+            })
+
+        html = cached_fragment(self.organization, "pod_list",
+                               (sorted(filters.items()), page_no, today), render_list)
+        ctx = {"form": form, "pod_list_html": html,
+               "can_create": can(self.membership, "pods.create_pod")}
+        return render_htmx(request, "pods/org_home.html", ctx, partial="pods/_pod_list_wrap.html")
+
+
+class PodCreateView(OrgPageMixin, View):
+    permission_required = "pods.create_pod"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(self._form())
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            lead = self.person if data.pop("lead_self", False) else None
+            try:
+                pod = services.pod_create(organization=self.organization, actor=request.user,
+                                          lead=lead, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Pod “{pod.name}” created.")
+                return redirect("pods:pod_detail", org_slug=self.organization.slug, pk=pod.pk)
+        return self._render(form, status=400)
+
+    @property
+    def person(self) -> Any:
+        return person_for_user(organization=self.organization, user=self.request.user)
+
+    def _form(self, data: Any = None) -> PodCreateForm:
+        form = PodCreateForm(data, organization=self.organization)
+        if self.person is None:
+            del form.fields["lead_self"]
+        return form
+
+    def _render(self, form: Any, status: int = 200) -> HttpResponse:
+        return render(self.request, "pods/pod_form.html", {"form": form, "pod": None}, status=status)
+
+
+class PodDetailView(PodObjectMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        pod = self.load_pod(pk)
+        return render(request, "pods/pod_detail.html", {
+            "pod": pod,
+            "charter": selectors.charter_current(organization=self.organization, pod=pod),
+            **self.members_context(),
+        })
+
+    def members_context(self, form: AssignmentForm | None = None) -> dict[str, Any]:
+        can_manage = can(self.membership, "pods.manage_assignments", self.pod)
+        if form is None and can_manage:
+            form = AssignmentForm(organization=self.organization)
+        return {
+            "pod": self.pod,
+            "members": selectors.pod_members(organization=self.organization, pod=self.pod),
+            "assignment_form": form,
+            "can_manage": can_manage,
+            "today": timezone.localdate(),
+        }
+
+
+class PodHealthPartial(PodObjectMixin, View):
+    """The health panel alone, re-fetched by htmx after a change on the pod page."""
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        return render(request, "pods/_health.html", {"pod": self.load_pod(pk)})
+
+
+class PodEditView(PodObjectMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        pod = self.load_pod(pk)
+        self.require("pods.change_pod", pod)
+        form = PodForm(organization=self.organization, initial={
+            "name": pod.name, "mission": pod.mission, "status": pod.status, "sponsor": pod.sponsor_id,
+        })
+        return render(request, "pods/pod_form.html", {"form": form, "pod": pod})
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        pod = self.load_pod(pk)
+        self.require("pods.change_pod", pod)
+        form = PodForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.pod_update(organization=self.organization, actor=request.user, pod=pod,
+                                    **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Pod saved.")
+                return redirect("pods:pod_detail", org_slug=self.organization.slug, pk=pod.pk)
+        return render(request, "pods/pod_form.html", {"form": form, "pod": pod}, status=400)
+
+
+class AssignmentCreateView(PodDetailView):
+    """Add a member inline: htmx swaps the members panel and tells the health panel to reload."""
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        self.load_pod(pk)
+        self.require("pods.manage_assignments", self.pod)
+        return render_htmx(request, "pods/assignment_form.html", self.members_context(),
+                           partial="pods/_members.html")
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        self.load_pod(pk)
+        self.require("pods.manage_assignments", self.pod)
+        form = AssignmentForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.assignment_create(organization=self.organization, actor=request.user,
+                                           pod=self.pod, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return self._changed(f"{form.cleaned_data['person']} joined {self.pod.name}.")
+        return render_htmx(request, "pods/assignment_form.html", self.members_context(form),
+                           partial="pods/_members.html", status=400)
+
+    def _changed(self, message: str) -> HttpResponse:
+        if self.request.htmx:
+            response = render(self.request, "pods/_members.html",
+                              {**self.members_context(), "flash": message})
+            response["HX-Trigger"] = "podChanged"
+            return response
+        messages.success(self.request, message)
+        return redirect("pods:pod_detail", org_slug=self.organization.slug, pk=self.pod.pk)
+
+
+class AssignmentEditView(AssignmentCreateView):
+    def _assignment(self, pk: int, assignment_pk: int) -> Assignment:
+        self.load_pod(pk)
+        self.require("pods.manage_assignments", self.pod)
+        try:
+            a = selectors.assignment_get(organization=self.organization, pk=assignment_pk)
+        except Assignment.DoesNotExist as exc:
+            raise Http404 from exc
+        if a.pod_id != self.pod.pk:
+            raise Http404
+        return a
+
+    def get(self, request: HttpRequest, pk: int, assignment_pk: int = 0, **kw: Any) -> HttpResponse:
+        a = self._assignment(pk, assignment_pk)
+        form = AssignmentEditForm(organization=self.organization, initial={
+            "role": a.role_id, "allocation_percent": a.allocation_percent,
+            "start_date": a.start_date, "end_date": a.end_date})
+        return render(request, "pods/assignment_edit.html", {"pod": self.pod, "assignment": a, "form": form})
+
+    def post(self, request: HttpRequest, pk: int, assignment_pk: int = 0, **kw: Any) -> HttpResponse:
+        a = self._assignment(pk, assignment_pk)
+        if request.POST.get("action") == "end":
+            services.assignment_end(organization=self.organization, actor=request.user, assignment=a)
+            return self._changed(f"{a.person}'s assignment ended.")
+        form = AssignmentEditForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.assignment_update(organization=self.organization, actor=request.user,
+                                           assignment=a, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return self._changed(f"{a.person}'s assignment saved.")
+        return render(request, "pods/assignment_edit.html",
+                      {"pod": self.pod, "assignment": a, "form": form}, status=400)

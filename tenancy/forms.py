@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tenancy.models import Organization, PersonKind, Role
+from tenancy.selectors import membership_list
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class OrgScopedForm(forms.Form):
+    """A form whose related-object choices come only from the request's organization."""
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+
+
+class OrganizationCreateForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    slug = forms.SlugField(
+        max_length=60, required=False, help_text="The address: /o/<slug>/. Left empty, it follows the name."
+    )
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "pod_size_min",
+            "pod_size_max",
+            "protected_time_threshold",
+            "protected_share_target",
+            "charter_review_days",
+            "quarter_start_month",
+            "default_sla_hours",
+        ]
+        labels = {
+            "pod_size_min": "Smallest healthy pod",
+            "pod_size_max": "Largest healthy pod",
+            "protected_time_threshold": "Protected time from (%)",
+            "protected_share_target": "Members with protected time, target (%)",
+            "charter_review_days": "Charter review interval (days)",
+            "default_sla_hours": "Default SLA (hours)",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lo, hi = data.get("pod_size_min"), data.get("pod_size_max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("pod_size_min", "The smallest pod size must not exceed the largest.")
+        return data
+
+    def validate_constraints(self, exclude: Any = None) -> None:  # the clean() above says it better
+        return None
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(max_length=150, required=False)
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="What uses it, e.g. “CI deploy gate”.")
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=150, required=False)
+
+
+class PersonForm(OrgScopedForm):
+    full_name = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    title = forms.CharField(max_length=120, required=False)
+    kind = forms.ChoiceField(choices=PersonKind.choices, initial=PersonKind.EMPLOYEE)
+    weekly_capacity_hours = forms.IntegerField(min_value=0, max_value=80, initial=40)
+    user = forms.ModelChoiceField(queryset=None, required=False, label="Login",
+                                  help_text="Link a member's account, if this person signs in.")
+    is_active = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from tenancy.models import User
+
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__organization=self.organization
+        ).order_by("email")
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(help_text="UTF-8 CSV with a header row; at most 2 MB.")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > 2 * 1024 * 1024:
+            raise ValidationError("The file is larger than 2 MB.")
+        return f
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, max_length=60)
+    target_type = forms.CharField(required=False, max_length=60)
+    actor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", "Anyone")] + [
+            (m.user_id, m.user.email) for m in membership_list(organization=organization)
+        ]

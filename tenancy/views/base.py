@@ -1,0 +1,81 @@
+"""The one base for organization pages, and the one htmx helper.
+
+`OrgPageMixin` resolves `<org_slug>` once, checks membership and hands `request.organization`
+and `request.membership` to the view. Not being a member and the org not existing look the
+same (404), so slugs of other tenants cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tenancy.models import Membership, Organization
+from tenancy.permissions import can
+
+
+def resolve_membership(request: HttpRequest, org_slug: str) -> Membership:
+    """The signed-in user's membership in the org named by the URL, or 404."""
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.unscoped.select_related("organization", "user")
+        .filter(organization__slug=org_slug, user=request.user)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such organization.")
+    return membership
+
+
+class OrgPageMixin(LoginRequiredMixin):
+    """Resolve the tenant from the URL; optionally require a named permission."""
+
+    permission_required: str | None = None
+    request: HttpRequest
+    organization: Organization
+    membership: Membership
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.membership = resolve_membership(request, kwargs["org_slug"])
+        self.organization = self.membership.organization
+        request.membership = self.membership  # type: ignore[attr-defined]
+        request.organization = self.organization  # type: ignore[attr-defined]
+        if self.permission_required and not self.has_permission():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self) -> bool:
+        assert self.permission_required is not None
+        return can(self.membership, self.permission_required, self.get_permission_object())
+
+    def get_permission_object(self) -> Any:
+        return None
+
+    def require(self, name: str, obj: Any = None) -> None:
+        if not can(self.membership, name, obj):
+            raise PermissionDenied
+
+
+def render_htmx(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render the full page, or only `partial` when htmx asks (and did not boost the request).
+
+    `partial` may be a template name or `template#block` for a `{% partialdef %}`-style block;
+    here it is a template of its own (`_thing.html`) beside the full page.
+    """
+    is_htmx = bool(getattr(request, "htmx", False)) and not getattr(request.htmx, "boosted", False)
+    name = partial if (is_htmx and partial) else template
+    return render(request, name, context, status=status)
