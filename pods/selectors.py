@@ -192,6 +192,22 @@ def charter_diff(*, organization: Organization, pod: Pod, a: int, b: int) -> dic
     return {"old": old, "new": new, "fields": fields}
 
 
+def assignment_list(
+    *, organization: Organization, pod_id: int | None = None, person_id: int | None = None,
+    active: bool | None = None, today: datetime.date | None = None,
+) -> QuerySet[Assignment]:
+    """Assignments with their pod, person and role joined in, filtered as lists ask."""
+    qs = Assignment.objects.for_org(organization).select_related("pod", "person", "role")
+    if pod_id:
+        qs = qs.filter(pod_id=pod_id)
+    if person_id:
+        qs = qs.filter(person_id=person_id)
+    if active is not None:
+        running = active_assignment_q(today or timezone.localdate())
+        qs = qs.filter(running) if active else qs.exclude(running)
+    return qs.order_by("pod__name", "start_date", "id")
+
+
 def assignment_get(*, organization: Organization, pk: Any) -> Assignment:
     return Assignment.objects.for_org(organization).select_related("pod", "person", "role").get(pk=pk)
 

@@ -190,9 +190,11 @@ def assignment_end(*, organization: Organization, actor: User, assignment: Assig
                    end_date: datetime.date | None = None) -> Assignment | None:
     """End an assignment (today by default); one that has not started yet is removed instead."""
     a = Assignment.objects.for_org(organization).select_for_update().get(pk=assignment.pk)
+    if end_date is not None and end_date < a.start_date:
+        raise ValidationError({"end_date": "The end date cannot be before the start date."})
     day = end_date or timezone.localdate()
     before = snapshot(a)
-    if a.start_date > day:
+    if end_date is None and a.start_date > day:
         audit_record(organization=organization, actor=actor, action="assignment.removed",
                      target=a, before=before)
         a.delete()

@@ -26,10 +26,9 @@ class OrgMember(permissions.BasePermission):
 
 
 class OrgAPIMixin:
-    """Mixed into DRF views. `rules_by_action` names the permission each action needs."""
+    """Mixed into DRF views; actions call `check_rule` with the permission they need."""
 
     permission_classes = [OrgMember]
-    rules_by_action: dict[str, str] = {}
     organization: Organization
     membership: Membership
     kwargs: dict[str, Any]

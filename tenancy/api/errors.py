@@ -16,7 +16,10 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int) or str(key).isdigit():
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             out.extend(_flatten(value, "" if name == "non_field_errors" else name))
     elif isinstance(detail, list):
         for i, value in enumerate(detail):
