@@ -44,7 +44,7 @@ db-stop: install
 	$(BIN)/python -c "from pathlib import Path; from config.embedded_db import stop; print('stopped' if stop(Path('.').resolve()) else 'not running')"
 
 lint: install
-	$(BIN)/python -m ruff check . || true
+	$(BIN)/python -m ruff check .
 
 clean: db-stop
 	rm -rf .podium

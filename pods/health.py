@@ -56,10 +56,11 @@ def core_reasons(pod: Any, organization: Organization, today: datetime.date) -> 
     reasons: list[HealthReason] = []
     lo, hi = organization.pod_size_min, organization.pod_size_max
     n = pod.member_count
+    members = f"{n} member{'' if n == 1 else 's'}"
     if lo <= n <= hi:
-        reasons.append(HealthReason("size", OK, f"{n} members, within {lo}–{hi}."))
+        reasons.append(HealthReason("size", OK, f"{members}, within {lo}–{hi}."))
     else:
-        reasons.append(HealthReason("size", WARN, f"{n} members; the organization's bounds are {lo}–{hi}."))
+        reasons.append(HealthReason("size", WARN, f"{members}; the organization's bounds are {lo}–{hi}."))
     if pod.lead_count == 1:
         reasons.append(HealthReason("lead", OK, "Exactly one pod lead."))
     elif pod.lead_count == 0:

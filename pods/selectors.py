@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import datetime
+import difflib
 from typing import Any
 
 from django.db.models import (

@@ -133,7 +133,8 @@ def member(organization: Organization, role_name: str = Role.MEMBER, **kwargs: o
 def pod_lead(organization: Organization, pod: Pod | None = None) -> tuple[Membership, Person, Pod]:
     """A member who leads `pod` (made when not given) through a linked directory entry."""
     m = member(organization)
-    person = PersonFactory(organization=organization, user=m.user, email=m.user.email)
+    person = PersonFactory(organization=organization, user=m.user, email=m.user.email,
+                           full_name=m.user.full_name)
     pod = pod or PodFactory(organization=organization)
     AssignmentFactory(organization=organization, pod=pod, person=person,
                       role=role(organization, "pod_lead"))

@@ -10,3 +10,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two test runs on one machine (e.g. two checkouts) can each name their own database.
+DATABASES["default"]["TEST"] = {"NAME": env.str("PODIUM_TEST_DB", default="test_podium")}  # noqa: F405

@@ -41,7 +41,6 @@ from tenancy.api.serializers import PersonSerializer, PersonWriteSerializer
 from tenancy.api.views import ApiViewSet, get_or_404
 from tenancy.models import Person
 
-
 # --- People --------------------------------------------------------------------------------------
 
 
