@@ -8,5 +8,8 @@ app = Celery("podium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The beat schedule is code: one commented entry per periodic task (later apps add theirs).
-app.conf.beat_schedule = {}
+# The beat schedule is code: one commented entry per periodic task.
+app.conf.beat_schedule = {
+    # --- governance ---
+    # --- knowledge ---
+}

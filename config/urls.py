@@ -11,6 +11,8 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("o/<slug:org_slug>/", include("tenancy.api.urls")),
     path("o/<slug:org_slug>/", include("pods.api.urls")),
+    path("o/<slug:org_slug>/", include("governance.api.urls")),
+    path("o/<slug:org_slug>/", include("knowledge.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +37,8 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     path("o/<slug:org_slug>/", include("pods.urls")),
     path("o/<slug:org_slug>/", include("tenancy.urls")),
+    path("o/<slug:org_slug>/governance/", include("governance.urls")),
+    path("o/<slug:org_slug>/knowledge/", include("knowledge.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,12 @@ from django.http import HttpRequest
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:
-    return {
-        "organization": getattr(request, "organization", None),
-        "membership": getattr(request, "membership", None),
-    }
+    org = getattr(request, "organization", None)
+    membership = getattr(request, "membership", None)
+    context: dict[str, Any] = {"organization": org, "membership": membership}
+    if org is not None and membership is not None:
+        from tenancy.notifications import unread_count
+
+        # Lazy: evaluated only by full pages that show the bell, never by partials.
+        context["unread_notifications"] = lambda: unread_count(organization=org, user=membership.user)
+    return context

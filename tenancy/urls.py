@@ -15,5 +15,6 @@ urlpatterns = [
     path("tokens/", org_admin.ApiTokensView.as_view(), name="api_tokens"),
     path("tokens/<int:pk>/revoke/", org_admin.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("audit/", org_admin.AuditView.as_view(), name="audit"),
+    path("notifications/", org_admin.NotificationsView.as_view(), name="notifications"),
     path("people/import/", org_admin.PeopleImportView.as_view(), name="people_import"),
 ]

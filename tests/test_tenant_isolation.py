@@ -3,14 +3,19 @@ reach: a member of org B gets 404 for org A's pages and API, and for org A's obj
 org B's own address, on GET and on every writing method; lists never show org A's rows.
 
 A new URL pattern this test does not know how to fill fails it: add it to PUBLIC (no tenant
-data, with the reason) or to OBJECT_KWARGS (how to fill its object ids).
+data, with the reason) or tell the walker how to fill its object ids. Each app that adds
+tenant data ships `tests/<app>/isolation.py` with `build(victim)` (adds org A's objects to
+`victim.extra`), `OBJECT_KWARGS` (page url name → kwarg → filler), `API_FILLERS` (DRF route
+name prefix → kwarg → filler) and `VICTIM_NAMES` (strings that only org A's rows contain).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,6 +61,17 @@ class Victim:
     membership: Membership
     invitation: Invitation
     token: ApiToken
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _app_modules() -> list[Any]:
+    """`tests/<app>/isolation.py` of every app that contributes tenant data and URLs."""
+    here = Path(__file__).parent
+    names = sorted(p.parent.name for p in here.glob("*/isolation.py"))
+    return [importlib.import_module(f"tests.{name}.isolation") for name in names]
+
+
+APP_MODULES = _app_modules()
 
 
 def build_victim() -> Victim:
@@ -69,8 +85,12 @@ def build_victim() -> Victim:
     invitation, _ = tenancy_services.invitation_create(organization=org, actor=owner.user,
                                                        email=f"{MARKER}@example.test")
     token, _ = tenancy_services.api_token_create(organization=org, actor=owner.user, name=f"{MARKER} token")
-    return Victim(org=org, pod=assignment.pod, person=assignment.person, assignment=assignment,
-                  charter=charter, skill=ps.skill, membership=owner, invitation=invitation, token=token)
+    victim = Victim(org=org, pod=assignment.pod, person=assignment.person, assignment=assignment,
+                    charter=charter, skill=ps.skill, membership=owner, invitation=invitation,
+                    token=token)
+    for module in APP_MODULES:
+        module.build(victim)
+    return victim
 
 
 # url name → {kwarg: how to get org A's id}. `org_slug` is filled by the test itself.
@@ -90,10 +110,6 @@ OBJECT_KWARGS: dict[str, dict[str, Filler]] = {
     "tenancy:invitation_revoke": {"pk": lambda v: v.invitation.pk},
     "tenancy:api_token_revoke": {"pk": lambda v: v.token.pk},
 }
-# Generic kwarg names used by API routes (DRF routers name the object `pk`).
-API_KWARGS: dict[str, dict[str, Filler]] = {}
-
-
 def _api_filler(name: str) -> dict[str, Filler] | None:
     """DRF router names: '<basename>-detail', '<basename>-<action>'."""
     for prefix, fill in API_FILLERS.items():
@@ -111,6 +127,10 @@ API_FILLERS: dict[str, dict[str, Filler]] = {
     "role-": {"pk": lambda v: v.assignment.role_id},
     "member-": {"pk": lambda v: v.membership.pk},
 }
+for _module in APP_MODULES:
+    OBJECT_KWARGS.update(_module.OBJECT_KWARGS)
+    # App prefixes are more specific than the foundation's ("escalation-" vs "pod-"): try them first.
+    API_FILLERS = {**_module.API_FILLERS, **API_FILLERS}
 
 
 @dataclass
@@ -184,6 +204,8 @@ def test_every_pattern_is_known():
 METHODS = ("get", "post", "put", "patch", "delete")
 VICTIM_NAMES = [f"{MARKER} {what}" for what in ("org", "pod", "person", "mission", "skill", "token")]
 VICTIM_NAMES.append(f"{MARKER}@example.test")
+for _module in APP_MODULES:
+    VICTIM_NAMES.extend(_module.VICTIM_NAMES)
 
 
 @pytest.fixture

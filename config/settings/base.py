@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "tenancy",
     "pods",
+    "governance",
+    "knowledge",
     "demo",
 ]
 

@@ -198,3 +198,25 @@ class PeopleImportView(OrgPageMixin, View):
                 return redirect("pods:people", org_slug=self.organization.slug)
         return render(request, "tenancy/people_import.html",
                       {"form": form, "errors": errors}, status=400)
+
+
+class NotificationsView(OrgPageMixin, View):
+    """The signed-in member's notifications in this organization; POST marks them read."""
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        from tenancy.notifications import notification_list
+
+        items = notification_list(organization=self.organization, user=request.user)
+        page = Paginator(items, 30).get_page(request.GET.get("page"))
+        return render(request, "tenancy/notifications.html", {"page": page})
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        from tenancy.notifications import notifications_mark_read
+
+        pk = request.POST.get("pk")
+        notifications_mark_read(organization=self.organization, user=request.user,
+                                pk=int(pk) if pk and pk.isdigit() else None)
+        target = request.POST.get("next", "")
+        if target.startswith("/") and not target.startswith("//"):
+            return redirect(target)
+        return redirect("tenancy:notifications", org_slug=self.organization.slug)

@@ -1,0 +1,1 @@
+"""Who may do what in governance; rules registered into tenancy.permissions.perms."""
