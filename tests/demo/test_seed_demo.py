@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from pods.health import FAIL, OK, WARN
+from pods.models import Assignment, Charter, Pod
+from pods.selectors import led_pod_ids, people_with_allocation, pod_list, with_health
+from tenancy.models import (
+    ADMIN_ROLES,
+    AuditEvent,
+    Membership,
+    Organization,
+    Person,
+    PersonSkill,
+    Role,
+    Skill,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+TENANT_MODELS = (Membership, Skill, Person, PersonSkill, Pod, Assignment, Charter, AuditEvent)
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot(org: Organization) -> dict[str, object]:
+    org.refresh_from_db()
+    counts: dict[str, object] = {
+        m.__name__: m.objects.for_org(org).count() for m in TENANT_MODELS
+    }
+    counts["users"] = User.objects.count()
+    counts["cache_version"] = org.cache_version
+    return counts
+
+
+def test_small_seed_creates_the_four_logins_with_their_roles():
+    out = seed()
+    org = Organization.objects.get(slug="demo")
+    roles = {m.user.email: m.role for m in Membership.objects.for_org(org).select_related("user")}
+    assert roles["admin@demo.podium"] in ADMIN_ROLES
+    assert roles["leader@demo.podium"] == Role.LEADER
+    assert roles["lead@demo.podium"] == Role.MEMBER
+    assert roles["member@demo.podium"] == Role.MEMBER
+    for email in roles:
+        assert authenticate(email=email, password="podium-demo") is not None
+    assert "admin@demo.podium" in out and "podium-demo" in out
+
+
+def test_small_seed_twice_changes_nothing():
+    seed()
+    org = Organization.objects.get(slug="demo")
+    before = snapshot(org)
+    out = seed()
+    assert snapshot(org) == before
+    assert "nothing changed" in out
+    assert Organization.objects.filter(slug="demo").count() == 1
+
+
+def test_small_seed_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PODIUM_DEMO_PASSWORD", "a-different-secret")
+    seed()
+    assert authenticate(email="leader@demo.podium", password="a-different-secret") is not None
+    assert authenticate(email="leader@demo.podium", password="podium-demo") is None
+
+
+def test_small_demo_tells_a_story():
+    seed()
+    org = Organization.objects.get(slug="demo")
+    lead = User.objects.get(email="lead@demo.podium")
+    member = Person.objects.for_org(org).get(user__email="member@demo.podium")
+
+    assert led_pod_ids(organization=org, user=lead), "lead@ leads a pod"
+    assert Assignment.objects.for_org(org).filter(person=member, end_date__isnull=True).exists()
+
+    pods = with_health(org, pod_list(organization=org))
+    assert 8 <= len(pods) <= 10
+    assert {p.health.level for p in pods} == {OK, WARN, FAIL}
+    problems = Counter(r.check for p in pods for r in p.health.problems)
+    assert problems["lead"] and problems["size"] and problems["charter"]
+    assert any("overdue" in r.message for p in pods for r in p.health.problems)
+
+    assert 35 <= Person.objects.for_org(org).count() <= 45
+    assert max(p.total_allocation for p in people_with_allocation(organization=org)) > 100
+    assert PersonSkill.objects.for_org(org).count() >= 40
+
+    versions = Counter(Charter.objects.for_org(org).values_list("pod_id", flat=True))
+    assert versions and all(2 <= n <= 3 for n in versions.values())
+    assert len(versions) == len(pods)
+
+    # Written through the services: the trail has the real events, marked as seeded.
+    actions = set(AuditEvent.objects.for_org(org).values_list("action", flat=True))
+    assert {"organization.created", "person.created", "pod.created", "assignment.created",
+            "charter.versioned", "invitation.accepted"} <= actions
+    assert set(AuditEvent.objects.for_org(org).values_list("source", flat=True)) == {"seed"}
+
+
+def test_enterprise_shaped_seed_bulk_inserts_and_skips_when_seeded():
+    out = seed("--scale", "enterprise", "--pods", "12", "--people", "100")
+    org = Organization.objects.get(slug="enterprise")
+    assert Pod.objects.for_org(org).count() == 12
+    assert Person.objects.for_org(org).count() == 100
+    assert PersonSkill.objects.for_org(org).count() >= 200
+    assert Charter.objects.for_org(org).exists()
+    per_person = Counter(Assignment.objects.for_org(org).values_list("person_id", flat=True))
+    assert len(per_person) == 100 and set(per_person.values()) <= {1, 2, 3}
+    # A handful of summary events, not one per row.
+    assert AuditEvent.objects.for_org(org).count() < 10
+    assert {"demo.directory_seeded", "demo.pods_seeded"} <= set(
+        AuditEvent.objects.for_org(org).values_list("action", flat=True))
+    roles = {m.user.email: m.role for m in Membership.objects.for_org(org).select_related("user")}
+    assert roles["admin@enterprise.podium"] == Role.OWNER
+    assert roles["leader@enterprise.podium"] == Role.LEADER
+    assert "admin@enterprise.podium" in out
+    # Pages read it like any other tenant.
+    pods = with_health(org, pod_list(organization=org))
+    assert len(pods) == 12 and all(p.health.level in (OK, WARN, FAIL) for p in pods)
+
+    before = snapshot(org)
+    seed("--scale", "enterprise", "--pods", "12", "--people", "100")
+    assert snapshot(org) == before
+
+
+def test_scales_are_separate_tenants():
+    seed()
+    seed("--scale", "enterprise", "--pods", "5", "--people", "30")
+    demo, enterprise = Organization.objects.get(slug="demo"), Organization.objects.get(slug="enterprise")
+    assert Pod.objects.for_org(enterprise).count() == 5
+    demo_people = set(Person.objects.for_org(demo).values_list("email", flat=True))
+    enterprise_people = set(Person.objects.for_org(enterprise).values_list("email", flat=True))
+    assert not demo_people & enterprise_people
