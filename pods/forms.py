@@ -8,8 +8,8 @@ from django.utils import timezone
 from pods.models import Charter, PodStatus
 from pods.selectors import HEALTH_CHOICES, pod_people_choices, pod_roles
 from tenancy.forms import OrgScopedForm
-from tenancy.models import PersonKind
-from tenancy.selectors import leader_memberships, skill_list
+from tenancy.models import PersonKind, Skill
+from tenancy.selectors import leader_memberships
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,6 +39,10 @@ class PodCreateForm(PodForm):
 
 
 class AssignmentForm(OrgScopedForm):
+    """Add a person to a pod. The picker offers a short list and a search box (htmx), never
+    the whole directory; any person of the org is still accepted by id."""
+
+    person_search = forms.CharField(required=False, label="Find a person", max_length=100)
     person = forms.ModelChoiceField(queryset=None)
     role = forms.ModelChoiceField(queryset=None)
     allocation_percent = forms.IntegerField(min_value=1, max_value=100, initial=100,
@@ -53,8 +57,23 @@ class AssignmentForm(OrgScopedForm):
         self.fields["role"].queryset = pod_roles(organization=self.organization)
         self.fields["start_date"].initial = timezone.localdate()
 
+    def limit_people(self, candidates: list[Any], search_url: str) -> None:
+        """Offer only `candidates` (plus a chosen person) and wire the search box to `search_url`."""
+        chosen = self["person"].value() if "person" in self.fields else None
+        options = [(p.pk, f"{p.full_name} · {p.title}" if p.title else p.full_name) for p in candidates]
+        if chosen and str(chosen).isdigit() and int(chosen) not in {p.pk for p in candidates}:
+            person = self.fields["person"].queryset.filter(pk=chosen).first()
+            if person is not None:
+                options.insert(0, (person.pk, person.full_name))
+        self.fields["person"].widget.choices = [("", "— choose —"), *options]
+        self.fields["person_search"].widget.attrs.update({
+            "type": "search", "placeholder": "Type a name, email or title", "autocomplete": "off",
+            "hx-get": search_url, "hx-target": "#id_person", "hx-trigger": "input changed delay:250ms",
+            "hx-swap": "innerHTML",
+        })
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        data.pop("person_search", None)  # only drives the picker
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date cannot be before the start date.")
@@ -65,6 +84,7 @@ class AssignmentEditForm(AssignmentForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["person"]
+        del self.fields["person_search"]
 
 
 class CharterForm(forms.Form):
@@ -102,9 +122,9 @@ class PeopleFilterForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = [("", "Any skill")] + [
-            (s.pk, s.name) for s in skill_list(organization=self.organization)
-        ]
+        self.fields["skill"].choices = [("", "Any skill")] + list(
+            Skill.objects.for_org(self.organization).order_by("name").values_list("pk", "name")
+        )
 
 
 class PodRoleForm(forms.Form):

@@ -1,7 +1,7 @@
 """Pod health, derived from the pod's data, never stored by hand.
 
-The built-in checks read the annotations `pod_list` adds, so a page of pods costs no extra
-queries. Higher apps (governance: open escalations …) add their reasons by registering a
+The built-in checks read the figures `pods.selectors.with_health` attaches (one query for a
+page of pods). Higher apps (governance: open escalations …) add their reasons by registering a
 batch check here: `register_health_check(fn)`, where `fn(organization, pods, today)` returns
 `{pod_id: [HealthReason, …]}` in a constant number of queries. The lower app never imports them.
 """

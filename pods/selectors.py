@@ -35,27 +35,24 @@ def pod_roles(*, organization: Organization) -> QuerySet[PodRole]:
     return PodRole.objects.for_org(organization).order_by("sort_order", "name")
 
 
-def pods_annotated(*, organization: Organization, today: datetime.date | None = None) -> QuerySet[Pod]:
-    """Pods with the figures health is derived from."""
-    today = today or _today()
+def _figures(organization: Organization, today: datetime.date) -> dict[str, Any]:
+    """The per-pod figures health is derived from, as annotations."""
     active = active_assignment_q(today, "assignments__")
     latest = Charter.objects.for_org(organization).filter(pod=OuterRef("pk")).order_by("-version")
-    return (
-        Pod.objects.for_org(organization)
-        .select_related("sponsor__user")
-        .annotate(
-            member_count=Count("assignments__person", filter=active, distinct=True),
-            lead_count=Count("assignments", filter=active & Q(assignments__role__is_lead=True)),
-            protected_count=Count(
-                "assignments__person",
-                filter=active
-                & Q(assignments__allocation_percent__gte=organization.protected_time_threshold),
-                distinct=True,
-            ),
-            charter_review=Subquery(latest.values("next_review_date")[:1]),
-            charter_version=Subquery(latest.values("version")[:1]),
-        )
-    )
+    return {
+        "member_count": Count("assignments__person", filter=active, distinct=True),
+        "lead_count": Count("assignments", filter=active & Q(assignments__role__is_lead=True)),
+        "protected_count": Count(
+            "assignments__person",
+            filter=active & Q(assignments__allocation_percent__gte=organization.protected_time_threshold),
+            distinct=True,
+        ),
+        "charter_review": Subquery(latest.values("next_review_date")[:1]),
+        "charter_version": Subquery(latest.values("version")[:1]),
+    }
+
+
+FIGURES = ("member_count", "lead_count", "protected_count", "charter_review", "charter_version")
 
 
 def _health_level_q(organization: Organization, today: datetime.date) -> dict[str, Q]:
@@ -81,8 +78,11 @@ def pod_list(
     sponsor_id: int | None = None,
     today: datetime.date | None = None,
 ) -> QuerySet[Pod]:
+    """Pods, filtered. Health figures are computed only when filtering by health needs them;
+    otherwise `with_health` computes them for the page being shown, so a page costs the same
+    whatever the number of pods."""
     today = today or _today()
-    qs = pods_annotated(organization=organization, today=today)
+    qs = Pod.objects.for_org(organization)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(mission__icontains=q))
     if status:
@@ -90,7 +90,7 @@ def pod_list(
     if sponsor_id:
         qs = qs.filter(sponsor_id=sponsor_id)
     if health in (OK, WARN, FAIL):
-        qs = qs.annotate(
+        qs = qs.annotate(**_figures(organization, today)).annotate(
             protected_gap=ExpressionWrapper(
                 organization.protected_share_target * F("member_count") - 100 * F("protected_count"),
                 output_field=IntegerField(),
@@ -100,12 +100,32 @@ def pod_list(
 
 
 def with_health(organization: Organization, pods: Any, today: datetime.date | None = None) -> list[Pod]:
-    return attach_health(organization, pods, today or _today())
+    """Attach `pod.health` (and its figures) to a page of pods, in one query for the page."""
+    today = today or _today()
+    pods = list(pods)
+    missing = [p.pk for p in pods if not hasattr(p, "member_count")]
+    if missing:
+        rows = (
+            Pod.objects.for_org(organization).filter(pk__in=missing).order_by()
+            .annotate(**_figures(organization, today)).values("pk", *FIGURES)
+        )
+        figures = {row["pk"]: row for row in rows}
+        for pod in pods:
+            if pod.pk in figures:
+                for name in FIGURES:
+                    setattr(pod, name, figures[pod.pk][name])
+    return attach_health(organization, pods, today)
+
+
+def pod_lookup(*, organization: Organization, pk: Any) -> Pod:
+    """One pod of the organization, without health (pages that do not show it)."""
+    return Pod.objects.for_org(organization).select_related("sponsor__user").get(pk=pk)
 
 
 def pod_get(*, organization: Organization, pk: Any) -> Pod:
-    pod = pods_annotated(organization=organization).get(pk=pk)
-    attach_health(organization, [pod], _today())
+    """One pod with its derived health."""
+    pod = pod_lookup(organization=organization, pk=pk)
+    with_health(organization, [pod])
     return pod
 
 
@@ -214,6 +234,18 @@ def assignment_get(*, organization: Organization, pk: Any) -> Assignment:
 
 def pod_people_choices(*, organization: Organization) -> QuerySet[Person]:
     return Person.objects.for_org(organization).filter(is_active=True).order_by("full_name")
+
+
+def pod_member_candidates(*, organization: Organization, pod: Pod, q: str = "", limit: int = 25) -> list[Person]:
+    """Active people not currently in the pod, by name: what the add-member picker offers."""
+    today = _today()
+    current = Assignment.objects.for_org(organization).filter(pod=pod).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    ).values("person_id")
+    qs = pod_people_choices(organization=organization).exclude(pk__in=current)
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q))
+    return list(qs.only("id", "full_name", "title")[:limit])
 
 
 HEALTH_CHOICES = [(OK, "Healthy"), (WARN, "At risk"), (FAIL, "Unhealthy")]

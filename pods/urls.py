@@ -13,6 +13,8 @@ urlpatterns = [
     path("pods/<int:pk>/edit/", pods.PodEditView.as_view(), name="pod_edit"),
     path("pods/<int:pk>/health/", pods.PodHealthPartial.as_view(), name="pod_health"),
     path("pods/<int:pk>/members/", pods.AssignmentCreateView.as_view(), name="assignment_create"),
+    path("pods/<int:pk>/members/candidates/", pods.MemberCandidatesPartial.as_view(),
+         name="member_candidates"),
     path("pods/<int:pk>/members/<int:assignment_pk>/", pods.AssignmentEditView.as_view(),
          name="assignment_edit"),
     path("pods/<int:pk>/charter/edit/", charters.CharterEditView.as_view(), name="charter_edit"),

@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tenancy.models import Organization, PersonKind, Role
-from tenancy.selectors import membership_list
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -120,12 +119,7 @@ class CsvImportForm(forms.Form):
 class AuditFilterForm(forms.Form):
     action = forms.CharField(required=False, max_length=60)
     target_type = forms.CharField(required=False, max_length=60)
-    actor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    actor = forms.EmailField(required=False, label="Actor email")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", "Anyone")] + [
-            (m.user_id, m.user.email) for m in membership_list(organization=organization)
-        ]

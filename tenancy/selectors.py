@@ -62,7 +62,7 @@ def audit_event_list(
     action: str = "",
     target_type: str = "",
     target_id: str = "",
-    actor_id: int | None = None,
+    actor_email: str = "",
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
@@ -73,8 +73,8 @@ def audit_event_list(
         qs = qs.filter(target_type=target_type)
     if target_id:
         qs = qs.filter(target_id=target_id)
-    if actor_id:
-        qs = qs.filter(actor_id=actor_id)
+    if actor_email:
+        qs = qs.filter(actor_label=actor_email.lower())
     if since:
         qs = qs.filter(created_at__date__gte=since)
     if until:
@@ -83,12 +83,20 @@ def audit_event_list(
 
 
 def audit_target_types(*, organization: Organization) -> list[str]:
-    return list(
-        AuditEvent.objects.for_org(organization)
-        .order_by("target_type")
-        .values_list("target_type", flat=True)
-        .distinct()
-    )
+    """Kinds of objects the org's trail mentions; cached until the org's next write."""
+    from django.core.cache import cache
+
+    from tenancy.cache import fragment_key
+
+    def load() -> list[str]:
+        return list(
+            AuditEvent.objects.for_org(organization)
+            .order_by("target_type")
+            .values_list("target_type", flat=True)
+            .distinct()
+        )
+
+    return cache.get_or_set(fragment_key(organization, "audit_types"), load, 600)
 
 
 def skill_list(*, organization: Organization) -> QuerySet[Skill]:

@@ -100,6 +100,7 @@ OBJECT_KWARGS: dict[str, dict[str, Filler]] = {
     "pods:pod_edit": {"pk": lambda v: v.pod.pk},
     "pods:pod_health": {"pk": lambda v: v.pod.pk},
     "pods:assignment_create": {"pk": lambda v: v.pod.pk},
+    "pods:member_candidates": {"pk": lambda v: v.pod.pk},
     "pods:assignment_edit": {"pk": lambda v: v.pod.pk, "assignment_pk": lambda v: v.assignment.pk},
     "pods:charter_edit": {"pk": lambda v: v.pod.pk},
     "pods:charter_history": {"pk": lambda v: v.pod.pk},

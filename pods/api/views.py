@@ -143,7 +143,7 @@ class PodViewSet(ApiViewSet):
         self.check_rule("pods.view")
         today = timezone.localdate()
         pods = selectors.pod_list(organization=self.organization, today=today,
-                                  **self.query_params(PodFilter))
+                                  **self.query_params(PodFilter)).select_related("sponsor__user")
         page = self.paginate_queryset(pods)
         page = selectors.with_health(self.organization, page, today)
         return self.get_paginated_response(PodSerializer(page, many=True).data)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -30,16 +31,22 @@ class PodObjectMixin(OrgPageMixin):
 
     pod: Pod
 
-    def load_pod(self, pk: Any) -> Pod:
+    def load_pod(self, pk: Any, *, health: bool = False) -> Pod:
+        get = selectors.pod_get if health else selectors.pod_lookup
         try:
-            self.pod = selectors.pod_get(organization=self.organization, pk=pk)
+            self.pod = get(organization=self.organization, pk=pk)
         except Pod.DoesNotExist as exc:
             raise Http404("No such pod.") from exc
         return self.pod
 
 
 class OrgHomeView(OrgPageMixin, View):
-    """Every user's landing page: the org's pods with their health, filterable."""
+    """Every user's landing page: the org's pods with their health, filterable.
+
+    Everything below the top bar is one fragment cached under the org's cache version, keyed
+    by the filters, the page, the day and whether the viewer may create pods; a hit costs no
+    query beyond resolving the member.
+    """
 
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         form = PodFilterForm(request.GET or None)
@@ -47,21 +54,29 @@ class OrgHomeView(OrgPageMixin, View):
         filters = {k: v for k, v in filters.items() if v}
         page_no = request.GET.get("page", "1")
         today = timezone.localdate()
+        partial = bool(request.htmx) and not request.htmx.boosted
+        can_create = can(self.membership, "pods.create_pod")
 
-        def render_list() -> str:
+        def render_body() -> str:
             pods = selectors.pod_list(organization=self.organization, today=today, **filters)
-            page = Paginator(pods, PODS_PER_PAGE).get_page(page_no)
+            page = Paginator(pods.select_related("sponsor__user"), PODS_PER_PAGE).get_page(page_no)
             page.object_list = selectors.with_health(self.organization, page.object_list, today)
-            return render_to_string("pods/_pod_list.html", {
+            list_html = render_to_string("pods/_pod_list.html", {
                 "page": page, "filtered": bool(filters), "organization": self.organization,
                 "request": request,
             })
+            if partial:
+                return render_to_string("pods/_pod_list_wrap.html", {"pod_list_html": list_html})
+            return render_to_string("pods/_org_home_body.html", {
+                "form": form, "pod_list_html": list_html, "can_create": can_create,
+                "organization": self.organization,
+            })
 
-        html = cached_fragment(self.organization, "pod_list",
-                               (sorted(filters.items()), page_no, today), render_list)
-        ctx = {"form": form, "pod_list_html": html,
-               "can_create": can(self.membership, "pods.create_pod")}
-        return render_htmx(request, "pods/org_home.html", ctx, partial="pods/_pod_list_wrap.html")
+        parts = (sorted(filters.items()), page_no, today, can_create, partial)
+        html = cached_fragment(self.organization, "org_home", parts, render_body)
+        if partial:
+            return HttpResponse(html)
+        return render(request, "pods/org_home.html", {"body_html": html})
 
 
 class PodCreateView(OrgPageMixin, View):
@@ -101,7 +116,7 @@ class PodCreateView(OrgPageMixin, View):
 
 class PodDetailView(PodObjectMixin, View):
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        pod = self.load_pod(pk)
+        pod = self.load_pod(pk, health=True)
         return render(request, "pods/pod_detail.html", {
             "pod": pod,
             "charter": selectors.charter_current(organization=self.organization, pod=pod),
@@ -112,6 +127,10 @@ class PodDetailView(PodObjectMixin, View):
         can_manage = can(self.membership, "pods.manage_assignments", self.pod)
         if form is None and can_manage:
             form = AssignmentForm(organization=self.organization)
+        if form is not None:
+            search_url = reverse("pods:member_candidates", args=[self.organization.slug, self.pod.pk])
+            form.limit_people(selectors.pod_member_candidates(organization=self.organization,
+                                                              pod=self.pod), search_url)
         return {
             "pod": self.pod,
             "members": selectors.pod_members(organization=self.organization, pod=self.pod),
@@ -125,7 +144,18 @@ class PodHealthPartial(PodObjectMixin, View):
     """The health panel alone, re-fetched by htmx after a change on the pod page."""
 
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        return render(request, "pods/_health.html", {"pod": self.load_pod(pk)})
+        return render(request, "pods/_health.html", {"pod": self.load_pod(pk, health=True)})
+
+
+class MemberCandidatesPartial(PodObjectMixin, View):
+    """`<option>`s for the add-member picker: people matching the search, not yet in the pod."""
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        pod = self.load_pod(pk)
+        self.require("pods.manage_assignments", pod)
+        q = request.GET.get("person_search", "")[:100].strip()
+        people = selectors.pod_member_candidates(organization=self.organization, pod=pod, q=q)
+        return render(request, "pods/_member_options.html", {"people": people, "q": q})
 
 
 class PodEditView(PodObjectMixin, View):

@@ -23,12 +23,13 @@ def resolve_membership(request: HttpRequest, org_slug: str) -> Membership:
     if not request.user.is_authenticated:
         raise Http404
     membership = (
-        Membership.unscoped.select_related("organization", "user")
-        .filter(organization__slug=org_slug, user=request.user)
+        Membership.unscoped.select_related("organization")
+        .filter(organization__slug=org_slug, user_id=request.user.pk)
         .first()
     )
     if membership is None:
         raise Http404("No such organization.")
+    membership.user = request.user  # already loaded by the auth middleware
     return membership
 
 

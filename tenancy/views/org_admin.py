@@ -163,12 +163,12 @@ class AuditView(OrgPageMixin, View):
     permission_required = "tenancy.view_audit"
 
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
-        form = AuditFilterForm(request.GET or None, organization=self.organization)
+        form = AuditFilterForm(request.GET or None)
         filters: dict[str, Any] = {}
         if form.is_valid():
             d = form.cleaned_data
             filters = {"action": d["action"], "target_type": d["target_type"],
-                       "actor_id": d["actor"], "since": d["since"], "until": d["until"]}
+                       "actor_email": d["actor"] or "", "since": d["since"], "until": d["until"]}
         events = selectors.audit_event_list(organization=self.organization, **filters)
         page = Paginator(events, 50).get_page(request.GET.get("page"))
         return render_htmx(request, "tenancy/audit.html", {
