@@ -227,3 +227,16 @@ def test_cached_org_home_runs_few_queries(client, org, django_assert_max_num_que
     client.get(f"/o/{org.slug}/")
     with django_assert_max_num_queries(4):
         client.get(f"/o/{org.slug}/")
+
+
+def test_member_picker_searches_people_not_already_in_the_pod(client, org, roles):
+    pod = roles["pod"]
+    PersonFactory(organization=org, full_name="Zelda Searchable")
+    PersonFactory(organization=org, full_name="Other Person")
+    inside = AssignmentFactory(organization=org, pod=pod, person__full_name="Zelda Inside").person
+    url = f"/o/{org.slug}/pods/{pod.pk}/members/candidates/?person_search=zelda"
+    client.force_login(roles["lead"])
+    body = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Zelda Searchable" in body and "Other Person" not in body and inside.full_name not in body
+    client.force_login(roles["member"])
+    assert client.get(url).status_code == 403
