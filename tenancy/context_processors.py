@@ -12,6 +12,10 @@ def organization(request: HttpRequest) -> dict[str, Any]:
     if org is not None and membership is not None:
         from tenancy.notifications import unread_count
 
-        # Lazy: evaluated only by full pages that show the bell, never by partials.
-        context["unread_notifications"] = lambda: unread_count(organization=org, user=membership.user)
+        # Pages load it with the membership; otherwise lazy, evaluated only where the bell shows.
+        preloaded = getattr(membership, "unread_count", None)
+        context["unread_notifications"] = (
+            preloaded if preloaded is not None
+            else (lambda: unread_count(organization=org, user=membership.user))
+        )
     return context

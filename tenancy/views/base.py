@@ -9,27 +9,58 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 
-from tenancy.models import Membership, Organization
+from tenancy.models import Membership, Notification, Organization
 from tenancy.permissions import can
 
 
-def resolve_membership(request: HttpRequest, org_slug: str) -> Membership:
-    """The signed-in user's membership in the org named by the URL, or 404."""
-    if not request.user.is_authenticated:
-        raise Http404
-    membership = (
-        Membership.unscoped.select_related("organization")
-        .filter(organization__slug=org_slug, user_id=request.user.pk)
+def _membership_query(org_slug: str, user_id: Any) -> Membership | None:
+    """Membership, organization, user and the unread-notification count in one query."""
+    unread = (
+        Notification.objects.for_org(OuterRef("organization_id"))
+        .filter(user_id=OuterRef("user_id"), read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Membership.unscoped.select_related("organization", "user")
+        .annotate(unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        .filter(organization__slug=org_slug, user_id=user_id, user__is_active=True)
         .first()
     )
+
+
+def resolve_membership(request: HttpRequest, org_slug: str) -> Membership | None:
+    """The signed-in user's membership in the org named by the URL; None if not signed in.
+
+    Pages load the user together with the membership (the auth middleware's own query is
+    skipped), checking the session's auth hash exactly as `django.contrib.auth.get_user` does,
+    so a password change still signs other sessions out. Raises 404 for a signed-in user who
+    is not a member, whether or not the organization exists.
+    """
+    cached = getattr(request, "_cached_user", None)
+    user_id = cached.pk if cached is not None else request.session.get(SESSION_KEY)
+    membership = _membership_query(org_slug, user_id) if user_id is not None else None
+    if membership is not None and cached is None:
+        session_hash = request.session.get(HASH_SESSION_KEY) or ""
+        if constant_time_compare(session_hash, membership.user.get_session_auth_hash()):
+            request.user = request._cached_user = membership.user  # type: ignore[attr-defined]
+        else:
+            membership = None
     if membership is None:
+        if not request.user.is_authenticated:  # the usual path decides (and flushes a bad session)
+            return None
         raise Http404("No such organization.")
-    membership.user = request.user  # already loaded by the auth middleware
     return membership
 
 
@@ -42,9 +73,10 @@ class OrgPageMixin(LoginRequiredMixin):
     membership: Membership
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
+        membership = resolve_membership(request, kwargs["org_slug"])
+        if membership is None:
             return self.handle_no_permission()
-        self.membership = resolve_membership(request, kwargs["org_slug"])
+        self.membership = membership
         self.organization = self.membership.organization
         request.membership = self.membership  # type: ignore[attr-defined]
         request.organization = self.organization  # type: ignore[attr-defined]

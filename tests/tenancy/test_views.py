@@ -119,3 +119,23 @@ def test_profile_and_password_change(client, org):
         "old_password": "pw-for-tests", "new_password1": "Another-long-pw-9",
         "new_password2": "Another-long-pw-9"})
     assert response.status_code == 302
+
+
+def test_a_password_change_signs_other_sessions_out(client, org, django_assert_max_num_queries):
+    m = member(org)
+    client.force_login(m.user)
+    client.get(f"/o/{org.slug}/")
+    with django_assert_max_num_queries(3):  # member, org, user and unread count in one query
+        assert client.get(f"/o/{org.slug}/").status_code == 200
+    m.user.set_password("a-brand-new-password")
+    m.user.save()
+    response = client.get(f"/o/{org.slug}/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_inactive_user_is_not_let_in(client, org):
+    m = member(org)
+    client.force_login(m.user)
+    type(m.user).objects.filter(pk=m.user.pk).update(is_active=False)
+    response = client.get(f"/o/{org.slug}/")
+    assert response.status_code == 302
