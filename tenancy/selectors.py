@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tenancy.models import (
@@ -12,12 +14,62 @@ from tenancy.models import (
     AuditEvent,
     Invitation,
     Membership,
+    Notification,
     Organization,
     Person,
     PersonSkill,
     Skill,
     User,
 )
+
+
+@functools.cache
+def _membership_sql() -> tuple[str, list[str], list[str], list[str]]:
+    """SQL for `membership_by_slug`, built once from the models' metadata.
+
+    Every page runs it, and building the equivalent ORM query (joins, a counting subquery)
+    cost more Python time than the rest of a cached page; the text never changes.
+    """
+    def cols(model: Any, alias: str) -> tuple[str, list[str]]:
+        fields = [f.attname for f in model._meta.concrete_fields]
+        return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields), fields
+
+    m_cols, m_fields = cols(Membership, "m")
+    o_cols, o_fields = cols(Organization, "o")
+    u_cols, u_fields = cols(User, "u")
+    sql = (
+        f"SELECT {m_cols}, {o_cols}, {u_cols}, "
+        f"(SELECT COUNT(*) FROM {Notification._meta.db_table} n WHERE n.organization_id = m.organization_id"
+        f" AND n.user_id = m.user_id AND n.read_at IS NULL) "
+        f"FROM {Membership._meta.db_table} m "
+        f"JOIN {Organization._meta.db_table} o ON o.id = m.organization_id "
+        f"JOIN {User._meta.db_table} u ON u.id = m.user_id "
+        f"WHERE o.slug = %s AND m.user_id = %s AND u.is_active"
+    )
+    return sql, m_fields, o_fields, u_fields
+
+
+def membership_by_slug(*, org_slug: str, user_id: Any) -> Membership | None:
+    """A user's membership in the org with this slug, with the organization, the user and
+    their unread-notification count, in one query. Used on every request: the URL names the
+    tenant and this look-up is the membership check."""
+    sql, m_fields, o_fields, u_fields = _membership_sql()
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_slug, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    a, b = len(m_fields), len(m_fields) + len(o_fields)
+    c = b + len(u_fields)
+    membership = Membership.from_db(connection.alias, m_fields, row[:a])
+    membership.organization = Organization.from_db(connection.alias, o_fields, row[a:b])
+    membership.user = User.from_db(connection.alias, u_fields, row[b:c])
+    membership.unread_count = row[c]  # type: ignore[attr-defined]
+    return membership
 
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:

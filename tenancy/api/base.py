@@ -15,6 +15,7 @@ from rest_framework.request import Request
 
 from tenancy.models import ApiToken, Membership, Organization
 from tenancy.permissions import can
+from tenancy.selectors import membership_by_slug
 
 
 class OrgMember(permissions.BasePermission):
@@ -35,14 +36,11 @@ class OrgAPIMixin:
 
     def resolve_organization(self, request: Request) -> None:
         slug = self.kwargs.get("org_slug", "")
-        membership = (
-            Membership.unscoped.select_related("organization", "user")
-            .filter(organization__slug=slug, user=request.user)
-            .first()
-        )
+        membership = membership_by_slug(org_slug=slug, user_id=request.user.pk)
         token = request.auth if isinstance(request.auth, ApiToken) else None
         if membership is None or (token is not None and token.organization_id != membership.organization_id):
             raise Http404
+        membership.user = request.user
         self.membership = membership
         self.organization = membership.organization
         request.membership = membership  # type: ignore[attr-defined]

@@ -7,66 +7,18 @@ same (404), so slugs of other tenants cannot be probed.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 
-from tenancy.models import Membership, Notification, Organization, User
+from tenancy.models import Membership, Organization
 from tenancy.permissions import can
-
-
-@functools.cache
-def _membership_sql() -> tuple[str, list[str], list[str], list[str]]:
-    """SQL for `_membership_query`, built once from the models' metadata.
-
-    Every page runs it, and building the equivalent ORM query (joins, a counting subquery)
-    cost more Python time than the rest of a cached page; the text never changes.
-    """
-    def cols(model: Any, alias: str) -> tuple[str, list[str]]:
-        fields = [f.attname for f in model._meta.concrete_fields]
-        return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields), fields
-
-    m_cols, m_fields = cols(Membership, "m")
-    o_cols, o_fields = cols(Organization, "o")
-    u_cols, u_fields = cols(User, "u")
-    sql = (
-        f"SELECT {m_cols}, {o_cols}, {u_cols}, "
-        f"(SELECT COUNT(*) FROM {Notification._meta.db_table} n WHERE n.organization_id = m.organization_id"
-        f" AND n.user_id = m.user_id AND n.read_at IS NULL) "
-        f"FROM {Membership._meta.db_table} m "
-        f"JOIN {Organization._meta.db_table} o ON o.id = m.organization_id "
-        f"JOIN {User._meta.db_table} u ON u.id = m.user_id "
-        f"WHERE o.slug = %s AND m.user_id = %s AND u.is_active"
-    )
-    return sql, m_fields, o_fields, u_fields
-
-
-def _membership_query(org_slug: str, user_id: Any) -> Membership | None:
-    """Membership, organization, user and the unread-notification count in one query."""
-    sql, m_fields, o_fields, u_fields = _membership_sql()
-    try:
-        user_id = int(user_id)
-    except (TypeError, ValueError):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [org_slug, user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    a, b = len(m_fields), len(m_fields) + len(o_fields)
-    c = b + len(u_fields)
-    membership = Membership.from_db(connection.alias, m_fields, row[:a])
-    membership.organization = Organization.from_db(connection.alias, o_fields, row[a:b])
-    membership.user = User.from_db(connection.alias, u_fields, row[b:c])
-    membership.unread_count = row[c]  # type: ignore[attr-defined]
-    return membership
+from tenancy.selectors import membership_by_slug
 
 
 def resolve_membership(request: HttpRequest, org_slug: str) -> Membership | None:
@@ -79,7 +31,7 @@ def resolve_membership(request: HttpRequest, org_slug: str) -> Membership | None
     """
     cached = getattr(request, "_cached_user", None)
     user_id = cached.pk if cached is not None else request.session.get(SESSION_KEY)
-    membership = _membership_query(org_slug, user_id) if user_id is not None else None
+    membership = membership_by_slug(org_slug=org_slug, user_id=user_id) if user_id is not None else None
     if membership is not None and cached is None:
         session_hash = request.session.get(HASH_SESSION_KEY) or ""
         if constant_time_compare(session_hash, membership.user.get_session_auth_hash()):
