@@ -95,6 +95,11 @@ def attach_health(organization: Organization, pods: Iterable[Any], today: dateti
         for pod_id, reasons in check(organization, pods, today).items():
             extra.setdefault(pod_id, []).extend(reasons)
     for pod in pods:
+        if getattr(pod, "status", "") == "sunset":
+            # A retired pod is not expected to be staffed or chartered.
+            reason = HealthReason("status", OK, "Sunset: health is no longer assessed.")
+            pod.health = PodHealth(level=OK, reasons=(reason,))
+            continue
         reasons = core_reasons(pod, organization, today) + extra.get(pod.pk, [])
         level = max((r.level for r in reasons), key=LEVEL_ORDER.__getitem__, default=OK)
         pod.health = PodHealth(level=level, reasons=tuple(reasons))

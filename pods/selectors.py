@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pods.health import FAIL, OK, WARN, attach_health
-from pods.models import Assignment, Charter, Pod, PodRole, active_assignment_q
+from pods.models import Assignment, Charter, Pod, PodRole, PodStatus, active_assignment_q
 from tenancy.models import Organization, Person, User
 from tenancy.selectors import person_list
 
@@ -57,8 +57,9 @@ FIGURES = ("member_count", "lead_count", "protected_count", "charter_review", "c
 
 def _health_level_q(organization: Organization, today: datetime.date) -> dict[str, Q]:
     """SQL twins of the core health checks, so lists can filter by health."""
-    fail = ~Q(lead_count=1)
-    warn = (
+    assessed = ~Q(status=PodStatus.SUNSET)
+    fail = assessed & ~Q(lead_count=1)
+    warn = assessed & (
         Q(member_count__lt=organization.pod_size_min)
         | Q(member_count__gt=organization.pod_size_max)
         | Q(protected_gap__gt=0)

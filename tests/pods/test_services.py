@@ -196,3 +196,10 @@ def test_concurrent_charter_saves_get_consecutive_versions(org):
     assert not errors
     versions = sorted(Charter.objects.for_org(org).filter(pod=pod).values_list("version", flat=True))
     assert versions == [1, 2, 3, 4]
+
+
+def test_sunset_pods_are_not_assessed(org):
+    pod = PodFactory(organization=org, status="sunset")
+    assert _health(org, pod).level == "ok"
+    assert pod.pk in {p.pk for p in selectors.pod_list(organization=org, health="ok")}
+    assert not selectors.pod_list(organization=org, health="fail").filter(pk=pod.pk).exists()
