@@ -56,7 +56,11 @@ def create_pod(page: Any, slug: str) -> None:
 
 def add_member(page: Any, person: str, role: str, allocation: int | str) -> None:
     form = page.locator("#members-panel form.add-member")
-    form.locator("select[name=person]").select_option(label=person)
+    # Like a person would: search the directory, then pick the match the picker offers.
+    form.get_by_label("Find a person").fill(person.split()[0])
+    option = form.locator("select[name=person] option", has_text=person)
+    expect(option).to_have_count(1)
+    form.locator("select[name=person]").select_option(value=option.get_attribute("value"))
     form.locator("select[name=role]").select_option(label=role)
     form.locator("input[name=allocation_percent]").fill(str(allocation))
     form.locator("input[name=start_date]").fill(timezone.localdate().isoformat())
