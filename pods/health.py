@@ -15,9 +15,9 @@ from typing import Any
 
 from tenancy.models import Organization
 
-OK, WARN, FAIL = "ok", "warn", "fail"
-LEVEL_ORDER = {OK: 0, WARN: 1, FAIL: 2}
-LEVEL_LABEL = {OK: "Healthy", WARN: "At risk", FAIL: "Unhealthy"}
+OK, WARN, FAIL, NOT_ASSESSED = "ok", "warn", "fail", "na"
+LEVEL_ORDER = {NOT_ASSESSED: -1, OK: 0, WARN: 1, FAIL: 2}
+LEVEL_LABEL = {NOT_ASSESSED: "Not assessed", OK: "Healthy", WARN: "At risk", FAIL: "Unhealthy"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class PodHealth:
 
     @property
     def problems(self) -> tuple[HealthReason, ...]:
-        return tuple(r for r in self.reasons if r.level != OK)
+        return tuple(r for r in self.reasons if r.level in (WARN, FAIL))
 
 
 BatchCheck = Callable[[Organization, list[Any], datetime.date], dict[int, list[HealthReason]]]
@@ -97,8 +97,8 @@ def attach_health(organization: Organization, pods: Iterable[Any], today: dateti
     for pod in pods:
         if getattr(pod, "status", "") == "sunset":
             # A retired pod is not expected to be staffed or chartered.
-            reason = HealthReason("status", OK, "Sunset: health is no longer assessed.")
-            pod.health = PodHealth(level=OK, reasons=(reason,))
+            reason = HealthReason("status", NOT_ASSESSED, "Sunset: health is no longer assessed.")
+            pod.health = PodHealth(level=NOT_ASSESSED, reasons=(reason,))
             continue
         reasons = core_reasons(pod, organization, today) + extra.get(pod.pk, [])
         level = max((r.level for r in reasons), key=LEVEL_ORDER.__getitem__, default=OK)

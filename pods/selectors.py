@@ -67,7 +67,7 @@ def _health_level_q(organization: Organization, today: datetime.date) -> dict[st
         | Q(charter_review__isnull=True)
         | Q(charter_review__lt=today)
     )
-    return {FAIL: fail, WARN: ~fail & warn, OK: ~fail & ~warn}
+    return {FAIL: fail, WARN: ~fail & warn, OK: assessed & ~fail & ~warn}
 
 
 def pod_list(

@@ -200,6 +200,7 @@ def test_concurrent_charter_saves_get_consecutive_versions(org):
 
 def test_sunset_pods_are_not_assessed(org):
     pod = PodFactory(organization=org, status="sunset")
-    assert _health(org, pod).level == "ok"
-    assert pod.pk in {p.pk for p in selectors.pod_list(organization=org, health="ok")}
-    assert not selectors.pod_list(organization=org, health="fail").filter(pk=pod.pk).exists()
+    health = _health(org, pod)
+    assert health.level == "na" and health.label == "Not assessed" and not health.problems
+    for level in ("ok", "warn", "fail"):
+        assert not selectors.pod_list(organization=org, health=level).filter(pk=pod.pk).exists()
