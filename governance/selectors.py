@@ -1,0 +1,333 @@
+"""Governance reads, scoped by organization, with constant query counts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from governance import defaults
+from governance.models import (
+    ACTIVE_STATUSES,
+    ApproverRole,
+    CycleTimeSnapshot,
+    DecisionRight,
+    DecisionTier,
+    DecisionType,
+    DeploymentReview,
+    Escalation,
+    EscalationEvent,
+    GuardrailPolicy,
+    MatrixReview,
+    MatrixVersion,
+    MonitoringException,
+    RiskTier,
+)
+from tenancy.models import AuditEvent, Membership, Organization, Role
+
+# --- Matrix -----------------------------------------------------------------------------------
+
+
+def risk_tiers(*, organization: Organization) -> QuerySet[RiskTier]:
+    return RiskTier.objects.for_org(organization).order_by("rank", "id")
+
+
+def decision_types(*, organization: Organization) -> QuerySet[DecisionType]:
+    return DecisionType.objects.for_org(organization).order_by("sort_order", "id")
+
+
+def decision_tiers(*, organization: Organization) -> QuerySet[DecisionTier]:
+    return DecisionTier.objects.for_org(organization).order_by("level").prefetch_related(
+        Prefetch("approvers", queryset=Membership.unscoped.select_related("user")))
+
+
+@dataclass
+class Cell:
+    decision_type: DecisionType
+    risk_tier: RiskTier
+    bands: list[DecisionRight] = field(default_factory=list)
+    problem: str = ""
+
+
+@dataclass
+class Matrix:
+    types: list[DecisionType]
+    tiers: list[RiskTier]
+    rows: list[tuple[DecisionType, list[Cell]]]
+    decision_tiers: list[DecisionTier]
+    problems: list[str]
+    version: MatrixVersion | None
+    last_review: MatrixReview | None
+    review_overdue: bool
+    unpublished_changes: bool
+
+
+def _cell_problem(cell: Cell) -> str:
+    from django.core.exceptions import ValidationError
+
+    from governance.services.matrix import validate_bands
+
+    if not cell.bands:
+        return "No decision tier yet."
+    try:
+        validate_bands(cell.decision_type, [(b.amount_min, b.amount_max, b.tier) for b in cell.bands])
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
+def matrix_cells(*, organization: Organization, decision_type: DecisionType | None = None,
+                 risk_tier: RiskTier | None = None) -> dict[tuple[int, int], list[DecisionRight]]:
+    qs = DecisionRight.objects.for_org(organization).select_related("tier").order_by("amount_min", "id")
+    if decision_type is not None:
+        qs = qs.filter(decision_type=decision_type)
+    if risk_tier is not None:
+        qs = qs.filter(risk_tier=risk_tier)
+    cells: dict[tuple[int, int], list[DecisionRight]] = {}
+    for right in qs:
+        cells.setdefault((right.decision_type_id, right.risk_tier_id), []).append(right)
+    return cells
+
+
+def matrix_get(*, organization: Organization) -> Matrix:
+    """The whole grid in six queries, whatever its size."""
+    types = list(decision_types(organization=organization))
+    tiers = list(risk_tiers(organization=organization))
+    cells = matrix_cells(organization=organization)
+    rows, problems = [], []
+    for dt in types:
+        row = []
+        for rt in tiers:
+            cell = Cell(dt, rt, cells.get((dt.pk, rt.pk), []))
+            cell.problem = _cell_problem(cell)
+            if cell.problem:
+                problems.append(f"{dt} × {rt}: {cell.problem}")
+            row.append(cell)
+        rows.append((dt, row))
+    version = (MatrixVersion.objects.for_org(organization).select_related("published_by")
+               .order_by("-number").first())
+    review = MatrixReview.objects.for_org(organization).select_related("reviewed_by").order_by("-reviewed_at").first()
+    first = MatrixVersion.objects.for_org(organization).order_by("number").values("published_at").first()
+    unpublished = version is None or _frozen(cells) != version.cells
+    return Matrix(types=types, tiers=tiers, rows=rows,
+                  decision_tiers=list(decision_tiers(organization=organization)),
+                  problems=problems, version=version, last_review=review,
+                  review_overdue=review_overdue(organization=organization, last=review,
+                                                first_published=first["published_at"] if first else None),
+                  unpublished_changes=unpublished)
+
+
+def _frozen(cells: dict[tuple[int, int], list[DecisionRight]]) -> dict[str, list[list[Any]]]:
+    return {f"{t}:{r}": [[str(b.amount_min) if b.amount_min is not None else None,
+                          str(b.amount_max) if b.amount_max is not None else None,
+                          b.tier.level if b.tier_id else None] for b in bands]
+            for (t, r), bands in cells.items()}
+
+
+_UNKNOWN: Any = object()
+
+
+def review_overdue(*, organization: Organization, last: Any = _UNKNOWN,
+                   first_published: datetime.datetime | None = None,
+                   now: datetime.datetime | None = None) -> bool:
+    """Overdue once 90 days pass since the last review (or since the first version, if never).
+
+    `last` is the latest review when the caller has it already (None: never reviewed)."""
+    now = now or timezone.now()
+    if last is _UNKNOWN:
+        last = MatrixReview.objects.for_org(organization).order_by("-reviewed_at").first()
+    if last is not None:
+        since = last.reviewed_at
+    else:
+        if first_published is None:
+            first = MatrixVersion.objects.for_org(organization).order_by("number").first()
+            first_published = first.published_at if first else now
+        since = first_published
+    return now - since > datetime.timedelta(days=defaults.REVIEW_OVERDUE_DAYS)
+
+
+def matrix_problems(*, organization: Organization) -> list[str]:
+    """Every missing cell, gap and overlap; empty means the matrix may be published."""
+    types = list(decision_types(organization=organization))
+    tiers = list(risk_tiers(organization=organization))
+    cells = matrix_cells(organization=organization)
+    problems = []
+    for dt in types:
+        for rt in tiers:
+            problem = _cell_problem(Cell(dt, rt, cells.get((dt.pk, rt.pk), [])))
+            if problem:
+                problems.append(f"{dt} × {rt}: {problem}")
+    return problems
+
+
+def cell_history(*, organization: Organization, decision_type: DecisionType,
+                 risk_tier: RiskTier) -> QuerySet[AuditEvent]:
+    return (AuditEvent.objects.for_org(organization)
+            .filter(target_type="decisioncell", target_id=f"{decision_type.pk}:{risk_tier.pk}")
+            .order_by("-created_at", "-id"))
+
+
+def matrix_versions(*, organization: Organization) -> QuerySet[MatrixVersion]:
+    return MatrixVersion.objects.for_org(organization).select_related("published_by").order_by("-number")
+
+
+# --- Routing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Routing:
+    allowed: bool
+    version: MatrixVersion | None
+    tier: DecisionTier | None
+    approvers: list[Membership]
+    message: str = ""
+
+    @property
+    def sla_hours(self) -> int | None:
+        return self.tier.sla_hours if self.tier and self.tier.needs_approval else None
+
+
+def approvers_for(*, organization: Organization, tier: DecisionTier) -> list[Membership]:
+    """Named approvers, else everyone with the tier's role (leaders fall back to admins)."""
+    named = list(tier.approvers.all())
+    if named or not tier.needs_approval:
+        return named
+    roles = {ApproverRole.LEADER: [Role.LEADER], ApproverRole.ADMIN: [Role.ADMIN, Role.OWNER],
+             ApproverRole.OWNER: [Role.OWNER]}[tier.approver_role]
+    members = list(Membership.objects.for_org(organization).filter(role__in=roles)
+                   .select_related("user").order_by("id"))
+    if not members:
+        members = list(Membership.objects.for_org(organization).filter(role__in=[Role.ADMIN, Role.OWNER])
+                       .select_related("user").order_by("id"))
+    return members
+
+
+def routing_for(*, organization: Organization, decision_type: DecisionType, risk_tier: RiskTier,
+                amount: Decimal | None = None) -> Routing:
+    """Which tier decides, from the latest published matrix version."""
+    version = MatrixVersion.objects.for_org(organization).order_by("-number").first()
+    if version is None:
+        return Routing(False, None, None, [], "No published decision-rights matrix yet.")
+    bands = version.cells.get(f"{decision_type.pk}:{risk_tier.pk}")
+    if not bands:
+        return Routing(False, version, None, [], "The published matrix has no cell for this yet.")
+    if decision_type.has_amount and amount is None:
+        return Routing(False, version, None, [], f"Give the amount ({decision_type.amount_unit or 'amount'}).")
+    level = None
+    for lo, hi, lvl in bands:
+        if amount is None or ((lo is None or amount >= Decimal(lo)) and (hi is None or amount < Decimal(hi))):
+            level = lvl
+            break
+    else:
+        return Routing(False, version, None, [], "No band of the matrix covers this amount.")
+    if level is None:
+        return Routing(False, version, None, [], f"Not allowed: {decision_type} at {risk_tier} risk.")
+    tier = decision_tiers(organization=organization).filter(level=level).first()
+    if tier is None:
+        return Routing(False, version, None, [], f"Decision tier {level} no longer exists.")
+    return Routing(True, version, tier, approvers_for(organization=organization, tier=tier))
+
+
+def next_tier(*, organization: Organization, tier: DecisionTier) -> DecisionTier | None:
+    return (decision_tiers(organization=organization).filter(level__gt=tier.level)
+            .exclude(approver_role=ApproverRole.POD).first())
+
+
+# --- Escalations ------------------------------------------------------------------------------
+
+
+def escalation_list(*, organization: Organization, status: str = "", pod: Any = None,
+                    approver: Membership | None = None, q: str = "") -> QuerySet[Escalation]:
+    qs = (Escalation.objects.for_org(organization)
+          .select_related("pod", "decision_type", "risk_tier", "current_tier", "filed_by", "decided_by",
+                          "matrix_version")
+          .order_by("-filed_at", "-id"))
+    if status == "active":
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if pod is not None:
+        qs = qs.filter(pod=pod)
+    if approver is not None:
+        qs = qs.filter(approvers=approver)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(context__icontains=q))
+    return qs
+
+
+def inbox(*, organization: Organization, membership: Membership) -> QuerySet[Escalation]:
+    """What waits on this member: routed to them and not yet decided, oldest due first."""
+    return (escalation_list(organization=organization, approver=membership)
+            .filter(status__in=ACTIVE_STATUSES).order_by("due_at", "id"))
+
+
+def escalation_get(*, organization: Organization, pk: Any) -> Escalation:
+    return (Escalation.objects.for_org(organization)
+            .select_related("pod", "decision_type", "risk_tier", "current_tier", "filed_by",
+                            "decided_by", "matrix_version")
+            .prefetch_related(Prefetch("approvers", queryset=Membership.unscoped.select_related("user")))
+            .get(pk=pk))
+
+
+def escalation_events(*, organization: Organization, escalation: Escalation) -> QuerySet[EscalationEvent]:
+    return (EscalationEvent.objects.for_org(organization).filter(escalation=escalation)
+            .select_related("actor").order_by("created_at", "id"))
+
+
+def pod_open_escalations(*, organization: Organization, pod: Any, limit: int = 10) -> list[Escalation]:
+    return list(escalation_list(organization=organization, pod=pod, status="active")
+                .order_by("filed_at", "id")[:limit])
+
+
+def overdue_counts(*, organization: Organization, pod_ids: list[int],
+                   now: datetime.datetime | None = None) -> dict[int, tuple[int, datetime.datetime]]:
+    """pod id → (open escalations past their SLA, oldest filing), in one query."""
+    from django.db.models import Count, Min
+
+    now = now or timezone.now()
+    rows = (Escalation.objects.for_org(organization)
+            .filter(pod_id__in=pod_ids, status__in=ACTIVE_STATUSES, due_at__lt=now)
+            .values("pod_id").annotate(n=Count("id"), oldest=Min("filed_at")))
+    return {r["pod_id"]: (r["n"], r["oldest"]) for r in rows}
+
+
+# --- Cycle time -------------------------------------------------------------------------------
+
+
+def cycle_time_snapshot(*, organization: Organization) -> CycleTimeSnapshot | None:
+    return CycleTimeSnapshot.objects.for_org(organization).first()
+
+
+# --- Guardrails -------------------------------------------------------------------------------
+
+
+def policies(*, organization: Organization, risk_tier: RiskTier | None = None) -> QuerySet[GuardrailPolicy]:
+    qs = GuardrailPolicy.objects.for_org(organization).select_related("risk_tier").order_by(
+        "risk_tier__rank", "check_kind")
+    if risk_tier is not None:
+        qs = qs.filter(risk_tier=risk_tier)
+    return qs
+
+
+def deployment_list(*, organization: Organization, pod: Any = None) -> QuerySet[DeploymentReview]:
+    qs = (DeploymentReview.objects.for_org(organization)
+          .select_related("pod", "risk_tier", "escalation").order_by("-created_at", "-id"))
+    if pod is not None:
+        qs = qs.filter(pod=pod)
+    return qs
+
+
+def deployment_get(*, organization: Organization, pk: Any) -> DeploymentReview:
+    return deployment_list(organization=organization).get(pk=pk)
+
+
+def exception_list(*, organization: Organization, open_only: bool = True) -> QuerySet[MonitoringException]:
+    qs = (MonitoringException.objects.for_org(organization)
+          .select_related("review", "review__pod", "resolved_by").order_by("-raised_at", "-id"))
+    if open_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs

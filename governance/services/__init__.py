@@ -1,0 +1,1 @@
+"""Governance writes, split by concept; import from the submodules."""

@@ -1,0 +1,352 @@
+"""Escalations: filing (routed by the published matrix), the review workflow, SLA breaches and
+the approval cycle-time snapshot."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import selectors
+from governance.models import (
+    ACTIVE_STATUSES,
+    CycleTimeSnapshot,
+    DecisionType,
+    Escalation,
+    EscalationEvent,
+    EscalationStatus,
+    Gate,
+    Outcome,
+    RiskTier,
+)
+from pods.models import Pod
+from tenancy.audit import audit_record, snapshot
+from tenancy.cache import org_cache_bump
+from tenancy.models import Organization, User
+from tenancy.notifications import notify
+
+Kind = EscalationEvent.Kind
+AUDIT_FIELDS = ("status", "outcome", "current_tier", "due_at", "breached", "decided_by", "decision_note")
+
+
+def _url(escalation: Escalation) -> str:
+    return reverse("governance:escalation_detail",
+                   kwargs={"org_slug": escalation.organization.slug, "pk": escalation.pk})
+
+
+def _event(escalation: Escalation, kind: str, actor: User | None, body: str = "",
+           at: datetime.datetime | None = None) -> EscalationEvent:
+    return EscalationEvent.objects.create(organization_id=escalation.organization_id, escalation=escalation,
+                                          kind=kind, actor=actor, body=body, created_at=at or timezone.now())
+
+
+def _pod_lead_users(organization: Organization, escalation: Escalation) -> list[User]:
+    return [u for u in [escalation.filed_by] if u is not None]
+
+
+def _recompute_later(organization: Organization) -> None:
+    from governance.tasks import cycle_time_recompute_task
+
+    org_id = organization.pk
+    transaction.on_commit(lambda: cycle_time_recompute_task.delay(org_id))
+
+
+def escalation_file(*, organization: Organization, actor: User, pod: Pod, decision_type: DecisionType,
+                    risk_tier: RiskTier, title: str, amount: Decimal | None = None, context: str = "",
+                    options: str = "", recommendation: str = "",
+                    needed_by: datetime.date | None = None) -> Escalation:
+    """File for a pod; the matrix routes it. Tiers the pod decides itself are logged as decided."""
+    for obj in (pod, decision_type, risk_tier):
+        if obj.organization_id != organization.pk:
+            raise ValidationError("Unknown pod, decision type or risk tier.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the escalation a title."})
+    if decision_type.has_amount and amount is None:
+        raise ValidationError({"amount": f"“{decision_type}” needs an amount."})
+    if not decision_type.has_amount:
+        amount = None
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": "The amount cannot be negative."})
+    routing = selectors.routing_for(organization=organization, decision_type=decision_type,
+                                    risk_tier=risk_tier, amount=amount)
+    if not routing.allowed:
+        raise ValidationError({"risk_tier": routing.message})
+    assert routing.tier is not None
+    now = timezone.now()
+    with transaction.atomic():
+        esc = Escalation(organization=organization, pod=pod, filed_by=actor, decision_type=decision_type,
+                         risk_tier=risk_tier, amount=amount, title=title, context=context, options=options,
+                         recommendation=recommendation, needed_by=needed_by, filed_at=now,
+                         matrix_version=routing.version, routed_tier=routing.tier.level,
+                         current_tier=routing.tier)
+        if routing.tier.needs_approval:
+            esc.due_at = now + datetime.timedelta(hours=routing.tier.sla_hours)
+        else:
+            esc.status, esc.outcome, esc.self_decided = EscalationStatus.DECIDED, Outcome.APPROVED, True
+            esc.decided_at, esc.decided_by = now, actor
+            esc.decision_note = f"Decided by the pod ({routing.tier.name.lower()})."
+        esc.save()
+        _event(esc, Kind.FILED, actor, at=now)
+        if routing.tier.needs_approval:
+            esc.approvers.set(routing.approvers)
+            names = ", ".join(str(m.user) for m in routing.approvers) or "nobody yet"
+            _event(esc, Kind.ROUTED, None, f"Tier {routing.tier.level} ({routing.tier.name}) under matrix "
+                   f"v{routing.version.number if routing.version else '?'}: {names}; "
+                   f"SLA {routing.tier.sla_hours} h.", at=now)
+            notify(organization=organization, users=[m.user for m in routing.approvers],
+                   kind="governance.escalation_routed", title=f"Escalation to decide: {title}",
+                   body=f"{pod} asks for a decision on {decision_type} ({risk_tier} risk).",
+                   url=_url(esc), email=True)
+        else:
+            _event(esc, Kind.DECIDED, actor, esc.decision_note, at=now)
+        audit_record(organization=organization, actor=actor, action="governance.escalation_filed",
+                     target=esc, after=snapshot(esc))
+        org_cache_bump(organization)
+    return esc
+
+
+def _locked(organization: Organization, escalation: Escalation) -> Escalation:
+    return (Escalation.objects.for_org(organization).select_for_update(of=("self",))
+            .select_related("pod", "current_tier", "filed_by").get(pk=escalation.pk))
+
+
+def escalation_comment(*, organization: Organization, actor: User, escalation: Escalation,
+                       body: str) -> EscalationEvent:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write a comment."})
+    with transaction.atomic():
+        esc = _locked(organization, escalation)
+        event = _event(esc, Kind.COMMENT, actor, body)
+        if esc.status == EscalationStatus.OPEN and actor.pk != esc.filed_by_id:
+            esc.status = EscalationStatus.IN_REVIEW
+            esc.save(update_fields=["status"])
+        recipients = [esc.filed_by] if actor.pk != esc.filed_by_id else [m.user for m in esc.approvers.select_related("user")]
+        notify(organization=organization, users=recipients, kind="governance.escalation_comment",
+               title=f"New comment on “{esc.title}”", body=body[:300], url=_url(esc))
+        org_cache_bump(organization)
+    return event
+
+
+def escalation_start_review(*, organization: Organization, actor: User, escalation: Escalation) -> Escalation:
+    with transaction.atomic():
+        esc = _locked(organization, escalation)
+        if esc.status != EscalationStatus.OPEN:
+            raise ValidationError("Only an open escalation can go into review.")
+        esc.status = EscalationStatus.IN_REVIEW
+        esc.save(update_fields=["status"])
+        _event(esc, Kind.REVIEW, actor)
+        audit_record(organization=organization, actor=actor, action="governance.escalation_review",
+                     target=esc, after={"status": esc.status})
+        org_cache_bump(organization)
+    return esc
+
+
+def escalation_decide(*, organization: Organization, actor: User, escalation: Escalation, outcome: str,
+                      note: str = "") -> Escalation:
+    """Approve, reject or ask for info. The row lock makes exactly one of concurrent decisions win."""
+    if outcome not in (Outcome.APPROVED, Outcome.REJECTED, EscalationStatus.NEEDS_INFO):
+        raise ValidationError({"outcome": "Choose approved, rejected or needs_info."})
+    if outcome == EscalationStatus.NEEDS_INFO and not (note or "").strip():
+        raise ValidationError({"note": "Say what information is needed."})
+    now = timezone.now()
+    with transaction.atomic():
+        esc = _locked(organization, escalation)
+        if esc.status not in (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW):
+            raise ValidationError({"outcome": f"This escalation is {esc.get_status_display().lower()}; "
+                                              "it cannot be decided now."})
+        before = snapshot(esc, AUDIT_FIELDS)
+        if outcome == EscalationStatus.NEEDS_INFO:
+            esc.status, esc.waiting_since = EscalationStatus.NEEDS_INFO, now
+            _event(esc, Kind.NEEDS_INFO, actor, note, at=now)
+            title = f"More information needed: {esc.title}"
+        else:
+            esc.status, esc.outcome = EscalationStatus.DECIDED, outcome
+            esc.decided_at, esc.decided_by, esc.decision_note = now, actor, note
+            _event(esc, Kind.DECIDED, actor, f"{Outcome(outcome).label}. {note}".strip(), at=now)
+            title = f"Escalation {Outcome(outcome).label.lower()}: {esc.title}"
+            _update_review_gate(esc)
+        esc.save()
+        audit_record(organization=organization, actor=actor, action="governance.escalation_decided",
+                     target=esc, before=before, after=snapshot(esc, AUDIT_FIELDS))
+        notify(organization=organization, users=_pod_lead_users(organization, esc),
+               kind="governance.escalation_decided", title=title, body=note, url=_url(esc), email=True)
+        if esc.status == EscalationStatus.DECIDED:
+            _recompute_later(organization)
+        org_cache_bump(organization)
+    return esc
+
+
+def _update_review_gate(esc: Escalation) -> None:
+    from governance.models import DeploymentReview
+
+    review = DeploymentReview.objects.for_org(esc.organization_id).filter(escalation=esc).first()
+    if review is not None:
+        review.gate = Gate.PASS if esc.outcome == Outcome.APPROVED else Gate.FAIL
+        if esc.outcome == Outcome.REJECTED:
+            review.failures = [*review.failures, {"check": "approval", "reason": esc.decision_note or "Rejected."}]
+        review.save(update_fields=["gate", "failures", "updated_at"])
+
+
+def escalation_provide_info(*, organization: Organization, actor: User, escalation: Escalation,
+                            body: str) -> Escalation:
+    """The pod answers a needs-info; the time it took is the pod's, so the SLA moves with it."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write the information asked for."})
+    now = timezone.now()
+    with transaction.atomic():
+        esc = _locked(organization, escalation)
+        if esc.status != EscalationStatus.NEEDS_INFO:
+            raise ValidationError({"body": "Nobody asked for information."})
+        waited = now - (esc.waiting_since or now)
+        esc.pod_wait_seconds += int(waited.total_seconds())
+        if esc.due_at:
+            esc.due_at += waited
+        esc.status, esc.waiting_since = EscalationStatus.IN_REVIEW, None
+        esc.save()
+        _event(esc, Kind.INFO, actor, body, at=now)
+        notify(organization=organization, users=[m.user for m in esc.approvers.select_related("user")],
+               kind="governance.escalation_info", title=f"Information provided: {esc.title}",
+               body=body[:300], url=_url(esc))
+        audit_record(organization=organization, actor=actor, action="governance.escalation_info",
+                     target=esc, after={"status": esc.status, "pod_wait_seconds": esc.pod_wait_seconds})
+        org_cache_bump(organization)
+    return esc
+
+
+def escalation_close(*, organization: Organization, actor: User, escalation: Escalation) -> Escalation:
+    with transaction.atomic():
+        esc = _locked(organization, escalation)
+        if esc.status != EscalationStatus.DECIDED:
+            raise ValidationError("Only a decided escalation can be closed.")
+        esc.status, esc.closed_at = EscalationStatus.CLOSED, timezone.now()
+        esc.save(update_fields=["status", "closed_at"])
+        _event(esc, Kind.CLOSED, actor)
+        audit_record(organization=organization, actor=actor, action="governance.escalation_closed",
+                     target=esc, after={"status": esc.status})
+        org_cache_bump(organization)
+    return esc
+
+
+# --- SLA --------------------------------------------------------------------------------------
+
+
+def escalations_check_sla(*, organization: Organization, now: datetime.datetime | None = None) -> int:
+    """Mark breaches; move a breached escalation to the next tier, notifying both sides.
+
+    Escalations waiting on the pod (needs info) are not on the approver's clock. Safe to run twice:
+    an escalated one gets a fresh due time, one at the top tier is flagged `breached` once.
+    """
+    now = now or timezone.now()
+    ids = list(Escalation.objects.for_org(organization)
+               .filter(status__in=(EscalationStatus.OPEN, EscalationStatus.IN_REVIEW), due_at__lt=now,
+                       breached=False).order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for pk in ids:
+        with transaction.atomic():
+            esc = (Escalation.objects.for_org(organization).select_for_update(of=("self",))
+                   .select_related("current_tier", "filed_by", "pod").filter(pk=pk).first())
+            if esc is None or esc.breached or esc.status not in (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW) \
+                    or esc.due_at is None or esc.due_at >= now:
+                continue
+            old_approvers = [m.user for m in esc.approvers.select_related("user")]
+            before = snapshot(esc, AUDIT_FIELDS)
+            esc.breach_count += 1
+            _event(esc, Kind.BREACHED, None, f"SLA of {esc.current_tier.sla_hours} h passed.", at=now)
+            nxt = selectors.next_tier(organization=organization, tier=esc.current_tier)
+            if nxt is not None:
+                new = selectors.approvers_for(organization=organization, tier=nxt)
+                esc.current_tier, esc.due_at = nxt, now + datetime.timedelta(hours=nxt.sla_hours)
+                esc.save()
+                esc.approvers.set(new)
+                _event(esc, Kind.ESCALATED, None, f"Escalated to tier {nxt.level} ({nxt.name}): "
+                       + (", ".join(str(m.user) for m in new) or "nobody"), at=now)
+                new_users = [m.user for m in new]
+                notify(organization=organization, users=new_users, kind="governance.escalation_escalated",
+                       title=f"Escalated to you after an SLA breach: {esc.title}", url=_url(esc), email=True)
+            else:
+                esc.breached = True
+                esc.save()
+                new_users = []
+            notify(organization=organization, users=[*old_approvers, *_pod_lead_users(organization, esc)],
+                   kind="governance.escalation_breached", title=f"SLA breached: {esc.title}",
+                   body=("Escalated to tier %d." % esc.current_tier.level) if nxt else "At the top tier.",
+                   url=_url(esc), email=True)
+            audit_record(organization=organization, actor=None, action="governance.escalation_breached",
+                         target=esc, before=before, after=snapshot(esc, AUDIT_FIELDS))
+            org_cache_bump(organization)
+            done += 1
+    return done
+
+
+# --- Cycle time -------------------------------------------------------------------------------
+
+
+def _stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    hours = sorted(r["cycle"] / 3600 for r in rows)
+    if not hours:
+        return {"n": 0}
+    p90 = hours[min(len(hours) - 1, max(0, int(round(0.9 * len(hours) + 0.5)) - 1))]
+    return {
+        "n": len(hours),
+        "median_h": round(statistics.median(hours), 1),
+        "p90_h": round(p90, 1),
+        "approver_median_h": round(statistics.median(r["approver"] / 3600 for r in rows), 1),
+        "pod_median_h": round(statistics.median(r["pod"] / 3600 for r in rows), 1),
+        "breaches": sum(1 for r in rows if r["breached"]),
+    }
+
+
+def cycle_time_compute(*, organization: Organization) -> dict[str, Any]:
+    """Median and p90 of filed → decided, split into approver and pod time, by group."""
+    rows = []
+    qs = (Escalation.objects.for_org(organization)
+          .filter(self_decided=False, decided_at__isnull=False)
+          .values("filed_at", "decided_at", "pod_wait_seconds", "breach_count", "current_tier__level",
+                  "current_tier__name", "decision_type__name", "decided_by__full_name", "decided_by__email"))
+    for r in qs.iterator(chunk_size=2000):
+        cycle = max(0, int((r["decided_at"] - r["filed_at"]).total_seconds()))
+        rows.append({
+            "cycle": cycle, "pod": min(cycle, r["pod_wait_seconds"]),
+            "approver": max(0, cycle - r["pod_wait_seconds"]), "breached": r["breach_count"] > 0,
+            "tier": f"Tier {r['current_tier__level']} · {r['current_tier__name']}",
+            "type": r["decision_type__name"],
+            "approver_name": r["decided_by__full_name"] or r["decided_by__email"] or "—",
+            "month": r["decided_at"].strftime("%Y-%m"),
+        })
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {k: defaultdict(list) for k in
+                                                           ("tier", "type", "approver_name", "month")}
+    for row in rows:
+        for key, bucket in groups.items():
+            bucket[row[key]].append(row)
+    breaches_total = Escalation.objects.for_org(organization).filter(breach_count__gt=0).count()
+    open_breached = Escalation.objects.for_org(organization).filter(
+        status__in=ACTIVE_STATUSES, due_at__lt=timezone.now()).count()
+    return {
+        "overall": _stats(rows),
+        "by_tier": [{"label": k, **_stats(v)} for k, v in sorted(groups["tier"].items())],
+        "by_type": [{"label": k, **_stats(v)} for k, v in sorted(groups["type"].items())],
+        "by_approver": sorted(({"label": k, **_stats(v)} for k, v in groups["approver_name"].items()),
+                              key=lambda s: -s["n"]),
+        "by_month": [{"label": k, **_stats(v)} for k, v in sorted(groups["month"].items())][-24:],
+        "breaches_total": breaches_total,
+        "open_past_sla": open_breached,
+    }
+
+
+def cycle_time_recompute(*, organization: Organization) -> CycleTimeSnapshot:
+    """Recompute in one transaction, so a killed worker leaves the last good snapshot."""
+    with transaction.atomic():
+        data = cycle_time_compute(organization=organization)
+        snap, _ = CycleTimeSnapshot.unscoped.update_or_create(
+            organization=organization, defaults={"data": data, "computed_at": timezone.now()})
+    return snap

@@ -1,0 +1,129 @@
+"""Approval cycle time for leaders (from the snapshot), guardrail exceptions and deployments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from governance import selectors
+from governance.forms import PolicyForm, ResolveForm
+from governance.models import MonitoringException, RiskTier
+from governance.services import escalations as esc_services
+from governance.services import guardrails as services
+from tenancy.forms import add_service_errors
+from tenancy.permissions import can
+from tenancy.views.base import OrgPageMixin
+
+CHART_W, CHART_H, PAD = 640, 200, 30
+
+
+def month_chart(months: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Bars of the monthly median with a p90 tick, laid out server-side as SVG coordinates."""
+    months = [m for m in months if m.get("n")]
+    if not months:
+        return None
+    top = max(m["p90_h"] for m in months) or 1
+    slot = (CHART_W - PAD) / len(months)
+    bars = []
+    for i, m in enumerate(months):
+        h = (CHART_H - PAD) * m["median_h"] / top
+        p = (CHART_H - PAD) * m["p90_h"] / top
+        x = PAD + i * slot
+        bars.append({"x": round(x + slot * 0.15, 1), "w": round(slot * 0.7, 1),
+                     "y": round(CHART_H - PAD - h, 1), "h": round(h, 1),
+                     "p90_y": round(CHART_H - PAD - p, 1), "label": m["label"], "median": m["median_h"],
+                     "p90": m["p90_h"], "n": m["n"], "tx": round(x + slot / 2, 1),
+                     "show_label": i % max(1, len(months) // 8) == 0})
+    return {"bars": bars, "w": CHART_W, "h": CHART_H, "axis_y": CHART_H - PAD, "top": round(top, 1),
+            "pad": PAD}
+
+
+class DashboardView(OrgPageMixin, View):
+    permission_required = "governance.view_dashboard"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        snap = selectors.cycle_time_snapshot(organization=self.organization)
+        data = snap.data if snap else {}
+        return render(request, "governance/dashboard.html", {
+            "snap": snap, "data": data, "chart": month_chart(data.get("by_month", [])),
+            "can_recompute": can(self.membership, "governance.edit_matrix"),
+        })
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("governance.edit_matrix")
+        esc_services.cycle_time_recompute(organization=self.organization)
+        messages.success(request, "Cycle times recomputed.")
+        return redirect("governance:dashboard", org_slug=self.organization.slug)
+
+
+class GuardrailsView(OrgPageMixin, View):
+    """Policies per risk tier, recent deployment reviews and their gates."""
+
+    permission_required = "governance.view_matrix"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self.render_page()
+
+    def render_page(self, form: PolicyForm | None = None, status: int = 200) -> HttpResponse:
+        deployments = Paginator(selectors.deployment_list(organization=self.organization), 25).get_page(
+            self.request.GET.get("page"))
+        return render(self.request, "governance/guardrails.html", {
+            "tiers": list(selectors.risk_tiers(organization=self.organization)),
+            "policies": list(selectors.policies(organization=self.organization)),
+            "page": deployments, "form": form or PolicyForm(),
+            "can_edit": can(self.membership, "governance.edit_policies"),
+            "can_see_deployments": can(self.membership, "governance.view_all"),
+        }, status=status)
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("governance.edit_policies")
+        form = PolicyForm(request.POST)
+        tier = RiskTier.objects.for_org(self.organization).filter(pk=request.POST.get("risk_tier") or 0).first() \
+            if (request.POST.get("risk_tier") or "").isdigit() else None
+        if tier is None:
+            form.add_error(None, "Choose a risk tier.")
+        if form.is_valid() and tier is not None:
+            try:
+                services.policy_set(organization=self.organization, actor=request.user, risk_tier=tier,
+                                    **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Policy saved.")
+                return redirect("governance:guardrails", org_slug=self.organization.slug)
+        return self.render_page(form, status=400)
+
+
+class ExceptionListView(OrgPageMixin, View):
+    permission_required = "governance.view_exceptions"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        page = Paginator(selectors.exception_list(organization=self.organization), 25).get_page(
+            request.GET.get("page"))
+        return render(request, "governance/exceptions.html", {"page": page})
+
+
+class ExceptionResolveView(OrgPageMixin, View):
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        try:
+            exc = selectors.exception_list(organization=self.organization, open_only=False).get(pk=pk)
+        except MonitoringException.DoesNotExist as e:
+            raise Http404 from e
+        self.require("governance.resolve_exception", exc)
+        form = ResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.exception_resolve(organization=self.organization, actor=request.user,
+                                           exception=exc, note=form.cleaned_data["note"])
+                messages.success(request, "Exception resolved.")
+            except ValidationError as e:
+                messages.error(request, " ".join(e.messages))
+        else:
+            messages.error(request, "Say how the exception was resolved.")
+        return redirect("governance:exceptions", org_slug=self.organization.slug)

@@ -1,0 +1,216 @@
+"""Escalations: filing with a live routing preview, the inbox, the list, the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from governance import selectors
+from governance.forms import CommentForm, DecideForm, EscalationForm
+from governance.models import DecisionType, Escalation, EscalationStatus, RiskTier
+from governance.services import escalations as services
+from pods import selectors as pod_selectors
+from pods.models import Pod
+from pods.permissions import led_pods
+from tenancy.forms import add_service_errors
+from tenancy.permissions import can
+from tenancy.views.base import OrgPageMixin, render_htmx
+
+PER_PAGE = 25
+
+
+class EscalationListView(OrgPageMixin, View):
+    """Leaders see every escalation; others those of the pods they lead."""
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        status = request.GET.get("status", "")
+        if status not in {"", "active", *EscalationStatus.values}:
+            status = ""
+        qs = selectors.escalation_list(organization=self.organization, status=status,
+                                       q=request.GET.get("q", "").strip()[:100])
+        if not can(self.membership, "governance.view_all"):
+            qs = qs.filter(pod_id__in=led_pods(self.membership))
+        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        return render_htmx(request, "governance/escalation_list.html", {
+            "page": page, "status": status, "statuses": EscalationStatus.choices, "now": timezone.now(),
+            "can_file": can(self.membership, "governance.file_escalation"),
+        }, partial="governance/_escalation_table.html")
+
+
+class InboxView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        qs = selectors.inbox(organization=self.organization, membership=self.membership)
+        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        return render(request, "governance/inbox.html", {"page": page, "now": timezone.now()})
+
+
+class EscalationCreateView(OrgPageMixin, View):
+    """Only pod leads file, and only for pods they lead (the form offers no other pod)."""
+
+    def _form(self, data: Any = None) -> EscalationForm:
+        initial = {}
+        pod = self.request.GET.get("pod")
+        if pod and pod.isdigit():
+            initial["pod"] = int(pod)
+        return EscalationForm(data, organization=self.organization, pod_ids=led_pods(self.membership),
+                              initial=initial)
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("governance.file_escalation")
+        form = self._form()
+        return render(request, "governance/escalation_form.html", {"form": form, "preview": None})
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("governance.file_escalation")
+        form = self._form(request.POST)
+        if form.is_valid():
+            self.require("governance.file_escalation", form.cleaned_data["pod"])
+            try:
+                esc = services.escalation_file(organization=self.organization, actor=request.user,
+                                               **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if esc.self_decided:
+                    messages.success(request, "Recorded as a decision taken by the pod.")
+                else:
+                    messages.success(request, "Escalation filed and routed.")
+                return redirect("governance:escalation_detail", org_slug=self.organization.slug, pk=esc.pk)
+        return render(request, "governance/escalation_form.html",
+                      {"form": form, "preview": preview_for(self.organization, request.POST)}, status=400)
+
+
+def preview_for(organization: Any, data: Any) -> selectors.Routing | None:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        dt = DecisionType.objects.for_org(organization).get(pk=int(data.get("decision_type") or 0))
+        rt = RiskTier.objects.for_org(organization).get(pk=int(data.get("risk_tier") or 0))
+    except (ValueError, DecisionType.DoesNotExist, RiskTier.DoesNotExist):
+        return None
+    amount = None
+    raw = (data.get("amount") or "").strip()
+    if raw:
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation:
+            return selectors.Routing(False, None, None, [], "The amount is not a number.")
+    routing = selectors.routing_for(organization=organization, decision_type=dt, risk_tier=rt, amount=amount)
+    routing.decision_type = dt  # type: ignore[attr-defined]
+    return routing
+
+
+class EscalationPreviewView(OrgPageMixin, View):
+    """The live routing preview beside the form: tier, who decides, SLA."""
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self.post(request)
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("governance.view_matrix")
+        data = request.POST if request.method == "POST" else request.GET
+        return render(request, "governance/_preview.html", {"preview": preview_for(self.organization, data)})
+
+
+class EscalationObjectMixin(OrgPageMixin):
+    def load(self, pk: Any) -> Escalation:
+        try:
+            esc = selectors.escalation_get(organization=self.organization, pk=pk)
+        except Escalation.DoesNotExist as exc:
+            raise Http404 from exc
+        self.require("governance.view_escalation", esc)
+        return esc
+
+
+class EscalationDetailView(EscalationObjectMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        return self.render_detail(self.load(pk))
+
+    def render_detail(self, esc: Escalation, status: int = 200, **forms: Any) -> HttpResponse:
+        m = self.membership
+        return render(self.request, "governance/escalation_detail.html", {
+            "esc": esc,
+            "events": selectors.escalation_events(organization=self.organization, escalation=esc),
+            "decide_form": forms.get("decide_form") or DecideForm(),
+            "comment_form": forms.get("comment_form") or CommentForm(),
+            "may_decide": can(m, "governance.decide_escalation", esc) and esc.status in
+            (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW),
+            "may_comment": can(m, "governance.comment_escalation", esc),
+            "may_answer": can(m, "governance.answer_escalation", esc) and esc.status == EscalationStatus.NEEDS_INFO,
+            "may_close": can(m, "governance.close_escalation", esc) and esc.status == EscalationStatus.DECIDED,
+            "may_review": can(m, "governance.decide_escalation", esc) and esc.status == EscalationStatus.OPEN,
+            "now": timezone.now(),
+        }, status=status)
+
+
+class EscalationActionView(EscalationObjectMixin, View):
+    """One POST endpoint for the workflow: comment, review, decide, answer, close."""
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        esc = self.load(pk)
+        action = request.POST.get("action", "")
+        org, user = self.organization, request.user
+        forms: dict[str, Any] = {}
+        try:
+            if action == "comment":
+                self.require("governance.comment_escalation", esc)
+                form = forms["comment_form"] = CommentForm(request.POST)
+                if form.is_valid():
+                    services.escalation_comment(organization=org, actor=user, escalation=esc, **form.cleaned_data)
+                    return self._done("Comment added.", esc)
+            elif action == "answer":
+                self.require("governance.answer_escalation", esc)
+                form = forms["comment_form"] = CommentForm(request.POST)
+                if form.is_valid():
+                    services.escalation_provide_info(organization=org, actor=user, escalation=esc, **form.cleaned_data)
+                    return self._done("Information sent; back with the approver.", esc)
+            elif action == "decide":
+                self.require("governance.decide_escalation", esc)
+                form = forms["decide_form"] = DecideForm(request.POST)
+                if form.is_valid():
+                    services.escalation_decide(organization=org, actor=user, escalation=esc, **form.cleaned_data)
+                    return self._done("Decision recorded.", esc)
+            elif action == "review":
+                self.require("governance.decide_escalation", esc)
+                services.escalation_start_review(organization=org, actor=user, escalation=esc)
+                return self._done("In review.", esc)
+            elif action == "close":
+                self.require("governance.close_escalation", esc)
+                services.escalation_close(organization=org, actor=user, escalation=esc)
+                return self._done("Closed.", esc)
+            else:
+                messages.error(request, "Unknown action.")
+        except ValidationError as exc:
+            target = forms.get("decide_form") or forms.get("comment_form")
+            if target is not None:
+                add_service_errors(target, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+        esc = self.load(pk)
+        return EscalationDetailView.render_detail(self, esc, status=400, **forms)  # type: ignore[arg-type]
+
+    def _done(self, message: str, esc: Escalation) -> HttpResponse:
+        messages.success(self.request, message)
+        return redirect("governance:escalation_detail", org_slug=self.organization.slug, pk=esc.pk)
+
+
+class PodPanelView(OrgPageMixin, View):
+    """The pod page's governance panel: open escalations with age; constant queries."""
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        try:
+            pod = pod_selectors.pod_get(organization=self.organization, pk=pk)
+        except Pod.DoesNotExist as exc:
+            raise Http404 from exc
+        rows = selectors.pod_open_escalations(organization=self.organization, pod=pod)
+        return render(request, "governance/_pod_panel.html", {
+            "pod": pod, "rows": rows, "now": timezone.now(),
+            "can_file": can(self.membership, "governance.file_escalation", pod),
+        })

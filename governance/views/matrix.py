@@ -1,0 +1,218 @@
+"""The decision-rights matrix: one grid for everyone, inline cell editing (htmx) for admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from governance import selectors
+from governance.forms import CellForm, DecisionTierForm, NameForm, RiskTierForm
+from governance.models import DecisionType, RiskTier
+from governance.services import matrix as services
+from tenancy.forms import add_service_errors
+from tenancy.permissions import can
+from tenancy.views.base import OrgPageMixin
+
+
+class MatrixView(OrgPageMixin, View):
+    permission_required = "governance.view_matrix"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self.render_page()
+
+    def render_page(self, status: int = 200, **extra: Any) -> HttpResponse:
+        return render(self.request, "governance/matrix.html", {
+            "matrix": selectors.matrix_get(organization=self.organization),
+            "can_edit": can(self.membership, "governance.edit_matrix"),
+            "type_form": extra.pop("type_form", None) or NameForm(prefix="type"),
+            "tier_form": extra.pop("tier_form", None) or RiskTierForm(prefix="tier"),
+            **extra,
+        }, status=status)
+
+
+class CellMixin(OrgPageMixin):
+    def load(self, type_pk: int, tier_pk: int) -> tuple[DecisionType, RiskTier]:
+        try:
+            dt = DecisionType.objects.for_org(self.organization).get(pk=type_pk)
+            rt = RiskTier.objects.for_org(self.organization).get(pk=tier_pk)
+        except (DecisionType.DoesNotExist, RiskTier.DoesNotExist) as exc:
+            raise Http404 from exc
+        return dt, rt
+
+
+class CellView(CellMixin, View):
+    """GET ?edit=1 gives the inline editor; POST saves; GET alone the read-only cell."""
+
+    def get(self, request: HttpRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
+        dt, rt = self.load(type_pk, tier_pk)
+        self.require("governance.view_matrix")
+        bands = selectors.matrix_cells(organization=self.organization, decision_type=dt, risk_tier=rt).get((dt.pk, rt.pk), [])
+        if request.GET.get("edit"):
+            self.require("governance.edit_matrix")
+            form = CellForm(organization=self.organization, decision_type=dt, initial=CellForm.initial_for(bands))
+            return self._editor(dt, rt, form)
+        return self._cell(dt, rt, bands)
+
+    def post(self, request: HttpRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
+        dt, rt = self.load(type_pk, tier_pk)
+        self.require("governance.edit_matrix")
+        form = CellForm(request.POST, organization=self.organization, decision_type=dt)
+        if form.is_valid():
+            try:
+                services.matrix_cell_set(organization=self.organization, actor=request.user,
+                                         decision_type=dt, risk_tier=rt, bands=form.bands())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if not request.htmx:
+                    messages.success(request, f"{dt} × {rt} saved; publish to put it in force.")
+                    return redirect("governance:matrix", org_slug=self.organization.slug)
+                bands = selectors.matrix_cells(organization=self.organization, decision_type=dt,
+                                               risk_tier=rt).get((dt.pk, rt.pk), [])
+                response = self._cell(dt, rt, bands, saved=True)
+                response["HX-Trigger"] = "matrixChanged"
+                return response
+        return self._editor(dt, rt, form, status=400)
+
+    def _editor(self, dt: DecisionType, rt: RiskTier, form: CellForm, status: int = 200) -> HttpResponse:
+        return render(self.request, "governance/_cell_form.html",
+                      {"dt": dt, "rt": rt, "form": form}, status=status)
+
+    def _cell(self, dt: DecisionType, rt: RiskTier, bands: list[Any], saved: bool = False) -> HttpResponse:
+        cell = selectors.Cell(dt, rt, bands)
+        cell.problem = selectors._cell_problem(cell)
+        return render(self.request, "governance/_cell.html", {
+            "cell": cell, "can_edit": can(self.membership, "governance.edit_matrix"), "saved": saved})
+
+
+class CellHistoryView(CellMixin, View):
+    def get(self, request: HttpRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
+        dt, rt = self.load(type_pk, tier_pk)
+        self.require("governance.view_matrix")
+        events = selectors.cell_history(organization=self.organization, decision_type=dt, risk_tier=rt)[:50]
+        return render(request, "governance/cell_history.html", {"dt": dt, "rt": rt, "events": events})
+
+
+class MatrixPublishView(OrgPageMixin, View):
+    permission_required = "governance.edit_matrix"
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        try:
+            version = services.matrix_publish(organization=self.organization, actor=request.user,
+                                              note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            messages.error(request, "Not published: " + " ".join(exc.messages))
+            return MatrixView(request=request, membership=self.membership,
+                              organization=self.organization).render_page(status=400)
+        messages.success(request, f"Matrix v{version.number} published; new escalations route by it.")
+        return redirect("governance:matrix", org_slug=self.organization.slug)
+
+
+class MatrixReviewView(OrgPageMixin, View):
+    permission_required = "governance.edit_matrix"
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        services.matrix_review_record(organization=self.organization, actor=request.user,
+                                      notes=request.POST.get("notes", "")[:2000])
+        messages.success(request, "Quarterly review recorded.")
+        return redirect("governance:matrix", org_slug=self.organization.slug)
+
+
+class AddRowOrColumnView(OrgPageMixin, View):
+    """Adding a decision type adds a row; adding a risk tier adds a column."""
+
+    permission_required = "governance.edit_matrix"
+    what = "type"
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = (NameForm if self.what == "type" else RiskTierForm)(request.POST, prefix=self.what)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if self.what == "type":
+                    services.decision_type_create(organization=self.organization, actor=request.user,
+                                                  name=d["name"], description=d["description"],
+                                                  has_amount=d["has_amount"], amount_unit=d["amount_unit"])
+                else:
+                    services.risk_tier_create(organization=self.organization, actor=request.user,
+                                              name=d["name"], description=d["description"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Added “{d['name']}”; fill its cells, then publish.")
+                return redirect("governance:matrix", org_slug=self.organization.slug)
+        page = MatrixView(request=request, membership=self.membership, organization=self.organization)
+        return page.render_page(status=400, **{f"{self.what}_form": form})
+
+
+class DecisionTierEditView(OrgPageMixin, View):
+    permission_required = "governance.edit_matrix"
+
+    def _tier(self, pk: int) -> Any:
+        from governance.models import DecisionTier
+
+        tier = DecisionTier.objects.for_org(self.organization).filter(pk=pk).first()
+        if tier is None:
+            raise Http404
+        return tier
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        tier = self._tier(pk)
+        form = DecisionTierForm(organization=self.organization, initial={
+            "name": tier.name, "approver_role": tier.approver_role, "sla_hours": tier.sla_hours,
+            "approvers": [m.pk for m in tier.approvers.all()]})
+        return render(request, "governance/decision_tier_form.html", {"tier": tier, "form": form})
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        tier = self._tier(pk)
+        form = DecisionTierForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.decision_tier_update(organization=self.organization, actor=request.user, tier=tier,
+                                              name=form.cleaned_data["name"],
+                                              approver_role=form.cleaned_data["approver_role"],
+                                              sla_hours=form.cleaned_data["sla_hours"],
+                                              approvers=list(form.cleaned_data["approvers"]))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"Tier {tier.level} saved.")
+                return redirect("governance:matrix", org_slug=self.organization.slug)
+        return render(request, "governance/decision_tier_form.html", {"tier": tier, "form": form}, status=400)
+
+
+class LabelEditView(OrgPageMixin, View):
+    """Rename a row (decision type) or a column (risk tier)."""
+
+    permission_required = "governance.edit_matrix"
+    model: Any = DecisionType
+
+    def _obj(self, pk: int) -> Any:
+        obj = self.model.objects.for_org(self.organization).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        obj = self._obj(pk)
+        form = RiskTierForm(initial={"name": obj.name, "description": obj.description})
+        return render(request, "governance/label_form.html", {"obj": obj, "form": form})
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        obj = self._obj(pk)
+        form = RiskTierForm(request.POST)
+        if form.is_valid():
+            try:
+                services.matrix_label_update(organization=self.organization, actor=request.user, obj=obj,
+                                             **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"“{obj.name}” saved.")
+                return redirect("governance:matrix", org_slug=self.organization.slug)
+        return render(request, "governance/label_form.html", {"obj": obj, "form": form}, status=400)
