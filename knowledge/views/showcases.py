@@ -1,0 +1,172 @@
+"""Showcases with their presentations and measured influence, the talk archive, rotations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from knowledge import selectors, services
+from knowledge.forms import CitationForm, PresentationForm, RotationForm, ShowcaseForm, TalkForm
+from knowledge.models import Presentation
+from knowledge.views.common import get_or_404, kurl
+from tenancy.forms import add_service_errors
+from tenancy.permissions import can
+from tenancy.views.base import OrgPageMixin
+
+PER_PAGE = 25
+
+
+class ShowcaseListView(OrgPageMixin, View):
+    permission_required = "knowledge.view"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        page = Paginator(selectors.showcase_list(organization=self.organization), PER_PAGE) \
+            .get_page(request.GET.get("page"))
+        return render(request, "knowledge/showcase_list.html", {
+            "page": page, "may_manage": can(self.membership, "knowledge.manage_showcases")})
+
+
+class ShowcaseCreateView(OrgPageMixin, View):
+    permission_required = "knowledge.manage_showcases"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(ShowcaseForm())
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = ShowcaseForm(request.POST)
+        if form.is_valid():
+            try:
+                sc = services.showcase_create(organization=self.organization, actor=request.user,
+                                              **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("knowledge:showcase_detail", org_slug=self.organization.slug, pk=sc.pk)
+        return self._render(form, 400)
+
+    def _render(self, form: Any, status: int = 200) -> HttpResponse:
+        return render(self.request, "knowledge/form.html", {
+            "form": form, "title": "New showcase", "submit": "Create showcase",
+            "cancel": kurl(self.organization, "showcase_list")}, status=status)
+
+
+class ShowcaseDetailView(OrgPageMixin, View):
+    permission_required = "knowledge.view"
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        return render(request, "knowledge/showcase_detail.html", self.context(pk))
+
+    def context(self, pk: Any, form: Any = None) -> dict[str, Any]:
+        org = self.organization
+        showcase = get_or_404(selectors.showcase_get, organization=org, pk=pk)
+        may_manage = can(self.membership, "knowledge.manage_showcases")
+        return {
+            "showcase": showcase,
+            "presentations": selectors.showcase_presentations(organization=org, showcase=showcase),
+            "may_manage": may_manage,
+            "form": form or (PresentationForm(organization=org) if may_manage else None),
+            "cite_form": CitationForm(organization=org),
+        }
+
+
+class PresentationCreateView(ShowcaseDetailView):
+    permission_required = "knowledge.manage_showcases"
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        showcase = get_or_404(selectors.showcase_get, organization=self.organization, pk=pk)
+        form = PresentationForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.presentation_create(organization=self.organization, actor=request.user,
+                                             showcase=showcase, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Presentation added.")
+                return redirect("knowledge:showcase_detail", org_slug=self.organization.slug, pk=pk)
+        return render(request, "knowledge/showcase_detail.html", self.context(pk, form), status=400)
+
+
+class PresentationCiteView(OrgPageMixin, View):
+    permission_required = "knowledge.cite_presentation"
+
+    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        p = Presentation.objects.for_org(self.organization).filter(pk=pk).first()
+        if p is None:
+            raise Http404
+        form = CitationForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.presentation_cite(organization=self.organization, actor=request.user,
+                                           presentation=p, **form.cleaned_data)
+                messages.success(request, "Influence recorded.")
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, "Choose a pod of this organization.")
+        return redirect("knowledge:showcase_detail", org_slug=self.organization.slug,
+                        pk=p.showcase_id)
+
+
+class TalkListView(OrgPageMixin, View):
+    permission_required = "knowledge.view"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(TalkForm(organization=self.organization))
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("knowledge.manage_talks")
+        form = TalkForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.talk_create(organization=self.organization, actor=request.user,
+                                     **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Talk added to the archive.")
+                return redirect("knowledge:talk_list", org_slug=self.organization.slug)
+        return self._render(form, 400)
+
+    def _render(self, form: Any, status: int = 200) -> HttpResponse:
+        org = self.organization
+        page = Paginator(selectors.talk_list(organization=org), PER_PAGE).get_page(
+            self.request.GET.get("page"))
+        return render(self.request, "knowledge/talk_list.html", {
+            "page": page, "form": form if can(self.membership, "knowledge.manage_talks") else None},
+            status=status)
+
+
+class RotationListView(OrgPageMixin, View):
+    permission_required = "knowledge.view"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(RotationForm(organization=self.organization))
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        self.require("knowledge.manage_rotations")
+        form = RotationForm(request.POST, organization=self.organization)
+        if form.is_valid():
+            try:
+                services.rotation_create(organization=self.organization, actor=request.user,
+                                         **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Rotation planned.")
+                return redirect("knowledge:rotation_list", org_slug=self.organization.slug)
+        return self._render(form, 400)
+
+    def _render(self, form: Any, status: int = 200) -> HttpResponse:
+        page = Paginator(selectors.rotation_list(organization=self.organization), PER_PAGE) \
+            .get_page(self.request.GET.get("page"))
+        return render(self.request, "knowledge/rotation_list.html", {
+            "page": page,
+            "form": form if can(self.membership, "knowledge.manage_rotations") else None},
+            status=status)
