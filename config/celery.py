@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab  # noqa: F401  (used by the beat entries below)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
@@ -11,5 +12,33 @@ app.autodiscover_tasks()
 # The beat schedule is code: one commented entry per periodic task.
 app.conf.beat_schedule = {
     # --- governance ---
+    # SLA breaches: mark them and escalate to the next decision tier, notifying both sides.
+    "governance-escalations-check-sla": {
+        "task": "governance.tasks.escalations_check_sla_all", "schedule": 15 * 60,
+    },
+    # Approval cycle-time snapshots the leaders' dashboard reads (also recomputed on decisions).
+    "governance-cycle-time-recompute": {
+        "task": "governance.tasks.cycle_time_recompute_all", "schedule": 60 * 60,
+    },
+    # Remind admins when the decision-rights matrix's quarterly review is overdue (weekly).
+    "governance-matrix-review-reminders": {
+        "task": "governance.tasks.matrix_review_reminders", "schedule": 7 * 24 * 60 * 60,
+    },
     # --- knowledge ---
+    # Weekly digest per guild, Monday 07:00 UTC, for the week that just ended (claimed per
+    # guild and week, so a retried or doubled run sends nothing twice).
+    "knowledge-guild-digests": {
+        "task": "knowledge.tasks.send_guild_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+    # Daily reminder to owners of overdue post-mortem action items (once a day per item).
+    "knowledge-overdue-action-items": {
+        "task": "knowledge.tasks.remind_overdue_action_items",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Daily: ask people whose rotation ended for a lesson (once per rotation).
+    "knowledge-rotation-lessons": {
+        "task": "knowledge.tasks.request_rotation_lessons",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }

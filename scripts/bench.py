@@ -74,7 +74,26 @@ TARGETS: list[Target] = [
     Target("audit log", "/o/{slug}/audit/"),
     Target("API pods", "/api/v1/o/{slug}/pods/", kind="api"),
     Target("API people", "/api/v1/o/{slug}/people/", kind="api"),
+    Target("decision-rights matrix", "/o/{slug}/governance/matrix/"),
+    Target("escalation inbox", "/o/{slug}/governance/inbox/"),
+    Target("escalations", "/o/{slug}/governance/escalations/"),
+    Target("cycle-time dashboard", "/o/{slug}/governance/cycle-time/"),
+    Target("pod escalations panel", "/o/{slug}/governance/pods/{pod}/panel/"),
+    Target("API escalations", "/api/v1/o/{slug}/escalations/", kind="api"),
+    # --- knowledge ---
+    Target("knowledge home", "/o/{slug}/knowledge/"),
+    Target("guild page", "/o/{slug}/knowledge/guilds/{guild}/"),
+    Target("lesson list", "/o/{slug}/knowledge/lessons/"),
+    Target("search: evaluation", "/o/{slug}/knowledge/search/?q=evaluation"),
+    Target("search: shadow deployment", "/o/{slug}/knowledge/search/?q=shadow+deployment"),
+    Target("search: drift -cost (post-mortems)",
+           "/o/{slug}/knowledge/search/?q=drift+-cost&kind=postmortem"),
+    Target("search: typo (tokenzier)", "/o/{slug}/knowledge/search/?q=tokenzier"),
+    Target("API search: retraining job", "/api/v1/o/{slug}/search/?q=retraining+job", kind="api"),
 ]
+
+# The same searches as raw SQL through a cursor, timed beside the app's p95 (search_sql_report).
+SEARCH_SQL_QUERIES = ["evaluation", "shadow deployment", "retraining job"]
 
 
 # --- Representative objects (run in-process, after django.setup()) ----------------------------
@@ -103,9 +122,50 @@ def _busiest_person(org: Any) -> int | None:
     return person.pk if person else None
 
 
+def _busiest_guild(org: Any) -> int | None:
+    """The guild with the most members: the heaviest guild page."""
+    from django.db.models import Count
+
+    from knowledge.models import Guild
+
+    guild = (Guild.objects.for_org(org).annotate(n=Count("members")).order_by("-n", "id").first())
+    return guild.pk if guild else None
+
+
+def search_sql_report(slug: str, app_p95: dict[str, float | None], runs: int = 60) -> list[str]:
+    """Raw SQL time of the ranked search page query (the app's main search query), to set the
+    app's p95 beside the database's: the difference is the app's overhead."""
+    from django.db import connection
+
+    from knowledge.search import search_sql
+    from tenancy.models import Organization
+
+    org = Organization.objects.get(slug=slug)
+    lines = []
+    for q in SEARCH_SQL_QUERIES:
+        sql, params = search_sql(organization=org, q=q)
+        timings = []
+        with connection.cursor() as cursor:
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                timings.append(time.perf_counter() - t0)
+            cursor.execute("SELECT count(*) FROM knowledge_searchdocument WHERE organization_id = %s",
+                           [org.pk])
+            docs = cursor.fetchone()[0]
+        ordered = sorted(timings)
+        p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000
+        app = next((v for k, v in app_p95.items() if q.split()[0] in k), None)
+        lines.append(f"  search {q!r:<22} raw SQL p50 {statistics.median(ordered) * 1000:6.1f} ms"
+                     f"  p95 {p95:6.1f} ms   app page p95 {_fmt(app)} ms   ({docs} documents)")
+    return lines
+
+
 PLACEHOLDERS: dict[str, Callable[[Any], int | None]] = {
     "pod": _busiest_pod,
     "person": _busiest_person,
+    "guild": _busiest_guild,
 }
 
 
@@ -495,6 +555,10 @@ def main() -> int:
 
     print()
     print_table(rows)
+    if any(t.path.startswith("/o/{slug}/knowledge/search/") for t in TARGETS):
+        print("\nsearch: the database alone (ranked page query through a cursor) vs the app:")
+        print("\n".join(search_sql_report(ENTERPRISE_SLUG, {
+            t.name: (loads[t.name].p95_ms if t.name in loads else None) for t in TARGETS})))
     report = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -5,6 +5,9 @@ from django.core.cache import cache
 
 from tests.factories import OrganizationFactory, member
 
+# Browser fixtures (one Chromium per session) for every app's browser tests.
+pytest_plugins = ["tests.browser.plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

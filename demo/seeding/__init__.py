@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from demo.seeding import pods, tenancy
+from demo.seeding import governance, knowledge, pods, tenancy
 from demo.seeding.context import ENTERPRISE, SCALES, SMALL, SeedContext
 from tenancy import context as request_context
 from tenancy.cache import org_cache_bump
@@ -32,6 +32,8 @@ class SeedStep:
 STEPS: list[SeedStep] = [
     SeedStep("tenancy", tenancy.seed),
     SeedStep("pods", pods.seed),
+    SeedStep("governance", governance.seed),
+    SeedStep("knowledge", knowledge.seed),
 ]
 
 __all__ = ["ENTERPRISE", "SCALES", "SMALL", "STEPS", "SeedContext", "SeedStep", "run"]
