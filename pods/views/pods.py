@@ -131,12 +131,24 @@ class PodDetailView(PodObjectMixin, View):
             search_url = reverse("pods:member_candidates", args=[self.organization.slug, self.pod.pk])
             form.limit_people(selectors.pod_member_candidates(organization=self.organization,
                                                               pod=self.pod), search_url)
+        today = timezone.localdate()
+
+        def render_table() -> str:
+            return render_to_string("pods/_members_table.html", {
+                "pod": self.pod, "organization": self.organization, "can_manage": can_manage,
+                "today": today,
+                "members": selectors.pod_members(organization=self.organization, pod=self.pod),
+            })
+
+        # The table is the same for every viewer with the same rights until the org's next write.
+        table = cached_fragment(self.organization, "pod_members", (self.pod.pk, can_manage, today),
+                                render_table)
         return {
             "pod": self.pod,
-            "members": selectors.pod_members(organization=self.organization, pod=self.pod),
+            "members_table_html": table,
             "assignment_form": form,
             "can_manage": can_manage,
-            "today": timezone.localdate(),
+            "today": today,
         }
 
 

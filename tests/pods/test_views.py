@@ -240,3 +240,21 @@ def test_member_picker_searches_people_not_already_in_the_pod(client, org, roles
     assert "Zelda Searchable" in body and "Other Person" not in body and inside.full_name not in body
     client.force_login(roles["member"])
     assert client.get(url).status_code == 403
+
+
+def test_ending_an_assignment_from_the_table_and_from_the_edit_page(client, org, roles):
+    pod = roles["pod"]
+    a = AssignmentFactory(organization=org, pod=pod, person__full_name="Leaving Soon")
+    b = AssignmentFactory(organization=org, pod=pod, person__full_name="Leaving Later")
+    client.force_login(roles["lead"])
+    detail = client.get(f"/o/{org.slug}/pods/{pod.pk}/").content.decode()
+    assert "Leaving Soon" in detail
+    url = f"/o/{org.slug}/pods/{pod.pk}/members/{a.pk}/"
+    response = client.post(url, {"action": "end"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Trigger"] == "podChanged"
+    # Ending today keeps them listed through today, now with an end date: the cached table follows.
+    assert f"→ {TODAY.isoformat()}" in response.content.decode()
+    assert "End this assignment today" in client.get(f"/o/{org.slug}/pods/{pod.pk}/members/{b.pk}/").content.decode()
+    client.post(f"/o/{org.slug}/pods/{pod.pk}/members/{b.pk}/", {"action": "end"})
+    b.refresh_from_db()
+    assert b.end_date == TODAY
