@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -19,6 +20,7 @@ from django.db import connection
 from tenancy.models import Organization
 
 FRAGMENT_TTL_SECONDS = 600
+T = TypeVar("T")
 
 
 def org_cache_bump(organization: Organization) -> None:
@@ -38,13 +40,20 @@ def fragment_key(organization: Organization, name: str, *parts: object) -> str:
     return f"frag:{organization.pk}:{organization.cache_version}:{name}:{digest}"
 
 
+def cached_value(
+    organization: Organization, name: str, parts: tuple[object, ...], build: Callable[[], T]
+) -> T:
+    """The value for this org version and these parts (HTML, API data…), built on a miss."""
+    key = fragment_key(organization, name, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FRAGMENT_TTL_SECONDS)
+    return value
+
+
 def cached_fragment(
     organization: Organization, name: str, parts: tuple[object, ...], render: Callable[[], str]
 ) -> str:
     """Return the fragment for this org version and these parts, rendering it on a miss."""
-    key = fragment_key(organization, name, *parts)
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, FRAGMENT_TTL_SECONDS)
-    return html
+    return cached_value(organization, name, parts, render)

@@ -248,6 +248,7 @@ def api_token_create(
     token.save()
     audit_record(organization=organization, actor=actor, action="api_token.created",
                  target=token, after=snapshot(token))
+    org_cache_bump(organization)
     return token, raw
 
 
@@ -259,6 +260,7 @@ def api_token_revoke(*, organization: Organization, actor: User, token: ApiToken
     t.revoked_at = timezone.now()
     t.save(update_fields=["revoked_at"])
     audit_record(organization=organization, actor=actor, action="api_token.revoked", target=t)
+    org_cache_bump(organization)
 
 
 def api_token_authenticate(*, raw: str) -> ApiToken | None:

@@ -68,7 +68,7 @@ class PersonViewSet(ApiViewSet):
             filters["skill_id"] = filters.pop("skill")
         people = selectors.people_with_allocation(organization=self.organization, active=active,
                                                   **filters)
-        return self.paginated(people, PersonSerializer)
+        return self.cached_list("people", lambda: self.paginated(people, PersonSerializer))
 
     def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
@@ -144,9 +144,12 @@ class PodViewSet(ApiViewSet):
         today = timezone.localdate()
         pods = selectors.pod_list(organization=self.organization, today=today,
                                   **self.query_params(PodFilter)).select_related("sponsor__user")
-        page = self.paginate_queryset(pods)
-        page = selectors.with_health(self.organization, page, today)
-        return self.get_paginated_response(PodSerializer(page, many=True).data)
+
+        def build() -> Response:
+            page = selectors.with_health(self.organization, self.paginate_queryset(pods), today)
+            return self.get_paginated_response(PodSerializer(page, many=True).data)
+
+        return self.cached_list("pods", build)
 
     def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("pods.view")

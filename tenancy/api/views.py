@@ -7,11 +7,13 @@ running allocations, which belong to pods, so its endpoint lives in `pods.api`.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -21,6 +23,7 @@ from rest_framework.response import Response
 from tenancy import services
 from tenancy.api.base import OrgAPIMixin, OrgViewSet
 from tenancy.api.serializers import MembershipSerializer, OrganizationSerializer, SkillSerializer
+from tenancy.cache import cached_value
 from tenancy.models import Membership, Skill
 from tenancy.selectors import membership_list, skill_list
 
@@ -66,6 +69,17 @@ class ApiViewSet(OrgViewSet):
     def paginated(self, rows: Any, serializer_class: type[serializers.BaseSerializer]) -> Response:
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    def cached_list(self, name: str, build: Callable[[], Response]) -> Response:
+        """An org-wide list (the same rows for every member) cached until the org's next write.
+
+        Keyed by the full URL (filters, page, page size, host in the pagination links) and the
+        day, since running allocations and health depend on it. Only for lists whose rows do
+        not depend on who asks.
+        """
+        parts = (self.request.build_absolute_uri(), timezone.localdate())
+        data = cached_value(self.organization, f"api:{name}", parts, lambda: build().data)
+        return Response(data)
 
     def query_params(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """Validated filters from the query string (a bad one is a 400 naming the parameter)."""

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 
 from tenancy import selectors, services
+from tenancy.cache import cached_fragment
 from tenancy.forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -26,7 +28,7 @@ from tenancy.forms import (
 from tenancy.imports import ImportRejected, people_import_csv
 from tenancy.models import ApiToken, Invitation, Membership
 from tenancy.permissions import can
-from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.base import OrgPageMixin
 
 
 class OrgSettingsView(OrgPageMixin, View):
@@ -169,12 +171,22 @@ class AuditView(OrgPageMixin, View):
             d = form.cleaned_data
             filters = {"action": d["action"], "target_type": d["target_type"],
                        "actor_email": d["actor"] or "", "since": d["since"], "until": d["until"]}
-        events = selectors.audit_event_list(organization=self.organization, **filters)
-        page = Paginator(events, 50).get_page(request.GET.get("page"))
-        return render_htmx(request, "tenancy/audit.html", {
-            "form": form, "page": page,
+        page_no = request.GET.get("page", "1")
+
+        def render_rows() -> str:
+            events = selectors.audit_event_list(organization=self.organization, **filters)
+            page = Paginator(events, 50).get_page(page_no)
+            return render_to_string("tenancy/_audit_rows.html", {"page": page, "request": request})
+
+        # Every audited write also bumps the org's cache version, so the rows cannot go stale.
+        rows = cached_fragment(self.organization, "audit_rows",
+                               (sorted(filters.items()), page_no), render_rows)
+        if request.htmx and not request.htmx.boosted:
+            return HttpResponse(rows, status=200 if not form.errors else 400)
+        return render(request, "tenancy/audit.html", {
+            "form": form, "rows_html": rows,
             "target_types": selectors.audit_target_types(organization=self.organization),
-        }, partial="tenancy/_audit_rows.html", status=200 if not form.errors else 400)
+        }, status=200 if not form.errors else 400)
 
 
 class PeopleImportView(OrgPageMixin, View):

@@ -231,3 +231,14 @@ def test_list_queries_are_constant(org, django_assert_max_num_queries):
         lambda: client.get(url(org, "pods_api:pod-list"), {"health": "warn"}),
         grow, bound=6,
     )
+
+
+def test_cached_list_follows_writes_made_through_the_api(org):
+    client = client_for(member(org, "admin"))
+    list_url = url(org, "pods_api:pod-list")
+    assert client.get(list_url).json()["count"] == 0
+    assert client.get(list_url).json()["count"] == 0  # now served from the cache
+    response = client.post(list_url, {"name": "Cache Buster", "status": "forming"}, format="json")
+    assert response.status_code == 201
+    names = [p["name"] for p in client.get(list_url).json()["results"]]
+    assert names == ["Cache Buster"]
