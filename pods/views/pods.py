@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -115,13 +116,29 @@ class PodCreateView(OrgPageMixin, View):
 
 
 class PodDetailView(PodObjectMixin, View):
+    """The pod page. Its body is cached per org version, pod, the viewer's rights and the day;
+    the one per-session piece, the add-member form's CSRF token, is put in on the way out."""
+
+    CSRF_PLACEHOLDER = "<!--podium:csrf-->"
+
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        pod = self.load_pod(pk, health=True)
-        return render(request, "pods/pod_detail.html", {
-            "pod": pod,
-            "charter": selectors.charter_current(organization=self.organization, pod=pod),
-            **self.members_context(),
-        })
+        pod = self.load_pod(pk)
+        rights = tuple(can(self.membership, name, pod) for name in
+                       ("pods.change_pod", "pods.edit_charter", "pods.manage_assignments"))
+        today = timezone.localdate()
+
+        def render_body() -> str:
+            selectors.with_health(self.organization, [pod], today)
+            return render_to_string("pods/_pod_detail_body.html", {
+                **self.members_context(), "pod": pod, "organization": self.organization,
+                "charter": selectors.charter_current(organization=self.organization, pod=pod),
+                "may_edit": rights[0], "may_charter": rights[1],
+                "csrf_placeholder": self.CSRF_PLACEHOLDER,
+            }, request=None)
+
+        body = cached_fragment(self.organization, "pod_detail", (pod.pk, rights, today), render_body)
+        body = body.replace(self.CSRF_PLACEHOLDER, str(csrf_input(request)))
+        return render(request, "pods/pod_detail.html", {"pod": pod, "body_html": body})
 
     def members_context(self, form: AssignmentForm | None = None) -> dict[str, Any]:
         can_manage = can(self.membership, "pods.manage_assignments", self.pod)

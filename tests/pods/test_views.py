@@ -258,3 +258,24 @@ def test_ending_an_assignment_from_the_table_and_from_the_edit_page(client, org,
     client.post(f"/o/{org.slug}/pods/{pod.pk}/members/{b.pk}/", {"action": "end"})
     b.refresh_from_db()
     assert b.end_date == TODAY
+
+
+def test_cached_pod_page_carries_each_sessions_own_csrf_token(org, roles):
+    import re
+
+    from django.test import Client
+
+    tokens = []
+    for _ in range(2):
+        c = Client(enforce_csrf_checks=True)
+        c.force_login(roles["lead"])
+        body = c.get(f"/o/{org.slug}/pods/{roles['pod'].pk}/").content.decode()
+        form = body[body.index('class="add-member"'):]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        tokens.append(token)
+        person = PersonFactory(organization=org)
+        response = c.post(f"/o/{org.slug}/pods/{roles['pod'].pk}/members/", {
+            "csrfmiddlewaretoken": token, "person": person.pk, "role": role(org).pk,
+            "allocation_percent": 10, "start_date": TODAY.isoformat()})
+        assert response.status_code == 302, "the form's token must be valid for this session"
+    assert tokens[0] != tokens[1]
