@@ -5,4 +5,4 @@ class KnowledgeConfig(AppConfig):
     name = "knowledge"
 
     def ready(self) -> None:
-        from knowledge import permissions  # noqa: F401  (registers the rules)
+        from knowledge import permissions, receivers  # noqa: F401  (rules and signal receivers)

@@ -27,6 +27,7 @@ from governance.models import (
     RiskTier,
 )
 from pods.models import Pod
+from pods.signals import pod_decision_recorded
 from tenancy.audit import audit_record, snapshot
 from tenancy.cache import org_cache_bump
 from tenancy.models import Organization, User
@@ -107,6 +108,13 @@ def escalation_file(*, organization: Organization, actor: User, pod: Pod, decisi
                    url=_url(esc), email=True)
         else:
             _event(esc, Kind.DECIDED, actor, esc.decision_note, at=now)
+            if routing.tier.informs_guild:
+                pod_decision_recorded.send(
+                    sender=Escalation, organization=organization, pod=pod, actor=actor,
+                    title=f"{pod} decided: {title}",
+                    body=f"{decision_type} ({risk_tier} risk). {recommendation}".strip(),
+                    url=_url(esc),
+                )
         audit_record(organization=organization, actor=actor, action="governance.escalation_filed",
                      target=esc, after=snapshot(esc))
         org_cache_bump(organization)

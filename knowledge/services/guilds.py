@@ -123,6 +123,27 @@ def guild_set_steward(*, organization: Organization, actor: User, guild: Guild, 
     return member
 
 
+def guilds_inform_of_pod_decision(*, organization: Organization, pod: Any, actor: User | None,
+                                  title: str, body: str = "", url: str = "") -> int:
+    """Notify the members of the guilds the pod's current members belong to (once each).
+
+    Decision tier 2 reads "the pod decides and informs its guild": a pod's guilds are the
+    communities its people practise in. Returns how many people were told.
+    """
+    from pods.selectors import pod_members
+
+    users = [a.person.user_id for a in pod_members(organization=organization, pod=pod)
+             if a.person.user_id]
+    guild_ids = set(GuildMember.objects.for_org(organization).filter(user_id__in=users)
+                    .values_list("guild_id", flat=True))
+    audience = (GuildMember.objects.for_org(organization).filter(guild_id__in=guild_ids)
+                .exclude(user=actor).select_related("user"))
+    recipients = {m.user_id: m.user for m in audience}
+    notify(organization=organization, users=recipients.values(), kind="knowledge.pod_decision",
+           title=title, body=body, url=url)
+    return len(recipients)
+
+
 # --- Lessons -----------------------------------------------------------------------------------
 
 

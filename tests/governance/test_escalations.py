@@ -211,3 +211,27 @@ def test_cycle_time_groups(gorg, lead, leader, time_machine):
     assert data["by_type"][0]["label"] == "Onboard a vendor"
     assert data["by_approver"][0]["n"] == 5
     assert sum(m["n"] for m in data["by_month"]) == 5
+
+
+def test_tier_two_informs_the_guilds_of_the_pods_people(gorg, lead):
+    from knowledge import services as knowledge_services
+    from tests.factories import AssignmentFactory, PersonFactory
+
+    lead_membership, _, pod = lead
+    colleague = member(gorg)
+    AssignmentFactory(organization=gorg, pod=pod,
+                      person=PersonFactory(organization=gorg, user=colleague.user))
+    steward, outsider = member(gorg, "leader"), member(gorg)
+    guild = knowledge_services.guild_create(organization=gorg, actor=steward.user, name="MLOps")
+    knowledge_services.guild_join(organization=gorg, actor=colleague.user, guild=guild)
+    other = knowledge_services.guild_create(organization=gorg, actor=outsider.user, name="Unrelated")
+
+    esc = file(gorg, lead, "select_model", "medium", title="Switch to model Y")
+    assert esc.self_decided and esc.routed_tier == 2
+    told = set(Notification.objects.for_org(gorg).filter(kind="knowledge.pod_decision")
+               .values_list("user_id", flat=True))
+    assert told == {steward.user_id, colleague.user_id}
+    assert other.pk and outsider.user_id not in told
+
+    file(gorg, lead, "select_model", "low", title="Tier one stays quiet")
+    assert Notification.objects.for_org(gorg).filter(kind="knowledge.pod_decision").count() == 2
