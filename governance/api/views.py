@@ -62,9 +62,14 @@ class EscalationViewSet(ApiViewSet):
                                        approver=self.membership if params.get("mine") == "true" else None)
         if "pod" in params:
             qs = qs.filter(pod_id=params["pod"])
-        if not can(self.membership, "governance.view_all"):
-            qs = qs.filter(pod_id__in=led_pods(self.membership)) if params.get("mine") != "true" else qs
-        return self.paginated(qs, EscalationSerializer)
+        scope: tuple[Any, ...] = ("all",)
+        if params.get("mine") == "true":
+            scope = ("mine", self.membership.pk)
+        elif not can(self.membership, "governance.view_all"):
+            scope = tuple(sorted(led_pods(self.membership)))
+            qs = qs.filter(pod_id__in=scope)
+        return self.cached_list("escalations", lambda: self.paginated(qs, EscalationSerializer),
+                                scope=scope)
 
     def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         esc = self._escalation(pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views import View
 
@@ -19,36 +21,73 @@ from governance.services import escalations as services
 from pods import selectors as pod_selectors
 from pods.models import Pod
 from pods.permissions import led_pods
+from tenancy.cache import cached_fragment
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
-from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.base import OrgPageMixin
 
 PER_PAGE = 25
 
 
+def _now_slot() -> datetime.datetime:
+    """Now, floored to five minutes: cached tables show ages and due times at that grain."""
+    now = timezone.now()
+    return now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
+
+
+def _visibility(view: OrgPageMixin) -> tuple[Any, ...]:
+    """Whose escalations the viewer sees: all of them, or those of the pods they lead."""
+    if can(view.membership, "governance.view_all"):
+        return ("all",)
+    return tuple(sorted(led_pods(view.membership)))
+
+
 class EscalationListView(OrgPageMixin, View):
-    """Leaders see every escalation; others those of the pods they lead."""
+    """Leaders see every escalation; others those of the pods they lead. The table is cached
+    per org version, filters, page, visibility and five-minute slot."""
 
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         status = request.GET.get("status", "")
         if status not in {"", "active", *EscalationStatus.values}:
             status = ""
-        qs = selectors.escalation_list(organization=self.organization, status=status,
-                                       q=request.GET.get("q", "").strip()[:100])
-        if not can(self.membership, "governance.view_all"):
-            qs = qs.filter(pod_id__in=led_pods(self.membership))
-        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-        return render_htmx(request, "governance/escalation_list.html", {
-            "page": page, "status": status, "statuses": EscalationStatus.choices, "now": timezone.now(),
+        q = request.GET.get("q", "").strip()[:100]
+        page_no = request.GET.get("page", "1")
+        visibility, now = _visibility(self), _now_slot()
+
+        def render_table() -> str:
+            qs = selectors.escalation_list(organization=self.organization, status=status, q=q)
+            if visibility != ("all",):
+                qs = qs.filter(pod_id__in=visibility)
+            page = Paginator(qs, PER_PAGE).get_page(page_no)
+            return render_to_string("governance/_escalation_table.html", {
+                "page": page, "status": status, "now": now, "request": request,
+                "organization": self.organization,
+            })
+
+        table = cached_fragment(self.organization, "escalation_table",
+                                (status, q, page_no, visibility, now), render_table)
+        if request.htmx and not request.htmx.boosted:
+            return HttpResponse(table)
+        return render(request, "governance/escalation_list.html", {
+            "table_html": table, "status": status, "statuses": EscalationStatus.choices,
             "can_file": can(self.membership, "governance.file_escalation"),
-        }, partial="governance/_escalation_table.html")
+        })
 
 
 class InboxView(OrgPageMixin, View):
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
-        qs = selectors.inbox(organization=self.organization, membership=self.membership)
-        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-        return render(request, "governance/inbox.html", {"page": page, "now": timezone.now()})
+        page_no, now = request.GET.get("page", "1"), _now_slot()
+
+        def render_rows() -> str:
+            qs = selectors.inbox(organization=self.organization, membership=self.membership)
+            page = Paginator(qs, PER_PAGE).get_page(page_no)
+            return render_to_string("governance/_inbox_rows.html", {
+                "page": page, "now": now, "request": request, "organization": self.organization,
+            })
+
+        rows = cached_fragment(self.organization, "inbox", (self.membership.pk, page_no, now),
+                               render_rows)
+        return render(request, "governance/inbox.html", {"rows_html": rows})
 
 
 class EscalationCreateView(OrgPageMixin, View):

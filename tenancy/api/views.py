@@ -70,14 +70,14 @@ class ApiViewSet(OrgViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
-    def cached_list(self, name: str, build: Callable[[], Response]) -> Response:
+    def cached_list(self, name: str, build: Callable[[], Response], scope: tuple[Any, ...] = ()) -> Response:
         """An org-wide list (the same rows for every member) cached until the org's next write.
 
         Keyed by the full URL (filters, page, page size, host in the pagination links) and the
-        day, since running allocations and health depend on it. Only for lists whose rows do
-        not depend on who asks.
+        day, since running allocations and health depend on it; `scope` names whatever else
+        decides which rows the viewer may see (e.g. the pods they lead).
         """
-        parts = (self.request.build_absolute_uri(), timezone.localdate())
+        parts = (self.request.build_absolute_uri(), timezone.localdate(), scope)
         data = cached_value(self.organization, f"api:{name}", parts, lambda: build().data)
         return Response(data)
 
