@@ -245,7 +245,7 @@ class PodPanelView(OrgPageMixin, View):
 
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         try:
-            pod = pod_selectors.pod_get(organization=self.organization, pk=pk)
+            pod = pod_selectors.pod_lookup(organization=self.organization, pk=pk)
         except Pod.DoesNotExist as exc:
             raise Http404 from exc
         rows = selectors.pod_open_escalations(organization=self.organization, pod=pod)

@@ -8,12 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views import View
 
 from governance import selectors
 from governance.forms import CellForm, DecisionTierForm, NameForm, RiskTierForm
 from governance.models import DecisionType, RiskTier
 from governance.services import matrix as services
+from tenancy.cache import cached_fragment, cached_value
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -26,9 +29,18 @@ class MatrixView(OrgPageMixin, View):
         return self.render_page()
 
     def render_page(self, status: int = 200, **extra: Any) -> HttpResponse:
+        can_edit = can(self.membership, "governance.edit_matrix")
+        today = timezone.localdate()
+        # The matrix changes only with a write (or a day passing, for the review banner).
+        matrix = cached_value(self.organization, "matrix", (today,),
+                              lambda: selectors.matrix_get(organization=self.organization))
+        grid = cached_fragment(self.organization, "matrix_grid", (can_edit, today), lambda: render_to_string(
+            "governance/_matrix_grid.html",
+            {"matrix": matrix, "can_edit": can_edit, "organization": self.organization}))
         return render(self.request, "governance/matrix.html", {
-            "matrix": selectors.matrix_get(organization=self.organization),
-            "can_edit": can(self.membership, "governance.edit_matrix"),
+            "grid_html": grid,
+            "matrix": matrix,
+            "can_edit": can_edit,
             "type_form": extra.pop("type_form", None) or NameForm(prefix="type"),
             "tier_form": extra.pop("tier_form", None) or RiskTierForm(prefix="tier"),
             **extra,
