@@ -57,3 +57,15 @@ def cached_fragment(
 ) -> str:
     """Return the fragment for this org version and these parts, rendering it on a miss."""
     return cached_value(organization, name, parts, render)
+
+
+# Cached fragments are shared between sessions, so they must not hold a CSRF token. Forms in
+# them print this placeholder (`{{ csrf_placeholder|safe }}`), and `fill_csrf` puts the
+# requesting session's token in on the way out.
+CSRF_PLACEHOLDER = "<!--podium:csrf-->"
+
+
+def fill_csrf(html: str, request: object) -> str:
+    from django.template.backends.utils import csrf_input
+
+    return html.replace(CSRF_PLACEHOLDER, str(csrf_input(request)))

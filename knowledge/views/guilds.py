@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views import View
 
@@ -21,7 +22,7 @@ from knowledge.markdown import render_markdown
 from knowledge.models import Guild, Lesson, LessonComment, LessonStatus
 from knowledge.search import search_documents
 from knowledge.views.common import get_or_404, kurl
-from tenancy.cache import cached_fragment
+from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
@@ -113,11 +114,24 @@ class GuildDetailView(GuildObjectMixin, View):
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         guild = self.load_guild(pk)
         org = self.organization
+        may_edit = can(self.membership, "knowledge.change_guild", guild)
+        may_post = can(self.membership, "knowledge.post_lesson", guild)
+        # Stewards see per-member actions that leave themselves out, so their copy is their own.
+        viewer_id = request.user.pk if may_edit else None
+
+        def render_body() -> str:
+            return render_to_string("knowledge/_guild_body.html", {
+                "guild": guild, "organization": org, "may_edit": may_edit, "may_post": may_post,
+                "viewer_id": viewer_id, "csrf_placeholder": CSRF_PLACEHOLDER,
+                "members": selectors.guild_members(organization=org, guild=guild),
+                "lessons": list(selectors.lesson_list(organization=org, guild_id=guild.pk)[:10]),
+                "talks": list(selectors.talk_list(organization=org, guild_id=guild.pk, upcoming=True)[:5]),
+            })
+
+        body = cached_fragment(org, "guild_body", (guild.pk, may_edit, may_post, viewer_id,
+                                                   timezone.localdate()), render_body)
         return render(request, "knowledge/guild_detail.html", {
-            "guild": guild,
-            "members": selectors.guild_members(organization=org, guild=guild),
-            "lessons": list(selectors.lesson_list(organization=org, guild_id=guild.pk)[:10]),
-            "talks": list(selectors.talk_list(organization=org, guild_id=guild.pk, upcoming=True)[:5]),
+            "guild": guild, "body_html": fill_csrf(body, request),
             "is_member": guild.pk in self._roles(),
             "is_steward": self._roles().get(guild.pk, False),
         })

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.views import View
 from pods import selectors, services
 from pods.forms import AssignmentEditForm, AssignmentForm, PodCreateForm, PodFilterForm, PodForm
 from pods.models import Assignment, Pod
-from tenancy.cache import cached_fragment
+from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.selectors import person_for_user
@@ -119,8 +118,6 @@ class PodDetailView(PodObjectMixin, View):
     """The pod page. Its body is cached per org version, pod, the viewer's rights and the day;
     the one per-session piece, the add-member form's CSRF token, is put in on the way out."""
 
-    CSRF_PLACEHOLDER = "<!--podium:csrf-->"
-
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         rights = tuple(can(self.membership, name, pod) for name in
@@ -133,11 +130,11 @@ class PodDetailView(PodObjectMixin, View):
                 **self.members_context(), "pod": pod, "organization": self.organization,
                 "charter": selectors.charter_current(organization=self.organization, pod=pod),
                 "may_edit": rights[0], "may_charter": rights[1],
-                "csrf_placeholder": self.CSRF_PLACEHOLDER,
+                "csrf_placeholder": CSRF_PLACEHOLDER,
             }, request=None)
 
         body = cached_fragment(self.organization, "pod_detail", (pod.pk, rights, today), render_body)
-        body = body.replace(self.CSRF_PLACEHOLDER, str(csrf_input(request)))
+        body = fill_csrf(body, request)
         return render(request, "pods/pod_detail.html", {"pod": pod, "body_html": body})
 
     def members_context(self, form: AssignmentForm | None = None) -> dict[str, Any]:

@@ -237,3 +237,27 @@ def test_query_counts_do_not_grow(client, org, world, django_assert_max_num_quer
             client.get(path)
     print(f"queries {page}: {counts}")
     assert counts[0] == counts[1], f"{page}: {counts}"
+
+
+def test_guild_page_member_actions_carry_the_sessions_own_csrf_token(org):
+    import re
+
+    from django.test import Client
+
+    from knowledge import services
+    from knowledge.models import GuildMember
+    from tests.factories import member
+
+    steward, joiner = member(org, "leader"), member(org)
+    guild = services.guild_create(organization=org, actor=steward.user, name="CSRF Guild")
+    services.guild_join(organization=org, actor=joiner.user, guild=guild)
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(steward.user)
+    body = c.get(f"/o/{org.slug}/knowledge/guilds/{guild.pk}/").content.decode()
+    assert "<!--podium:csrf-->" not in body
+    form = body[body.index('name="action" value="steward"') - 600:]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = c.post(f"/o/{org.slug}/knowledge/guilds/{guild.pk}/membership/",
+                      {"csrfmiddlewaretoken": token, "user": joiner.user_id, "action": "steward"})
+    assert response.status_code == 302
+    assert GuildMember.objects.for_org(org).get(guild=guild, user=joiner.user).is_steward
