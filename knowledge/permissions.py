@@ -79,6 +79,14 @@ perms.add_rule("knowledge.change_lesson", is_org_admin | is_author | stewards_gu
 perms.add_rule("knowledge.moderate_lesson", is_org_admin | stewards_guild)
 perms.add_rule("knowledge.vote_lesson", is_member)
 perms.add_rule("knowledge.comment_lesson", is_member)
+
+
+@rules.predicate
+def stewards_comment_guild(membership: Membership | None, comment: Any) -> bool:
+    return comment is not None and stewards_guild(membership, comment.lesson)
+
+
+perms.add_rule("knowledge.remove_comment", is_org_admin | is_author | stewards_comment_guild)
 perms.add_rule("knowledge.report_incident", is_member)
 perms.add_rule("knowledge.change_incident",
                is_org_admin | reported_incident | leads_incident_pod)

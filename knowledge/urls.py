@@ -23,6 +23,8 @@ urlpatterns = [
     path("lessons/<int:pk>/history/", guilds.LessonHistoryView.as_view(), name="lesson_history"),
     path("lessons/<int:pk>/vote/", guilds.LessonVoteView.as_view(), name="lesson_vote"),
     path("lessons/<int:pk>/comments/", guilds.LessonCommentView.as_view(), name="lesson_comment"),
+    path("lessons/<int:pk>/comments/<int:comment_pk>/remove/", guilds.LessonCommentRemoveView.as_view(),
+         name="lesson_comment_remove"),
     path("incidents/", incidents.IncidentListView.as_view(), name="incident_list"),
     path("incidents/new/", incidents.IncidentCreateView.as_view(), name="incident_create"),
     path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="incident_detail"),

@@ -34,7 +34,7 @@ from tenancy.notifications import notify
 __all__ = [
     "guild_create", "guild_update", "guild_join", "guild_leave", "guild_set_steward",
     "lesson_create", "lesson_update", "lesson_delete", "lesson_vote_toggle",
-    "lesson_comment_create", "lesson_index", "guild_digest_send", "week_start_of",
+    "lesson_comment_create", "lesson_comment_remove", "guilds_inform_of_pod_decision", "lesson_index", "guild_digest_send", "week_start_of",
 ]
 
 GUILD_FIELDS = ("name", "topic", "description")
@@ -320,6 +320,28 @@ def lesson_comment_create(*, organization: Organization, actor: User, lesson: Le
                url=org_url(organization, "lesson_detail", pk=lesson.pk) + f"#c{comment.pk}")
     org_cache_bump(organization)
     return comment
+
+
+REMOVED_COMMENT = "*This comment was removed.*"
+
+
+@transaction.atomic
+def lesson_comment_remove(*, organization: Organization, actor: User,
+                          comment: LessonComment) -> LessonComment:
+    """Moderate a comment: its text goes, its place in the thread (and the replies) stay."""
+    same_org(organization, "comment", comment)
+    c = LessonComment.objects.for_org(organization).select_for_update().get(pk=comment.pk)
+    if c.body == REMOVED_COMMENT:
+        return c
+    before = {"body": c.body, "author": c.author_id}
+    c.body = REMOVED_COMMENT
+    c.body_html = render_markdown(REMOVED_COMMENT)
+    c.save(update_fields=["body", "body_html"])
+    audit_record(organization=organization, actor=actor, action="lesson.comment_removed",
+                 target=c, target_repr=f"comment on lesson {c.lesson_id}", before=before,
+                 after={"body": c.body})
+    org_cache_bump(organization)
+    return c
 
 
 # --- Weekly digest -----------------------------------------------------------------------------

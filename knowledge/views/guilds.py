@@ -412,6 +412,23 @@ class LessonCommentView(LessonDetailView):
                            partial="knowledge/_comments.html", status=status)
 
 
+class LessonCommentRemoveView(LessonDetailView):
+    """Authors, the guild's stewards and admins remove a comment (the thread stays)."""
+
+    def post(self, request: HttpRequest, pk: int, comment_pk: int, **kw: Any) -> HttpResponse:
+        lesson = self.load_lesson(pk)
+        comment = get_or_404(LessonComment.objects.for_org(self.organization).select_related("lesson").get,
+                             pk=comment_pk, lesson=lesson)
+        self.require("knowledge.remove_comment", comment)
+        services.lesson_comment_remove(organization=self.organization, actor=request.user,
+                                       comment=comment)
+        if not request.htmx:
+            return redirect("knowledge:lesson_detail", org_slug=self.organization.slug, pk=lesson.pk)
+        self.lesson = self.load_lesson(pk)
+        return render_htmx(request, "knowledge/lesson_detail.html", self.context(CommentForm()),
+                           partial="knowledge/_comments.html")
+
+
 class PodPanelView(OrgPageMixin, View):
     """The pod page's knowledge panel (htmx): lessons and incidents linked to the pod."""
 

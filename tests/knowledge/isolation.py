@@ -18,6 +18,8 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
     "knowledge:lesson_history": {"pk": lambda v: v.extra["lesson"].pk},
     "knowledge:lesson_vote": {"pk": lambda v: v.extra["lesson"].pk},
     "knowledge:lesson_comment": {"pk": lambda v: v.extra["lesson"].pk},
+    "knowledge:lesson_comment_remove": {"pk": lambda v: v.extra["lesson"].pk,
+                                        "comment_pk": lambda v: v.extra["comment"].pk},
     "knowledge:incident_detail": {"pk": lambda v: v.extra["incident"].pk},
     "knowledge:incident_edit": {"pk": lambda v: v.extra["incident"].pk},
     "knowledge:postmortem_edit": {"pk": lambda v: v.extra["incident"].pk},
@@ -50,8 +52,8 @@ def build(victim: Any) -> None:
     lesson = services.lesson_create(organization=org, actor=actor, guild=guild,
                                     title=f"{MARKER} lesson", body=f"{MARKER} lesson body",
                                     tags=[MARKER], pod=victim.pod)
-    services.lesson_comment_create(organization=org, actor=actor, lesson=lesson,
-                                   body=f"{MARKER} comment")
+    victim.extra["comment"] = services.lesson_comment_create(
+        organization=org, actor=actor, lesson=lesson, body=f"{MARKER} comment")
     incident = services.incident_create(
         organization=org, actor=actor, title=f"{MARKER} incident", system=f"{MARKER} system",
         pod=victim.pod, started_at=now - datetime.timedelta(hours=2),

@@ -261,3 +261,30 @@ def test_guild_page_member_actions_carry_the_sessions_own_csrf_token(org):
                       {"csrfmiddlewaretoken": token, "user": joiner.user_id, "action": "steward"})
     assert response.status_code == 302
     assert GuildMember.objects.for_org(org).get(guild=guild, user=joiner.user).is_steward
+
+
+def test_comment_removal_by_author_steward_or_admin_only(client, org):
+    from knowledge import services
+    from knowledge.models import LessonComment
+    from tenancy.models import AuditEvent
+    from tests.factories import member
+
+    steward, writer, commenter, stranger = (member(org, "leader"), member(org), member(org),
+                                            member(org))
+    guild = services.guild_create(organization=org, actor=steward.user, name="Moderated")
+    services.guild_join(organization=org, actor=writer.user, guild=guild)
+    lesson = services.lesson_create(organization=org, actor=writer.user, guild=guild,
+                                    title="A lesson", body="Body")
+    comment = services.lesson_comment_create(organization=org, actor=commenter.user,
+                                             lesson=lesson, body="Rude words")
+    url = f"/o/{org.slug}/knowledge/lessons/{lesson.pk}/comments/{comment.pk}/remove/"
+    client.force_login(stranger.user)
+    assert client.post(url).status_code == 403
+    client.force_login(steward.user)
+    page = client.get(f"/o/{org.slug}/knowledge/lessons/{lesson.pk}/").content.decode()
+    assert url in page
+    assert client.post(url, HTTP_HX_REQUEST="true").status_code == 200
+    comment = LessonComment.objects.for_org(org).get(pk=comment.pk)
+    assert "Rude words" not in comment.body and "removed" in comment.body_html
+    event = AuditEvent.objects.for_org(org).get(action="lesson.comment_removed")
+    assert event.before["body"] == "Rude words"
