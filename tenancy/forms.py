@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tenancy.models import Organization, PersonKind, Role
+from tenancy.services import ORG_SETTINGS_FIELDS
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -35,16 +36,7 @@ class OrganizationCreateForm(forms.Form):
 class OrganizationSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "pod_size_min",
-            "pod_size_max",
-            "protected_time_threshold",
-            "protected_share_target",
-            "charter_review_days",
-            "quarter_start_month",
-            "default_sla_hours",
-        ]
+        fields = list(ORG_SETTINGS_FIELDS)  # exactly what organization_update accepts
         labels = {
             "pod_size_min": "Smallest healthy pod",
             "pod_size_max": "Largest healthy pod",
