@@ -43,3 +43,12 @@ def render_markdown(source: str) -> str:
 def sanitize_headline(html: str) -> str:
     """A search headline: only <mark> survives, everything else is text."""
     return nh3.clean(html or "", tags={"mark"}, attributes={}, strip_comments=True)
+
+
+def html_to_text(html: str) -> str:
+    """The words of rendered Markdown, for the search index and its snippets (no `##`, `**`)."""
+    import html as html_lib
+
+    from django.utils.html import strip_tags
+
+    return " ".join(html_lib.unescape(strip_tags(html)).split())

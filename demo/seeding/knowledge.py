@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from demo.seeding.context import SeedContext
 from knowledge import services
-from knowledge.markdown import render_markdown
+from knowledge.markdown import html_to_text, render_markdown
 from knowledge.models import (
     ActionItem,
     Citation,
@@ -388,7 +388,7 @@ def _bulk_lessons(ctx: SeedContext, rng: random.Random, guilds: list[Guild],
         le.helpful_count = counts.get(le.pk, 0)
     Lesson.objects.for_org(org).bulk_update(lessons, ["helpful_count"], batch_size=BATCH)
     SearchDocument.objects.bulk_create((SearchDocument(
-        organization=org, kind="lesson", object_id=le.pk, title=le.title, body=le.body,
+        organization=org, kind="lesson", object_id=le.pk, title=le.title, body=html_to_text(le.body_html),
         tags=le.tags + [le.kind], tags_text=" ".join(le.tags + [le.kind]).replace("-", " "),
         pod_id_ref=le.pod_id, guild_id_ref=le.guild_id, date=le.published_at.date(),
         url=org_url(org, "lesson_detail", pk=le.pk)) for le in lessons), batch_size=BATCH)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from knowledge.markdown import render_markdown
+from knowledge.markdown import html_to_text, render_markdown
 from knowledge.models import (
     Guild,
     GuildDigest,
@@ -165,7 +165,8 @@ def lesson_index(lesson: Lesson) -> None:
         index_remove(organization=org, kind=SearchKind.LESSON, object_id=lesson.pk)
         return
     index_upsert(organization=org, kind=SearchKind.LESSON, object_id=lesson.pk,
-                 title=lesson.title, body=lesson.body, tags=lesson.tags + [lesson.kind],
+                 title=lesson.title, body=html_to_text(lesson.body_html),
+                 tags=lesson.tags + [lesson.kind],
                  pod_id=lesson.pod_id, guild_id=lesson.guild_id,
                  date=(lesson.published_at or timezone.now()).date(),
                  url=org_url(org, "lesson_detail", pk=lesson.pk))
