@@ -65,7 +65,7 @@ class EscalationListView(OrgPageMixin, View):
             })
 
         table = cached_fragment(self.organization, "escalation_table",
-                                (status, q, page_no, visibility, now), render_table)
+                                (sorted(request.GET.lists()), page_no, visibility, now), render_table)
         if request.htmx and not request.htmx.boosted:
             return HttpResponse(table)
         return render(request, "governance/escalation_list.html", {

@@ -45,7 +45,7 @@ class PeopleView(OrgPageMixin, View):
                 "request": request,
             })
 
-        html = cached_fragment(self.organization, "people", (sorted(filters.items()), page_no, today),
+        html = cached_fragment(self.organization, "people", (sorted(request.GET.lists()), page_no, today),
                                render_list)
         return render_htmx(request, "pods/people.html", {
             "form": form, "people_html": html,

@@ -72,7 +72,8 @@ class OrgHomeView(OrgPageMixin, View):
                 "organization": self.organization,
             })
 
-        parts = (sorted(filters.items()), page_no, today, can_create, partial)
+        # Keyed by the raw query string too: the cached body echoes it (search box, page links).
+        parts = (sorted(request.GET.lists()), page_no, today, can_create, partial)
         html = cached_fragment(self.organization, "org_home", parts, render_body)
         if partial:
             return HttpResponse(html)

@@ -180,7 +180,7 @@ class AuditView(OrgPageMixin, View):
 
         # Every audited write also bumps the org's cache version, so the rows cannot go stale.
         rows = cached_fragment(self.organization, "audit_rows",
-                               (sorted(filters.items()), page_no), render_rows)
+                               (sorted(request.GET.lists()), page_no), render_rows)
         if request.htmx and not request.htmx.boosted:
             return HttpResponse(rows, status=200 if not form.errors else 400)
         return render(request, "tenancy/audit.html", {

@@ -279,3 +279,11 @@ def test_cached_pod_page_carries_each_sessions_own_csrf_token(org, roles):
             "allocation_percent": 10, "start_date": TODAY.isoformat()})
         assert response.status_code == 302, "the form's token must be valid for this session"
     assert tokens[0] != tokens[1]
+
+
+def test_cached_org_home_never_echoes_another_users_query(client, org, roles):
+    client.force_login(roles["admin"])
+    too_long = "x" * 150  # invalid: the filters fall back to none
+    assert too_long in client.get(f"/o/{org.slug}/?q={too_long}").content.decode()
+    client.force_login(member(org, "admin").user)  # same rights, so the same cache entries
+    assert too_long not in client.get(f"/o/{org.slug}/").content.decode()
