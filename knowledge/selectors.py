@@ -205,6 +205,10 @@ def presentation_list(*, organization: Organization) -> QuerySet[Presentation]:
             .order_by("-showcase__date", "id"))
 
 
+def presentation_get(*, organization: Organization, pk: Any) -> Presentation:
+    return Presentation.objects.for_org(organization).select_related("showcase").get(pk=pk)
+
+
 def talk_list(*, organization: Organization, guild_id: int | None = None,
               upcoming: bool | None = None) -> QuerySet[Talk]:
     qs = Talk.objects.for_org(organization).select_related("guild")
@@ -222,6 +226,14 @@ def rotation_list(*, organization: Organization) -> QuerySet[Rotation]:
     return (Rotation.objects.for_org(organization)
             .select_related("person", "home_pod", "host_pod", "lesson")
             .order_by("-start_date", "-id"))
+
+
+def talk_get(*, organization: Organization, pk: Any) -> Talk:
+    return Talk.objects.for_org(organization).get(pk=pk)
+
+
+def rotation_get(*, organization: Organization, pk: Any) -> Rotation:
+    return rotation_list(organization=organization).get(pk=pk)
 
 
 def pod_knowledge(*, organization: Organization, pod_id: int, limit: int = 5) -> dict[str, Any]:

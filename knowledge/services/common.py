@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 
 from tenancy.models import Organization
@@ -19,6 +21,29 @@ def same_org(organization: Organization, field: str, *objs: Any) -> None:
     for obj in objs:
         if obj is not None and obj.organization_id != organization.pk:
             raise ValidationError({field: "Not found in this organization."})
+
+
+def apply_changes(organization: Organization, obj: models.Model, changes: dict[str, Any],
+                  allowed: Iterable[str]) -> None:
+    """Set an update's `changes` on `obj` the way the matching create takes them.
+
+    Only `allowed` fields; text is stripped (None is empty text), tags are cleaned, and a
+    related object must be of this organization and present when the field is required
+    (services exclude foreign keys from full_clean, so this is where they are checked).
+    """
+    for key, value in changes.items():
+        if key not in allowed:
+            raise ValidationError({key: "This field cannot be changed here."})
+        field = obj._meta.get_field(key)
+        if key == "tags":
+            value = clean_tags(value)
+        elif isinstance(field, (models.CharField, models.TextField)):
+            value = "" if value is None else str(value).strip()
+        elif field.is_relation:
+            if value is None and not field.null:
+                raise ValidationError({key: "This field is required."})
+            same_org(organization, key, value)
+        setattr(obj, key, value)
 
 
 def clean_tags(tags: Any) -> list[str]:

@@ -11,14 +11,21 @@ from django.utils import timezone
 
 from knowledge.models import Citation, Presentation, Rotation, SearchKind, Showcase, Talk
 from knowledge.search import index_upsert
-from knowledge.services.common import clean_tags, org_url, same_org
+from knowledge.services.common import apply_changes, clean_tags, org_url, same_org
 from tenancy.audit import audit_record, snapshot
 from tenancy.cache import org_cache_bump
 from tenancy.models import Organization, User
 from tenancy.notifications import notify
 
-__all__ = ["showcase_create", "presentation_create", "presentation_cite", "talk_create",
-           "rotation_create", "rotations_request_lessons"]
+__all__ = ["showcase_create", "showcase_update", "presentation_create", "presentation_update",
+           "presentation_cite", "talk_create", "talk_update", "rotation_create", "rotation_update",
+           "rotations_request_lessons"]
+
+SHOWCASE_FIELDS = ("title", "date", "recording_url")
+PRESENTATION_FIELDS = ("title", "kind", "pod", "summary", "slides_url")
+TALK_FIELDS = ("title", "kind", "speaker", "date", "guild", "summary", "recording_url",
+               "paper_url", "tags")
+ROTATION_FIELDS = ("person", "home_pod", "host_pod", "start_date", "end_date", "goals")
 
 
 @transaction.atomic
@@ -32,6 +39,25 @@ def showcase_create(*, organization: Organization, actor: User, title: str, date
                  target=showcase, after=snapshot(showcase))
     org_cache_bump(organization)
     return showcase
+
+
+@transaction.atomic
+def showcase_update(*, organization: Organization, actor: User, showcase: Showcase,
+                    **changes: Any) -> Showcase:
+    """Correct a showcase; its presentations' search documents carry its title and date."""
+    obj = Showcase.objects.for_org(organization).select_for_update().get(pk=showcase.pk)
+    before = snapshot(obj, SHOWCASE_FIELDS)
+    apply_changes(organization, obj, changes, SHOWCASE_FIELDS)
+    obj.full_clean(validate_constraints=False)
+    obj.save()
+    after = snapshot(obj, SHOWCASE_FIELDS)
+    audit_record(organization=organization, actor=actor, action="showcase.updated", target=obj,
+                 before=before, after=after)
+    if (before["title"], before["date"]) != (after["title"], after["date"]):
+        for p in Presentation.objects.for_org(organization).filter(showcase=obj).order_by("pk"):
+            _index_presentation(p, obj)
+    org_cache_bump(organization)
+    return obj
 
 
 def _index_presentation(p: Presentation, showcase: Showcase) -> None:
@@ -56,6 +82,23 @@ def presentation_create(*, organization: Organization, actor: User, showcase: Sh
     audit_record(organization=organization, actor=actor, action="presentation.created", target=p,
                  after=snapshot(p))
     _index_presentation(p, showcase)
+    org_cache_bump(organization)
+    return p
+
+
+@transaction.atomic
+def presentation_update(*, organization: Organization, actor: User, presentation: Presentation,
+                        **changes: Any) -> Presentation:
+    """Correct a presentation (it stays in its showcase) and its search document."""
+    p = (Presentation.objects.for_org(organization).select_for_update(of=("self",))
+         .select_related("showcase").get(pk=presentation.pk))
+    before = snapshot(p, PRESENTATION_FIELDS)
+    apply_changes(organization, p, changes, PRESENTATION_FIELDS)
+    p.full_clean(exclude=["showcase", "pod"], validate_constraints=False)
+    p.save()
+    audit_record(organization=organization, actor=actor, action="presentation.updated", target=p,
+                 before=before, after=snapshot(p, PRESENTATION_FIELDS))
+    _index_presentation(p, p.showcase)
     org_cache_bump(organization)
     return p
 
@@ -91,12 +134,31 @@ def talk_create(*, organization: Organization, actor: User, title: str, speaker:
     talk.save()
     audit_record(organization=organization, actor=actor, action="talk.created", target=talk,
                  after=snapshot(talk))
-    index_upsert(organization=organization, kind=SearchKind.TALK, object_id=talk.pk,
-                 title=talk.title, body=f"{talk.summary}\n\nSpeaker: {talk.speaker}",
-                 tags=talk.tags + [talk.kind], guild_id=talk.guild_id, date=talk.date,
-                 url=org_url(organization, "talk_list") + f"#t{talk.pk}")
+    _index_talk(talk)
     org_cache_bump(organization)
     return talk
+
+
+def _index_talk(talk: Talk) -> None:
+    org = talk.organization
+    index_upsert(organization=org, kind=SearchKind.TALK, object_id=talk.pk,
+                 title=talk.title, body=f"{talk.summary}\n\nSpeaker: {talk.speaker}",
+                 tags=talk.tags + [talk.kind], guild_id=talk.guild_id, date=talk.date,
+                 url=org_url(org, "talk_list") + f"#t{talk.pk}")
+
+
+@transaction.atomic
+def talk_update(*, organization: Organization, actor: User, talk: Talk, **changes: Any) -> Talk:
+    obj = Talk.objects.for_org(organization).select_for_update().get(pk=talk.pk)
+    before = snapshot(obj, TALK_FIELDS)
+    apply_changes(organization, obj, changes, TALK_FIELDS)
+    obj.full_clean(exclude=["guild"], validate_constraints=False)
+    obj.save()
+    audit_record(organization=organization, actor=actor, action="talk.updated", target=obj,
+                 before=before, after=snapshot(obj, TALK_FIELDS))
+    _index_talk(obj)
+    org_cache_bump(organization)
+    return obj
 
 
 @transaction.atomic
@@ -106,16 +168,42 @@ def rotation_create(*, organization: Organization, actor: User, person: Any, hos
     same_org(organization, "person", person)
     same_org(organization, "host_pod", host_pod)
     same_org(organization, "home_pod", home_pod)
-    if home_pod is not None and home_pod.pk == host_pod.pk:
-        raise ValidationError({"host_pod": "A rotation goes to another pod than the home pod."})
-    if end_date < start_date:
-        raise ValidationError({"end_date": "The rotation cannot end before it starts."})
     r = Rotation(organization=organization, person=person, host_pod=host_pod, home_pod=home_pod,
                  start_date=start_date, end_date=end_date, goals=(goals or "").strip())
-    r.full_clean(exclude=["person", "host_pod", "home_pod", "lesson"], validate_constraints=False)
+    _check_rotation(r)
     r.save()
     audit_record(organization=organization, actor=actor, action="rotation.created", target=r,
                  target_repr=f"{person} → {host_pod}", after=snapshot(r))
+    org_cache_bump(organization)
+    return r
+
+
+def _check_rotation(r: Rotation) -> None:
+    """Another pod than home, an end not before the start; then the model's own checks."""
+    if r.home_pod_id is not None and r.home_pod_id == r.host_pod_id:
+        raise ValidationError({"host_pod": "A rotation goes to another pod than the home pod."})
+    if r.start_date and r.end_date and r.end_date < r.start_date:
+        raise ValidationError({"end_date": "The rotation cannot end before it starts."})
+    r.full_clean(exclude=["person", "host_pod", "home_pod", "lesson"], validate_constraints=False)
+
+
+@transaction.atomic
+def rotation_update(*, organization: Organization, actor: User, rotation: Rotation,
+                    **changes: Any) -> Rotation:
+    """Correct a rotation. Extended past today before its lesson came, it is asked for again
+    when it really ends."""
+    r = (Rotation.objects.for_org(organization).select_for_update(of=("self",))
+         .select_related("person", "host_pod").get(pk=rotation.pk))
+    before = snapshot(r, ROTATION_FIELDS)
+    apply_changes(organization, r, changes, ROTATION_FIELDS)
+    _check_rotation(r)
+    if (r.lesson_id is None and r.lesson_requested_at is not None
+            and r.end_date > timezone.localdate()):
+        r.lesson_requested_at = None
+    r.save()
+    audit_record(organization=organization, actor=actor, action="rotation.updated", target=r,
+                 target_repr=f"{r.person} → {r.host_pod}", before=before,
+                 after=snapshot(r, ROTATION_FIELDS))
     org_cache_bump(organization)
     return r
 
