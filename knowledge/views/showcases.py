@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
@@ -14,8 +15,9 @@ from django.views import View
 from knowledge import selectors, services
 from knowledge.forms import CitationForm, PresentationForm, RotationForm, ShowcaseForm, TalkForm
 from knowledge.models import Presentation
-from knowledge.views.common import get_or_404, kurl
+from knowledge.views.common import ObjectEditView, get_or_404, kurl
 from tenancy.forms import add_service_errors
+from tenancy.models import Person
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -75,6 +77,14 @@ class ShowcaseDetailView(OrgPageMixin, View):
         }
 
 
+class ShowcaseEditView(ObjectEditView):
+    permission_required = "knowledge.manage_showcases"
+    noun, form_class, saved = "showcase", ShowcaseForm, "Showcase saved."
+
+    def back_url(self, obj: Any) -> str:
+        return kurl(self.organization, "showcase_detail", obj.pk)
+
+
 class PresentationCreateView(ShowcaseDetailView):
     permission_required = "knowledge.manage_showcases"
 
@@ -114,6 +124,17 @@ class PresentationCiteView(OrgPageMixin, View):
                         pk=p.showcase_id)
 
 
+class PresentationEditView(ObjectEditView):
+    permission_required = "knowledge.manage_showcases"
+    noun, form_class, saved = "presentation", PresentationForm, "Presentation saved."
+
+    def title(self, obj: Any) -> str:
+        return f"Edit {obj.title} ({obj.showcase.title})"
+
+    def back_url(self, obj: Any) -> str:
+        return kurl(self.organization, "showcase_detail", obj.showcase_id) + f"#p{obj.pk}"
+
+
 class TalkListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
@@ -143,6 +164,14 @@ class TalkListView(OrgPageMixin, View):
             status=status)
 
 
+class TalkEditView(ObjectEditView):
+    permission_required = "knowledge.manage_talks"
+    noun, form_class, saved = "talk", TalkForm, "Talk saved."
+
+    def back_url(self, obj: Any) -> str:
+        return kurl(self.organization, "talk_list") + f"#t{obj.pk}"
+
+
 class RotationListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
@@ -170,3 +199,21 @@ class RotationListView(OrgPageMixin, View):
             "page": page,
             "form": form if can(self.membership, "knowledge.manage_rotations") else None},
             status=status)
+
+
+class RotationEditView(ObjectEditView):
+    permission_required = "knowledge.manage_rotations"
+    noun, form_class, saved = "rotation", RotationForm, "Rotation saved."
+
+    def make_form(self, obj: Any, **kwargs: Any) -> Any:
+        form = super().make_form(obj, **kwargs)
+        # The form offers active people; someone who has left keeps their past rotations.
+        form.fields["person"].queryset = Person.objects.for_org(self.organization).filter(
+            Q(is_active=True) | Q(pk=obj.person_id)).order_by("full_name")
+        return form
+
+    def title(self, obj: Any) -> str:
+        return f"Edit the rotation of {obj.person} to {obj.host_pod}"
+
+    def back_url(self, obj: Any) -> str:
+        return kurl(self.organization, "rotation_list")

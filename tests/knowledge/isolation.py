@@ -28,8 +28,12 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
                                      "item_pk": lambda v: v.extra["action_item"].pk},
     "knowledge:postmortem_to_lesson": {"pk": lambda v: v.extra["incident"].pk},
     "knowledge:showcase_detail": {"pk": lambda v: v.extra["showcase"].pk},
+    "knowledge:showcase_edit": {"pk": lambda v: v.extra["showcase"].pk},
     "knowledge:presentation_create": {"pk": lambda v: v.extra["showcase"].pk},
+    "knowledge:presentation_edit": {"pk": lambda v: v.extra["presentation"].pk},
     "knowledge:presentation_cite": {"pk": lambda v: v.extra["presentation"].pk},
+    "knowledge:talk_edit": {"pk": lambda v: v.extra["talk"].pk},
+    "knowledge:rotation_edit": {"pk": lambda v: v.extra["rotation"].pk},
     "knowledge:pod_panel": {"pk": lambda v: v.pod.pk},
 }
 API_FILLERS: dict[str, dict[str, Any]] = {
