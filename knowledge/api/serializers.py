@@ -88,6 +88,15 @@ class LessonWriteSerializer(serializers.Serializer):
         return _choice(value, LessonKind.choices)
 
 
+class LessonUpdateSerializer(LessonWriteSerializer):
+    """PATCH: any of the fields, the guild stays. Validated partially, so nothing is required
+    and no default applies; a text change keeps the old text as a revision."""
+
+    guild = None
+    kind = serializers.CharField(required=False, help_text="success, failure or howto")
+    publish = serializers.BooleanField(required=False, help_text="true publishes a draft.")
+
+
 class LessonFilter(serializers.Serializer):
     guild = serializers.IntegerField(required=False, min_value=1)
     kind = serializers.CharField(required=False, allow_blank=True,

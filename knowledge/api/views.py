@@ -21,6 +21,7 @@ from knowledge.api.serializers import (
     LessonDetailSerializer,
     LessonFilter,
     LessonSerializer,
+    LessonUpdateSerializer,
     LessonWriteSerializer,
     SearchFilter,
     SearchResultSerializer,
@@ -53,9 +54,11 @@ class GuildViewSet(ApiViewSet):
     list=extend_schema(parameters=[LessonFilter], responses=LessonSerializer(many=True)),
     retrieve=extend_schema(responses=LessonDetailSerializer),
     create=extend_schema(request=LessonWriteSerializer, responses={201: LessonDetailSerializer}),
+    partial_update=extend_schema(request=LessonUpdateSerializer, responses=LessonDetailSerializer),
 )
 class LessonViewSet(ApiViewSet):
-    """Published lessons; POST posts one into a guild you belong to (or saves a draft)."""
+    """Published lessons; POST posts one into a guild you belong to (or saves a draft); PATCH
+    edits one (its author, the guild's stewards, admins), keeping the old text as a revision."""
 
     queryset = Lesson.unscoped.none()
     serializer_class = LessonSerializer
@@ -89,6 +92,14 @@ class LessonViewSet(ApiViewSet):
         lesson = services.lesson_create(organization=self.organization, actor=request.user, **data)
         return Response(LessonDetailSerializer(self._lesson(lesson.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+        lesson = self._lesson(pk)
+        self.check_rule("knowledge.change_lesson", lesson)
+        data = dict(self.validated(LessonUpdateSerializer, lesson, partial=True).validated_data)
+        services.lesson_update(organization=self.organization, actor=request.user, lesson=lesson,
+                               **data)
+        return Response(LessonDetailSerializer(self._lesson(lesson.pk)).data)
 
 
 class SearchViewSet(ApiViewSet):
