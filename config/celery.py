@@ -41,4 +41,10 @@ app.conf.beat_schedule = {
         "task": "knowledge.tasks.request_rotation_lessons",
         "schedule": crontab(hour=8, minute=30),
     },
+    # Nightly: rebuild each organization's search lexicon (typo correction) from its documents,
+    # dropping the words of deleted or edited documents; new words are added as they are indexed.
+    "knowledge-rebuild-search-terms": {
+        "task": "knowledge.tasks.rebuild_search_terms",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }

@@ -3,8 +3,14 @@
 Apps that want their rows found (the platform catalog, later) call `register_kind` once and
 `index_upsert` / `index_remove` from their services; the search page then finds them with the
 rest. Queries use PostgreSQL full-text search (websearch syntax, title weighted above body) on
-a GIN index with the organization inside it, and fall back to trigram similarity on titles when
-nothing matches, so small typos still find things.
+a GIN index with the organization inside it. When nothing matches, the words are tried as
+prefixes, then unknown words are corrected against the organization's lexicon (`SearchTerm`, the
+distinct words of its documents, trigram-indexed) and the corrected query runs as full-text
+search again: small typos still find things, in bodies too, for the price of a look-up in a
+table of words rather than a similarity scan over every title.
+
+The page query is one precompiled statement (`knowledge.search_sql`): matches, rank, total and
+highlights in one round trip, so the app adds little over what PostgreSQL itself spends.
 """
 
 from __future__ import annotations
@@ -12,28 +18,23 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    TrigramWordSimilarity,
-)
-from django.db.models import Count, F, QuerySet, Window
+from django.db import connection, transaction
 
-from knowledge.models import SEARCH_CONFIG, SearchDocument, SearchKind
+from knowledge import search_sql as sql
+from knowledge.models import SearchDocument, SearchKind, SearchTerm
 from tenancy.models import Organization
 
 KINDS: dict[str, str] = dict(SearchKind.choices)
 
-# Private markers for ts_headline: the document text is escaped first, then only these become
-# <mark>, so nothing from a document can ever come out as markup.
-_START, _STOP = "\x02", "\x03"
-MIN_TRIGRAM_QUERY = 3
-MAX_FUZZY = 100
-_WORD_RE = re.compile(r"[a-z0-9]+")
+MIN_TERM = 3  # shorter words are never corrected: their trigrams say too little
+MAX_TERM = 40  # longer "words" (hashes, run-together identifiers) stay out of the lexicon
+MAX_QUERY_WORDS = 8
+_WORD_RE = re.compile(r"[^\W_]+")
+_OPERATORS = frozenset({"or", "and"})
 
 
 def register_kind(kind: str, label: str) -> None:
@@ -54,14 +55,23 @@ def index_upsert(*, organization: Organization, kind: str, object_id: int, title
                   "tags_text": " ".join(t.replace("-", " ") for t in tags)[:600],
                   "pod_id_ref": pod_id, "guild_id_ref": guild_id, "date": date, "url": url[:300]},
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql.TERMS_FROM_DOCUMENTS.format(where=sql.ONE_DOCUMENT),
+                       [organization.pk, kind, object_id])
 
 
 def index_remove(*, organization: Organization, kind: str, object_id: int) -> None:
     SearchDocument.objects.for_org(organization).filter(kind=kind, object_id=object_id).delete()
 
 
-def _mark(text: str | None) -> str:
-    return html.escape(text or "").replace(_START, "<mark>").replace(_STOP, "</mark>")
+@transaction.atomic
+def search_terms_rebuild(*, organization: Organization) -> int:
+    """Rebuild the organization's lexicon from its documents, dropping words no document has
+    any more (readers keep the old one until this commits). Returns the number of words."""
+    SearchTerm.objects.for_org(organization).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.TERMS_FROM_DOCUMENTS.format(where=""), [organization.pk])
+        return cursor.rowcount
 
 
 @dataclass
@@ -83,7 +93,11 @@ class SearchResult:
     count: int = 0
     page: int = 1
     per_page: int = 20
-    fuzzy: bool = False  # typo fallback: trigram similarity on titles
+    corrected: str = ""  # what was searched instead of `q`, which found nothing ("did you mean")
+
+    @property
+    def fuzzy(self) -> bool:
+        return bool(self.corrected)
 
     @property
     def num_pages(self) -> int:
@@ -98,120 +112,104 @@ class SearchResult:
         return self.page > 1
 
 
-def _filtered(organization: Organization, *, kind: str = "", guild_id: int | None = None,
-              pod_id: int | None = None, tag: str = "", since: datetime.date | None = None,
-              until: datetime.date | None = None) -> QuerySet[SearchDocument]:
-    qs = SearchDocument.objects.for_org(organization)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if guild_id:
-        qs = qs.filter(guild_id_ref=guild_id)
-    if pod_id:
-        qs = qs.filter(pod_id_ref=pod_id)
-    if tag:
-        qs = qs.filter(tags__contains=[tag])
-    if since:
-        qs = qs.filter(date__gte=since)
-    if until:
-        qs = qs.filter(date__lte=until)
-    return qs
-
-
-def search_sql(*, organization: Organization, q: str, per_page: int = 20) -> tuple[str, Any]:
-    """The SQL and params of the ranked page query the app runs first (for `make bench`'s raw
-    comparison)."""
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-    columns = ("id", "kind", "title", "url", "date", "tags", "rank")
-    qs = (_filtered(organization).filter(vector=query)
-          .annotate(rank=SearchRank(F("vector"), query), total=Window(expression=Count("id")))
-          .order_by("-rank", "-date", "-id").values(*columns, "total")[:per_page])
-    return qs.query.sql_with_params()
-
-
 def search_documents(*, organization: Organization, q: str, page: int = 1, per_page: int = 20,
                      **filters: Any) -> SearchResult:
-    """Ranked, highlighted results for `q` in the organization: two queries (the page with its
-    total, then highlights); when nothing matches, the words as prefixes (search as you type), then trigram
-    similarity on titles (typos), one or two queries more each."""
+    """Ranked, highlighted results for `q` in the organization, in one query when `q` matches.
+    When it does not: the words as prefixes (search as you type), then the query with its
+    unknown words corrected against the lexicon ("did you mean"), one or two queries more each.
+    Filters: kind, guild_id, pod_id, tag, since, until."""
     q = (q or "").strip()[:200]
     result = SearchResult(q=q, page=max(1, page), per_page=per_page)
-    base = _filtered(organization, **filters)
+    where, params = sql.filters_where(organization.pk, **filters)
     offset = (result.page - 1) * per_page
-    columns = ("id", "kind", "title", "url", "date", "tags", "rank")
     if not q:
-        rows = list(base.annotate(rank=F("id") * 0.0).order_by("-date", "-id")
-                    .values(*columns)[offset:offset + per_page])
-        result.count = base.count()
-        result.hits = [_hit(r, html.escape(r["title"]), "") for r in rows]
+        rows = _fetch(sql.RECENT.format(where=where), sql.page_params(params, limit=per_page,
+                                                                      offset=offset))
+        result.count = rows[0]["total"] if rows else (_count(where, params) if offset else 0)
+        result.hits = [_hit(r) for r in rows]
         return result
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-    rows = _ranked_page(base, query, offset, per_page, columns)
-    prefix = _prefix_query(q)
-    if not rows and prefix is not None:
-        # Search as you type: "calibrat" finds "calibrate" (every word as a prefix).
-        query = prefix
-        rows = _ranked_page(base, query, offset, per_page, columns)
-    if rows:
-        result.count = rows[0]["total"]
-        marks = _headlines(organization, [r["id"] for r in rows], query)
-        result.hits = [_hit(r, *marks.get(r["id"], (html.escape(r["title"]), ""))) for r in rows]
-        return result
-    if offset:  # past the last page: say how many there are
-        result.count = base.filter(vector=query).count()
-        return result
-    if len(q) < MIN_TRIGRAM_QUERY:
-        return result
-    if any(v for v in filters.values()) and _filtered(organization).filter(
-            vector=SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)).exists():
-        return result  # the words are known, the filters exclude them: not a typo
-    # One query: the closest titles, at most MAX_FUZZY of them (a typo needs no deep paging).
-    close = list(base.filter(title__trigram_word_similar=q)
-                 .annotate(rank=TrigramWordSimilarity(q, "title"))
-                 .order_by("-rank", "-date", "-id").values(*columns)[:MAX_FUZZY])
-    result.count = len(close)
-    rows = close[offset:offset + per_page]
-    result.fuzzy = bool(rows)
-    # Highlight what was typed as unstemmed prefixes ("calibrat" marks "Calibrate").
-    simple = _prefix_query(q, config="simple")
-    marks = _headlines(organization, [r["id"] for r in rows], simple, config="simple") if simple else {}
-    result.hits = [_hit(r, *marks.get(r["id"], (html.escape(r["title"]), ""))) for r in rows]
+    for tsquery, text, corrected in _attempts(organization, q):
+        rows = _fetch(sql.RANKED_PAGE.format(where=where, tsquery=tsquery),
+                      sql.page_params(params, q=text, limit=per_page, offset=offset))
+        total = rows[0]["total"] if rows else (_count(where, params, tsquery, text) if offset else 0)
+        if total:
+            result.count, result.corrected = total, corrected
+            result.hits = [_hit(r) for r in rows]
+            return result
     return result
 
 
-def _ranked_page(base: QuerySet[SearchDocument], query: SearchQuery, offset: int, per_page: int,
-                 columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One page of matches, best first, each row carrying the total (one index scan, no
-    separate count query)."""
-    return list(base.filter(vector=query)
-                .annotate(rank=SearchRank(F("vector"), query),
-                          total=Window(expression=Count("id")))
-                .order_by("-rank", "-date", "-id").values(*columns, "total")[offset:offset + per_page])
+def _attempts(organization: Organization, q: str) -> Iterator[tuple[str, str, str]]:
+    """(tsquery function, its text, the correction shown) to try in turn, until one matches:
+    the query as typed, its words as prefixes, then the query corrected against the lexicon,
+    which is asked only when the first two found nothing."""
+    yield sql.WEBSEARCH, q, ""
+    prefixes = _prefix_terms(q)
+    if prefixes:
+        yield sql.RAW, prefixes, ""
+    corrected = corrected_query(organization=organization, q=q)
+    if corrected:
+        yield sql.WEBSEARCH, corrected, corrected
 
 
-def _prefix_query(q: str, config: str = SEARCH_CONFIG) -> SearchQuery | None:
-    words = [w for w in _WORD_RE.findall(q.lower()) if w not in ("or", "and")][:8]
-    if not words or q.count('"') or any(w.startswith("-") for w in q.split()):
-        return None
-    raw = " & ".join(f"{w}:*" for w in words)
-    return SearchQuery(raw, search_type="raw", config=config)
+def corrected_query(*, organization: Organization, q: str) -> str:
+    """`q` with each word the lexicon does not know replaced by its closest known word, keeping
+    the search syntax around it; "" when nothing would change."""
+    words = [w for w in dict.fromkeys(_WORD_RE.findall(q.lower()))
+             if MIN_TERM <= len(w) <= MAX_TERM and w not in _OPERATORS][:MAX_QUERY_WORDS]
+    if not words:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.CLOSEST_TERMS, {"org": organization.pk, "words": words})
+        changes = {w: c for w, c in cursor.fetchall() if c and c != w}
+    if not changes:
+        return ""
+    return _WORD_RE.sub(lambda m: changes.get(m.group(0).lower(), m.group(0)), q)
 
 
-def _headlines(organization: Organization, ids: list[int], query: SearchQuery,
-               config: str = SEARCH_CONFIG) -> dict[int, tuple[str, str]]:
-    if not ids:
-        return {}
-    rows = (SearchDocument.objects.for_org(organization).filter(pk__in=ids)
-            .annotate(
-                title_hl=SearchHeadline("title", query, config=config, start_sel=_START,
-                                        stop_sel=_STOP, highlight_all=True),
-                body_hl=SearchHeadline("body", query, config=config, start_sel=_START,
-                                       stop_sel=_STOP, max_words=35, min_words=15,
-                                       max_fragments=2, fragment_delimiter=" … "))
-            .values_list("id", "title_hl", "body_hl"))
-    return {pk: (_mark(t), _mark(b)) for pk, t, b in rows}
+def _prefix_terms(q: str) -> str:
+    """Every word as a prefix ("calibrat" → "calibrat:*"), as raw tsquery text; "" when the
+    query uses phrases or exclusions, whose meaning prefixes would change."""
+    words = [w for w in _WORD_RE.findall(q.lower()) if w not in _OPERATORS][:MAX_QUERY_WORDS]
+    if not words or '"' in q or any(w.startswith("-") for w in q.split()):
+        return ""
+    return " & ".join(f"{w}:*" for w in words)
 
 
-def _hit(row: dict[str, Any], title_html: str, snippet_html: str) -> SearchHit:
+def search_sql(*, organization: Organization, q: str,
+               per_page: int = 20) -> tuple[str, dict[str, Any]]:
+    """The SQL and params of the ranked page query the app runs first (for `make bench`'s raw
+    comparison of the database's time with the app's)."""
+    where, params = sql.filters_where(organization.pk)
+    return (sql.RANKED_PAGE.format(where=where, tsquery=sql.WEBSEARCH),
+            sql.page_params(params, q=q, limit=per_page, offset=0))
+
+
+def _fetch(statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _count(where: str, params: dict[str, Any], tsquery: str = "", text: str = "") -> int:
+    """How many documents match: past the last page the page query returns no row to carry
+    the total."""
+    match = sql.MATCH.format(tsquery=tsquery) if tsquery else ""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.COUNT.format(where=where, match=match),
+                       {**params, "config": sql.CONFIG, "q": text})
+        return int(cursor.fetchone()[0])
+
+
+def _mark(text: str | None) -> str:
+    """Escape document text, then turn only the private highlight markers into <mark>, so
+    nothing from a document can ever come out as markup."""
+    return html.escape(text or "").replace(sql.START, "<mark>").replace(sql.STOP, "</mark>")
+
+
+def _hit(row: dict[str, Any]) -> SearchHit:
     return SearchHit(kind=row["kind"], kind_label=KINDS.get(row["kind"], row["kind"]),
-                     title_html=title_html, snippet_html=snippet_html, url=row["url"],
-                     date=row["date"], tags=row["tags"], rank=float(row["rank"] or 0))
+                     title_html=_mark(row["title_hl"]), snippet_html=_mark(row["body_hl"]),
+                     url=row["url"], date=row["date"], tags=row["tags"],
+                     rank=float(row["rank"] or 0))

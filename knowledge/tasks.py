@@ -59,3 +59,23 @@ def request_rotation_lessons() -> int:
                .values_list("organization_id", flat=True).distinct())
     return sum(services.rotations_request_lessons(organization=org)
                for org in Organization.objects.filter(pk__in=list(org_ids)))
+
+
+@shared_task
+def rebuild_search_terms() -> int:
+    """Fan out one lexicon rebuild per organization that has search documents."""
+    from knowledge.models import SearchDocument
+
+    org_ids = list(SearchDocument.unscoped.order_by().values_list("organization_id", flat=True)
+                   .distinct())
+    for org_id in sorted(org_ids):
+        rebuild_search_terms_for.delay(org_id)
+    return len(org_ids)
+
+
+@shared_task
+def rebuild_search_terms_for(organization_id: int) -> int:
+    from knowledge.search import search_terms_rebuild
+
+    org = Organization.objects.get(pk=organization_id)
+    return search_terms_rebuild(organization=org)

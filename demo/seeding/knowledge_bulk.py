@@ -25,6 +25,7 @@ from knowledge.models import (
     Showcase,
     Talk,
 )
+from knowledge.search import search_terms_rebuild
 from knowledge.services.common import org_url
 from pods.models import Pod
 from tenancy.models import Membership
@@ -120,6 +121,8 @@ def seed_enterprise(ctx: SeedContext) -> None:
                           f"the {rng.choice(SUBJECTS)} in {TOPICS[k].lower()}",
                           speaker=f"Speaker {i + 1}", date=ctx.days_ago(rng.randint(-30, 700))))
     Talk.objects.bulk_create(talks)
+    # The bulk rows skipped index_upsert: build the typo lexicon from the documents in one go.
+    search_terms_rebuild(organization=org)
     # No summary audit event: tests/demo caps the enterprise seed at fewer than 10 events in all.
     ctx.tally("guilds", len(guilds))
     ctx.tally("lessons", len(lessons))

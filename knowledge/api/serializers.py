@@ -141,7 +141,11 @@ class SearchResultSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()
-    fuzzy = serializers.BooleanField()
+    fuzzy = serializers.BooleanField(help_text="true when `q` found nothing and the results are "
+                                     "for `corrected` instead.")
+    corrected = serializers.CharField(help_text="The query with its unknown words replaced by "
+                                      "the closest known words (\"did you mean\"); empty when "
+                                      "`q` itself matched.")
     results = SearchHitSerializer(many=True, source="hits")
 
 

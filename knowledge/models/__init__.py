@@ -27,12 +27,12 @@ from knowledge.models.incidents import (
     PostMortem,
     Severity,
 )
-from knowledge.models.search import SEARCH_CONFIG, SearchDocument, SearchKind
+from knowledge.models.search import SEARCH_CONFIG, SearchDocument, SearchKind, SearchTerm
 from knowledge.models.showcases import Citation, Presentation, Rotation, Showcase, Talk
 
 __all__ = [
     "INCIDENT_TAXONOMY", "SEARCH_CONFIG", "ActionItem", "ActionStatus", "Citation", "Guild",
     "GuildDigest", "GuildMember", "Incident", "IncidentStatus", "Lesson", "LessonComment",
     "LessonKind", "LessonRevision", "LessonStatus", "LessonVote", "PostMortem", "Presentation",
-    "Rotation", "SearchDocument", "SearchKind", "Severity", "Showcase", "Talk",
+    "Rotation", "SearchDocument", "SearchKind", "SearchTerm", "Severity", "Showcase", "Talk",
 ]

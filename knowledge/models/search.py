@@ -61,3 +61,27 @@ class SearchDocument(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class SearchTerm(OrgOwned):
+    """One distinct word of the organization's search documents: the lexicon that corrects typos.
+
+    A query that matches nothing has each unknown word replaced by the closest known word (pg_trgm
+    similarity on this small table, not on the documents), then runs again as full-text search:
+    "Did you mean". Words are added as documents are indexed; words of deleted or edited
+    documents linger harmlessly until the nightly rebuild (`knowledge.search.search_terms_rebuild`).
+    """
+
+    word = models.CharField(max_length=40)
+
+    class Meta(OrgOwned.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "word"], name="searchterm_unique_word"),
+        ]
+        indexes = [
+            GinIndex(fields=["organization", "word"], name="searchterm_org_word_trgm",
+                     opclasses=["int8_ops", "gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

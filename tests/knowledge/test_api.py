@@ -70,6 +70,9 @@ def test_search_endpoint(org):
     body = client.get(url(org, "knowledge_api:knowledge-search-list"),
                       {"q": "retrieval", "kind": "postmortem"}).json()
     assert body["count"] == 1
+    assert body["corrected"] == "" and body["fuzzy"] is False
+    body = client.get(url(org, "knowledge_api:knowledge-search-list"), {"q": "retreival"}).json()
+    assert (body["corrected"], body["fuzzy"], body["count"]) == ("retrieval", True, 2)
     response = client.get(url(org, "knowledge_api:knowledge-search-list"), {"kind": "nope"})
     assert response.status_code == 400 and error_fields(response) == {"kind"}
 

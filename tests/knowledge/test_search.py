@@ -1,4 +1,5 @@
-"""The one search: ranking (title above body), highlights, filters, typos, tenant scope."""
+"""The one search: ranking (title above body), highlights, filters, typo correction against
+the organization's own lexicon, paging, tenant scope."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ import pytest
 from django.utils import timezone
 
 from knowledge import services
-from knowledge.search import index_upsert, register_kind, search_documents
+from knowledge.models import SearchTerm
+from knowledge.search import (
+    corrected_query,
+    index_upsert,
+    register_kind,
+    search_documents,
+    search_terms_rebuild,
+)
 from tests.factories import PodFactory, member
 from tests.knowledge.factories import guild, incident, lesson
 
@@ -50,10 +58,100 @@ def test_websearch_syntax_and_stemming(org):
     assert search_documents(organization=org, q='"recall at k"').count == 1
 
 
-def test_typo_falls_back_to_trigram_on_titles(org):
+def test_typo_is_corrected_against_the_lexicon(org):
     lesson(org, guild(org), title="Kubernetes autoscaling for inference")
     r = search_documents(organization=org, q="kubernetis")
-    assert r.fuzzy and r.count == 1 and "Kubernetes" in r.hits[0].title_html
+    assert r.fuzzy and r.corrected == "kubernetes" and r.count == 1
+    assert r.hits[0].title_html == "<mark>Kubernetes</mark> autoscaling for inference"
+
+
+def test_typo_in_a_word_only_the_body_has_is_corrected_too(org):
+    g = guild(org)
+    lesson(org, g, title="Pinning dependencies", body="Upgrade the tokenizer with the model.")
+    lesson(org, g, title="Unrelated", body="Nothing to see.")
+    r = search_documents(organization=org, q="tokenzier")
+    assert (r.corrected, r.count) == ("tokenizer", 1)
+    assert "<mark>tokenizer</mark>" in r.hits[0].snippet_html
+
+
+def test_correction_keeps_known_words_and_the_search_syntax(org):
+    g = guild(org)
+    lesson(org, g, title="Shadow deployment of rankers", body="Compare before switching.")
+    lesson(org, g, title="Shadow deployment costs", body="Double the compute.")
+    r = search_documents(organization=org, q='"shadow deploymnet" -costs')
+    assert r.corrected == '"shadow deployment" -costs'
+    assert titles(r) == ["<mark>Shadow</mark> <mark>deployment</mark> of rankers"]
+    assert search_documents(organization=org, q="Shadow DEPLOYMNET").corrected == "Shadow deployment"
+
+
+def test_known_words_are_not_corrected_when_filters_exclude_them(org):
+    g1, g2 = guild(org, name="One"), guild(org, name="Two")
+    lesson(org, g1, title="Drift alarms")
+    lesson(org, g2, title="Budget reviews")
+    r = search_documents(organization=org, q="drift", guild_id=g2.pk)
+    assert (r.count, r.corrected, r.hits) == (0, "", [])
+
+
+def test_nothing_close_enough_finds_nothing(org):
+    lesson(org, guild(org), title="Caching embeddings")
+    r = search_documents(organization=org, q="qqxxzz")
+    assert (r.count, r.corrected, r.fuzzy) == (0, "", False)
+    assert search_documents(organization=org, q="ab").count == 0  # too short to correct
+
+
+def test_the_lexicon_is_the_organizations_own(org, other_org):
+    """Another tenant's words never become a suggestion: that would tell one what the other wrote."""
+    lesson(other_org, guild(other_org), title="Zeppelin migration")
+    lesson(org, guild(org), title="Caching embeddings")
+    assert corrected_query(organization=org, q="zepelin") == ""
+    assert search_documents(organization=org, q="zepelin").count == 0
+    assert corrected_query(organization=other_org, q="zepelin") == "zeppelin"
+    assert "zeppelin" not in set(SearchTerm.objects.for_org(org).values_list("word", flat=True))
+
+
+def test_lexicon_grows_with_indexing_and_the_rebuild_drops_removed_words(org):
+    le = lesson(org, guild(org), title="Quantization notes", body="Use int8 with calibration.")
+    words = set(SearchTerm.objects.for_org(org).values_list("word", flat=True))
+    assert {"quantization", "notes", "int8", "calibration", "use", "with"} <= words
+    assert not any(len(w) < 3 for w in words)
+    services.lesson_update(organization=org, actor=le.author, lesson=le, title="Pruning notes",
+                           body="Drop heads.")
+    assert corrected_query(organization=org, q="quantizaton") == "quantization"  # until rebuilt
+    assert search_terms_rebuild(organization=org) == SearchTerm.objects.for_org(org).count()
+    words = set(SearchTerm.objects.for_org(org).values_list("word", flat=True))
+    assert "quantization" not in words and {"pruning", "heads"} <= words
+    assert corrected_query(organization=org, q="quantizaton") == ""
+
+
+def test_rebuild_task_covers_every_organization_once_more_safely(org, other_org):
+    from knowledge.tasks import rebuild_search_terms
+
+    lesson(org, guild(org), title="Alpha rollout")
+    lesson(other_org, guild(other_org), title="Beta rollout")
+    SearchTerm.objects.for_org(org).delete()
+    assert rebuild_search_terms.delay().get() == 2
+    rebuild_search_terms.delay().get()  # twice is harmless
+    assert corrected_query(organization=org, q="alpah") == "alpha"
+    assert corrected_query(organization=other_org, q="alpah") == ""
+
+
+def test_page_past_the_end_still_says_how_many_there_are(org):
+    g = guild(org)
+    for i in range(3):
+        lesson(org, g, title=f"Retries lesson {i}")
+    r = search_documents(organization=org, q="retries", per_page=2, page=5)
+    assert (r.count, r.hits, r.num_pages) == (3, [], 2)
+    r = search_documents(organization=org, q="retires", per_page=2, page=2)
+    assert (r.count, len(r.hits), r.corrected) == (3, 1, "retries")
+
+
+def test_no_query_lists_the_newest_documents(org):
+    g = guild(org)
+    for i in range(3):
+        lesson(org, g, title=f"Lesson <{i}>")
+    r = search_documents(organization=org, q="", per_page=2)
+    assert r.count == 3 and len(r.hits) == 2 and r.hits[0].title_html.startswith("Lesson &lt;")
+    assert search_documents(organization=org, q="", per_page=2, page=9).count == 3
 
 
 def test_filters_by_kind_guild_pod_tag_and_date(org):

@@ -151,6 +151,9 @@ def test_search_page_and_partial(client, org, world):
     assert "<html" not in partial
     empty = client.get(u(org, "search"), {"q": "nothingmatcheszzz"}).content.decode()
     assert "Nothing found" in empty
+    typo = client.get(u(org, "search"), {"q": "freezze", "kind": "lesson"}).content.decode()
+    assert "No results for “freezze”" in typo and "<mark>Freeze</mark>" in typo
+    assert '<a href="?q=freeze&amp;kind=lesson">freeze</a>' in typo  # the correction, filters kept
 
 
 def test_incident_pages_and_postmortem_to_lesson(client, org, world):
@@ -206,8 +209,8 @@ def _grow(org, g, n):
         services.guild_join(organization=org, actor=member(org).user, guild=g)
 
 
-@pytest.mark.parametrize("page", ["guild", "lessons", "search", "home", "pod_panel", "incidents",
-                                  "showcase"])
+@pytest.mark.parametrize("page", ["guild", "lessons", "search", "search_typo", "home", "pod_panel",
+                                  "incidents", "showcase"])
 def test_query_counts_do_not_grow(client, org, world, django_assert_max_num_queries, page):
     from django.core.cache import cache
     from django.db import connection
@@ -218,6 +221,7 @@ def test_query_counts_do_not_grow(client, org, world, django_assert_max_num_quer
     client.force_login(viewer.user)
     path = {"guild": u(org, "guild_detail", g.pk), "lessons": u(org, "lesson_list"),
             "search": u(org, "search") + "?q=caching", "home": u(org, "home"),
+            "search_typo": u(org, "search") + "?q=cachng",
             "pod_panel": u(org, "pod_panel", world["lesson"].pod_id),
             "incidents": u(org, "incident_list"),
             "showcase": u(org, "showcase_detail", world["showcase"].pk)}[page]

@@ -1,0 +1,115 @@
+"""The SQL behind `knowledge.search`, written out once so every request runs it without ORM
+compilation (which cost more than PostgreSQL spends answering).
+
+Statements are templates with `{where}` (fixed filter fragments from `filters_where`) and
+`{tsquery}` (one of two function names) filled from constants only; everything the user typed
+travels as a named parameter.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from knowledge.models import SEARCH_CONFIG
+
+CONFIG = SEARCH_CONFIG
+WEBSEARCH = "websearch_to_tsquery"  # what people type: quotes, or, -exclusion
+RAW = "to_tsquery"  # built by the app (prefix matching)
+
+# Private markers for ts_headline: the document text is escaped first, then only these become
+# <mark> (knowledge.search._mark).
+START, STOP = "\x02", "\x03"
+TITLE_HEADLINE = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+BODY_HEADLINE = (f'StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, '
+                 f'FragmentDelimiter=" … "')
+
+_QUERY = "{tsquery}(%(config)s::regconfig, %(q)s)"
+MATCH = f" AND d.vector @@ {_QUERY}"
+
+# One page of matches, best first, each row with the total (one index scan, no count query);
+# the highlights are computed for the page's rows only, after LIMIT.
+RANKED_PAGE = f"""
+SELECT page.*,
+       ts_headline(%(config)s::regconfig, d.title, {_QUERY}, %(title_opts)s) AS title_hl,
+       ts_headline(%(config)s::regconfig, d.body, {_QUERY}, %(body_opts)s) AS body_hl
+  FROM (SELECT d.id, d.kind, d.title, d.url, d.date, d.tags,
+               ts_rank(d.vector, {_QUERY}) AS rank, count(*) OVER () AS total
+          FROM knowledge_searchdocument d
+         WHERE {{where}}{MATCH}
+         ORDER BY rank DESC, d.date DESC, d.id DESC
+         LIMIT %(limit)s OFFSET %(offset)s) page
+  JOIN knowledge_searchdocument d ON d.id = page.id
+ ORDER BY page.rank DESC, page.date DESC, page.id DESC
+"""
+
+# No query: the newest documents (the search page before anything is typed, or filters only).
+RECENT = """
+SELECT d.id, d.kind, d.title AS title_hl, '' AS body_hl, d.url, d.date, d.tags, 0.0 AS rank,
+       count(*) OVER () AS total
+  FROM knowledge_searchdocument d
+ WHERE {where}
+ ORDER BY d.date DESC, d.id DESC
+ LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+COUNT = "SELECT count(*) FROM knowledge_searchdocument d WHERE {where}{match}"
+
+# The lexicon's words: lower-cased runs of letters and digits, 3 to 40 long, not only digits.
+# Inserted in word order, so two transactions adding overlapping words cannot deadlock.
+TERMS_FROM_DOCUMENTS = """
+INSERT INTO knowledge_searchterm (organization_id, word)
+SELECT DISTINCT d.organization_id, w.word
+  FROM knowledge_searchdocument d,
+       regexp_split_to_table(lower(d.title || ' ' || d.tags_text || ' ' || d.body),
+                             '[^[:alnum:]]+') AS w(word)
+ WHERE d.organization_id = %s {where}
+   AND length(w.word) BETWEEN 3 AND 40 AND w.word !~ '^[0-9]+$'
+ ORDER BY 2
+    ON CONFLICT (organization_id, word) DO NOTHING
+"""
+ONE_DOCUMENT = "AND d.kind = %s AND d.object_id = %s"
+
+# For each query word: itself when the lexicon knows it (the unique btree index), else the
+# closest word by trigram similarity above pg_trgm's threshold (the GIN index on organization
+# and word; `::bigint` keeps the organization inside that index's condition, so the cost follows
+# this organization's vocabulary, not every tenant's). COALESCE runs the second only when needed.
+CLOSEST_TERMS = """
+SELECT q.word,
+       COALESCE((SELECT s.word FROM knowledge_searchterm s
+                  WHERE s.organization_id = %(org)s::bigint AND s.word = q.word),
+                (SELECT s.word FROM knowledge_searchterm s
+                  WHERE s.organization_id = %(org)s::bigint AND s.word %% q.word
+                  ORDER BY similarity(s.word, q.word) DESC, s.word
+                  LIMIT 1))
+  FROM unnest(%(words)s::text[]) AS q(word)
+"""
+
+
+def filters_where(organization_id: int, *, kind: str = "", guild_id: int | None = None,
+                  pod_id: int | None = None, tag: str = "", since: datetime.date | None = None,
+                  until: datetime.date | None = None) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (fixed fragments) and its named parameters for the organization and the
+    filters. The organization comes first, as in every index of the table, typed as bigint so
+    that it is part of the GIN index's condition (btree_gin compares no other integer type):
+    a search reads this organization's postings, not every tenant's."""
+    parts = ["d.organization_id = %(org)s::bigint"]
+    params: dict[str, Any] = {"org": organization_id}
+    for value, name, fragment in (
+        (kind, "kind", "d.kind = %(kind)s"),
+        (guild_id, "guild", "d.guild_id_ref = %(guild)s"),
+        (pod_id, "pod", "d.pod_id_ref = %(pod)s"),
+        (tag, "tag", "d.tags @> ARRAY[%(tag)s]::varchar(40)[]"),
+        (since, "since", "d.date >= %(since)s"),
+        (until, "until", "d.date <= %(until)s"),
+    ):
+        if value:
+            parts.append(fragment)
+            params[name] = value
+    return " AND ".join(parts), params
+
+
+def page_params(where_params: dict[str, Any], *, q: str = "", limit: int,
+                offset: int) -> dict[str, Any]:
+    return {**where_params, "config": CONFIG, "q": q, "title_opts": TITLE_HEADLINE,
+            "body_opts": BODY_HEADLINE, "limit": limit, "offset": offset}
