@@ -111,20 +111,23 @@ class SearchForm(OrgScopedForm):
         from django.core.cache import cache
 
         from knowledge.selectors import guild_choices
+        from knowledge.templatetags.knowledge_tags import options_html
         from tenancy.cache import fragment_key
 
         org = self.organization
-        # The choices change only with the org's data: keep them under its cache version.
-        key = fragment_key(org, "knowledge_search_choices")
-        choices = cache.get(key)
-        if choices is None:
-            choices = ([(g.pk, g.name) for g in guild_choices(organization=org)],
-                       [(p.pk, p.name) for p in _pods(org)])
-            cache.set(key, choices, 600)
+        # The options change only with the org's data: keep them, rendered, under its cache
+        # version (hundreds of pods cost milliseconds to escape on every keystroke's search).
+        key = fragment_key(org, "knowledge_search_options")
+        options = cache.get(key)
+        if options is None:
+            options = (
+                options_html([("", "Any guild"),
+                              *((g.pk, g.name) for g in guild_choices(organization=org))]),
+                options_html([("", "Any pod"), *((p.pk, p.name) for p in _pods(org))]))
+            cache.set(key, options, 600)
         self.fields["kind"].choices = [("", "Everything"), *KINDS.items()]
-        self.choices = {"kind": self.fields["kind"].choices,
-                        "guild": [("", "Any guild"), *choices[0]],
-                        "pod": [("", "Any pod"), *choices[1]]}
+        self.choices = {"kind": self.fields["kind"].choices, "guild": options[0],
+                        "pod": options[1]}
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}

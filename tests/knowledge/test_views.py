@@ -154,6 +154,10 @@ def test_search_page_and_partial(client, org, world):
     typo = client.get(u(org, "search"), {"q": "freezze", "kind": "lesson"}).content.decode()
     assert "No results for “freezze”" in typo and "<mark>Freeze</mark>" in typo
     assert '<a href="?q=freeze&amp;kind=lesson">freeze</a>' in typo  # the correction, filters kept
+    g = world["guild"]
+    page = client.get(u(org, "search"), {"q": "x", "kind": "lesson", "guild": g.pk}).content.decode()
+    assert '<option value="lesson" selected>' in page and f'<option value="{g.pk}" selected>' in page
+    assert page.count(" selected>") == 2  # pods: none chosen, none marked
 
 
 def test_incident_pages_and_postmortem_to_lesson(client, org, world):
