@@ -10,7 +10,8 @@ search again: small typos still find things, in bodies too, for the price of a l
 table of words rather than a similarity scan over every title.
 
 The page query is one precompiled statement (`knowledge.search_sql`): matches, rank, total and
-highlights in one round trip, so the app adds little over what PostgreSQL itself spends.
+highlights in one round trip, so the app adds little over what PostgreSQL itself spends
+(`make bench` replays the statements alone beside the page's latency).
 """
 
 from __future__ import annotations
@@ -174,15 +175,6 @@ def _prefix_terms(q: str) -> str:
     if not words or '"' in q or any(w.startswith("-") for w in q.split()):
         return ""
     return " & ".join(f"{w}:*" for w in words)
-
-
-def search_sql(*, organization: Organization, q: str,
-               per_page: int = 20) -> tuple[str, dict[str, Any]]:
-    """The SQL and params of the ranked page query the app runs first (for `make bench`'s raw
-    comparison of the database's time with the app's)."""
-    where, params = sql.filters_where(organization.pk)
-    return (sql.RANKED_PAGE.format(where=where, tsquery=sql.WEBSEARCH),
-            sql.page_params(params, q=q, limit=per_page, offset=0))
 
 
 def _fetch(statement: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -27,20 +27,24 @@ BODY_HEADLINE = (f'StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, M
 _QUERY = "{tsquery}(%(config)s::regconfig, %(q)s)"
 MATCH = f" AND d.vector @@ {_QUERY}"
 
-# One page of matches, best first, each row with the total (one index scan, no count query);
-# the highlights are computed for the page's rows only, after LIMIT.
+# One page of matches, best first, each row with the total (one index scan, no count query).
+# The window and the sort see only (id, date, rank): carrying the wide rows (their tsvectors)
+# through them made PostgreSQL spill to disk on common words ("OFFSET 0" keeps the planner
+# from flattening the ranking subquery back into the window's input). The page's 20 rows then get
+# their text and highlights by primary key.
 RANKED_PAGE = f"""
-SELECT page.*,
+SELECT d.id, d.kind, d.title, d.url, d.date, d.tags, page.rank, page.total,
        ts_headline(%(config)s::regconfig, d.title, {_QUERY}, %(title_opts)s) AS title_hl,
        ts_headline(%(config)s::regconfig, d.body, {_QUERY}, %(body_opts)s) AS body_hl
-  FROM (SELECT d.id, d.kind, d.title, d.url, d.date, d.tags,
-               ts_rank(d.vector, {_QUERY}) AS rank, count(*) OVER () AS total
-          FROM knowledge_searchdocument d
-         WHERE {{where}}{MATCH}
-         ORDER BY rank DESC, d.date DESC, d.id DESC
+  FROM (SELECT m.id, m.rank, count(*) OVER () AS total
+          FROM (SELECT d.id, d.date, ts_rank(d.vector, {_QUERY}) AS rank
+                  FROM knowledge_searchdocument d
+                 WHERE {{where}}{MATCH}
+                OFFSET 0) m
+         ORDER BY m.rank DESC, m.date DESC, m.id DESC
          LIMIT %(limit)s OFFSET %(offset)s) page
   JOIN knowledge_searchdocument d ON d.id = page.id
- ORDER BY page.rank DESC, page.date DESC, page.id DESC
+ ORDER BY page.rank DESC, d.date DESC, d.id DESC
 """
 
 # No query: the newest documents (the search page before anything is typed, or filters only).

@@ -79,10 +79,10 @@ TARGETS: list[Target] = [
     Target("lesson list", "/o/{slug}/knowledge/lessons/"),
     Target("search: evaluation", "/o/{slug}/knowledge/search/?q=evaluation"),
     Target("search: shadow deployment", "/o/{slug}/knowledge/search/?q=shadow+deployment"),
-    Target("search: drift -cost (post-mortems)",
-           "/o/{slug}/knowledge/search/?q=drift+-cost&kind=postmortem"),
+    Target("search: alert -cost (post-mortems)",
+           "/o/{slug}/knowledge/search/?q=alert+-cost&kind=postmortem"),
     Target("search: typo (tokenzier)", "/o/{slug}/knowledge/search/?q=tokenzier"),
-    Target("API search: retraining job", "/api/v1/o/{slug}/search/?q=retraining+job", kind="api"),
+    Target("API search: rollback", "/api/v1/o/{slug}/search/?q=rollback", kind="api"),
 ]
 
 
@@ -353,7 +353,7 @@ def main() -> int:
     print()
     print_table(rows)
     if any(t.path.startswith("/o/{slug}/knowledge/search/") for t in TARGETS):
-        print("\nsearch: the database alone (ranked page query through a cursor) vs the app:")
+        print("\nsearch: the database alone (the app's statements through a cursor) vs the app:")
         print("\n".join(search_sql_report(ENTERPRISE_SLUG, {
             t.name: (loads[t.name].p95_ms if t.name in loads else None) for t in TARGETS})))
     report = {

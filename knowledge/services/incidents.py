@@ -124,8 +124,10 @@ def _clean_timeline(timeline: Any) -> list[dict[str, str]]:
 def postmortem_index(pm: PostMortem, incident: Incident) -> None:
     org = incident.organization
     timeline = "\n".join(f"{r['at']} {r['entry']}" for r in pm.timeline)
-    body = "\n\n".join(x for x in (incident.impact, pm.summary, pm.root_cause,
-                                   pm.contributing_factors, pm.went_well, timeline) if x)
+    # dict.fromkeys: an impact that repeats the summary is indexed (and shown in snippets) once.
+    body = "\n\n".join(dict.fromkeys(x for x in (incident.impact, pm.summary, pm.root_cause,
+                                                pm.contributing_factors, pm.went_well, timeline)
+                                     if x))
     index_upsert(organization=org, kind=SearchKind.POSTMORTEM, object_id=pm.pk,
                  title=f"Post-mortem: {incident.title}", body=body,
                  tags=list(incident.tags) + [incident.severity], pod_id=incident.pod_id,
