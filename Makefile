@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PORT ?= 8000
 PYTEST_ARGS ?=
+ARGS ?=
 
 .PHONY: install demo serve test bench migrate db-stop lint clean
 
@@ -38,7 +39,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(ARGS)
 
 db-stop: install
 	$(BIN)/python -c "from pathlib import Path; from config.embedded_db import stop; print('stopped' if stop(Path('.').resolve()) else 'not running')"
