@@ -34,6 +34,7 @@ KINDS: dict[str, str] = dict(SearchKind.choices)
 MIN_TERM = 3  # shorter words are never corrected: their trigrams say too little
 MAX_TERM = 40  # longer "words" (hashes, run-together identifiers) stay out of the lexicon
 MAX_QUERY_WORDS = 8
+MAX_PAGE = 1000  # deeper pages are never read; a huge ?page= must not overflow OFFSET
 _WORD_RE = re.compile(r"[^\W_]+")
 _OPERATORS = frozenset({"or", "and"})
 
@@ -120,7 +121,7 @@ def search_documents(*, organization: Organization, q: str, page: int = 1, per_p
     unknown words corrected against the lexicon ("did you mean"), one or two queries more each.
     Filters: kind, guild_id, pod_id, tag, since, until."""
     q = (q or "").strip()[:200]
-    result = SearchResult(q=q, page=max(1, page), per_page=per_page)
+    result = SearchResult(q=q, page=min(max(1, page), MAX_PAGE), per_page=per_page)
     where, params = sql.filters_where(organization.pk, **filters)
     offset = (result.page - 1) * per_page
     if not q:

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from knowledge.models import Guild, Incident, Lesson, LessonKind, Presentation
-from knowledge.search import KINDS
+from knowledge.search import KINDS, MAX_PAGE
 from pods.models import Pod
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
 
@@ -119,7 +119,7 @@ class SearchFilter(serializers.Serializer):
     tag = serializers.CharField(required=False, max_length=40, allow_blank=True)
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)
-    page = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def validate_kind(self, value: str) -> str:
         return _choice(value, list(KINDS.items()))

@@ -213,3 +213,12 @@ def test_partial_words_match_as_prefixes(org):
     lesson(org, guild(org, name="G2"), title="Evaluation harness", body="x")
     r = search_documents(organization=org, q="evalu")  # a stem prefix: the FTS index answers
     assert not r.fuzzy and "<mark>Evaluation</mark> harness" in [h.title_html for h in r.hits]
+
+
+@pytest.mark.parametrize("q", ["'", ":*", "a & | !b", "(x", "\\", "ü½ café", "😀 emoji", "x" * 300,
+                               "-", '"', 'or or', "tokenzier:*", "%s %(org)s {where}"])
+def test_any_text_is_a_query_never_an_error(org, q):
+    lesson(org, guild(org), title="Café tokenizer notes")
+    r = search_documents(organization=org, q=q)
+    assert r.count >= 0 and all("<" not in h.title_html.replace("<mark>", "").replace("</mark>", "")
+                                for h in r.hits)

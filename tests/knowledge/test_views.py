@@ -296,3 +296,11 @@ def test_comment_removal_by_author_steward_or_admin_only(client, org):
     assert "Rude words" not in comment.body and "removed" in comment.body_html
     event = AuditEvent.objects.for_org(org).get(action="lesson.comment_removed")
     assert event.before["body"] == "Rude words"
+
+
+def test_search_page_numbers_out_of_range_are_not_errors(client, org, world):
+    client.force_login(member(org).user)
+    for page in ["100000000000000000000", "-3", "x", "0"]:
+        for q in ["freeze", "", "freezze"]:
+            response = client.get(u(org, "search"), {"q": q, "page": page})
+            assert response.status_code == 200, (q, page)
