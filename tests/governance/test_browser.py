@@ -126,11 +126,14 @@ def test_leader_reads_the_cycle_time_dashboard(page: Any, tenant: dict[str, Any]
     org = tenant["org"]
     lead = (tenant["lead"].memberships.get(), None, tenant["pod"])
     leader = tenant["leader"]
-    now = timezone.now()
+    # One decision in each of the 12 calendar months before this one (on the 10th, decided
+    # within 4 days): "30 days apart" put two in one month on some dates and none in another.
+    anchor = timezone.now().replace(day=10, hour=9, minute=0, second=0, microsecond=0)
     for i in range(12):
         esc = file(org, lead, title=f"History {i}")
         escalation_decide(organization=org, actor=leader, escalation=esc, outcome="approved")
-        filed = now - datetime.timedelta(days=30 * i + 3)
+        years, month = divmod(anchor.month - 2 - i, 12)
+        filed = anchor.replace(year=anchor.year + years, month=month + 1)
         Escalation.objects.for_org(org).filter(pk=esc.pk).update(
             filed_at=filed, decided_at=filed + datetime.timedelta(hours=10 + 6 * i))
     cycle_time_recompute(organization=org)
