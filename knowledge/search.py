@@ -31,8 +31,6 @@ from tenancy.models import Organization
 
 KINDS: dict[str, str] = dict(SearchKind.choices)
 
-MIN_TERM = 3  # shorter words are never corrected: their trigrams say too little
-MAX_TERM = 40  # longer "words" (hashes, run-together identifiers) stay out of the lexicon
 MAX_QUERY_WORDS = 8
 MAX_PAGE = 1000  # deeper pages are never read; a huge ?page= must not overflow OFFSET
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -158,7 +156,7 @@ def corrected_query(*, organization: Organization, q: str) -> str:
     """`q` with each word the lexicon does not know replaced by its closest known word, keeping
     the search syntax around it; "" when nothing would change."""
     words = [w for w in dict.fromkeys(_WORD_RE.findall(q.lower()))
-             if MIN_TERM <= len(w) <= MAX_TERM and w not in _OPERATORS][:MAX_QUERY_WORDS]
+             if sql.MIN_TERM <= len(w) <= sql.MAX_TERM and w not in _OPERATORS][:MAX_QUERY_WORDS]
     if not words:
         return ""
     with connection.cursor() as cursor:

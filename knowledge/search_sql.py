@@ -47,10 +47,11 @@ SELECT d.id, d.kind, d.title, d.url, d.date, d.tags, page.rank, page.total,
  ORDER BY page.rank DESC, d.date DESC, d.id DESC
 """
 
-# No query: the newest documents (the search page before anything is typed, or filters only).
+# No query: the newest documents (the search page before anything is typed, or filters only),
+# read in index order; the total is counted apart (a window over every row spilled to disk).
 RECENT = """
 SELECT d.id, d.kind, d.title AS title_hl, '' AS body_hl, d.url, d.date, d.tags, 0.0 AS rank,
-       count(*) OVER () AS total
+       (SELECT count(*) FROM knowledge_searchdocument d WHERE {where}) AS total
   FROM knowledge_searchdocument d
  WHERE {where}
  ORDER BY d.date DESC, d.id DESC
@@ -59,16 +60,19 @@ SELECT d.id, d.kind, d.title AS title_hl, '' AS body_hl, d.url, d.date, d.tags, 
 
 COUNT = "SELECT count(*) FROM knowledge_searchdocument d WHERE {where}{match}"
 
+MIN_TERM = 3  # shorter words are never corrected: their trigrams say too little
+MAX_TERM = 40  # longer "words" (hashes, run-together identifiers) stay out of the lexicon
+
 # The lexicon's words: lower-cased runs of letters and digits, 3 to 40 long, not only digits.
 # Inserted in word order, so two transactions adding overlapping words cannot deadlock.
-TERMS_FROM_DOCUMENTS = """
+TERMS_FROM_DOCUMENTS = f"""
 INSERT INTO knowledge_searchterm (organization_id, word)
 SELECT DISTINCT d.organization_id, w.word
   FROM knowledge_searchdocument d,
        regexp_split_to_table(lower(d.title || ' ' || d.tags_text || ' ' || d.body),
                              '[^[:alnum:]]+') AS w(word)
- WHERE d.organization_id = %s {where}
-   AND length(w.word) BETWEEN 3 AND 40 AND w.word !~ '^[0-9]+$'
+ WHERE d.organization_id = %s {{where}}
+   AND length(w.word) BETWEEN {MIN_TERM} AND {MAX_TERM} AND w.word !~ '^[0-9]+$'
  ORDER BY 2
     ON CONFLICT (organization_id, word) DO NOTHING
 """

@@ -57,6 +57,8 @@ class SearchDocument(OrgOwned):
             GinIndex(fields=["organization", "title"], name="searchdoc_org_title_trgm",
                      opclasses=["int8_ops", "gin_trgm_ops"]),
             models.Index(fields=["organization", "kind", "-date"], name="searchdoc_org_kind"),
+            # The search page before anything is typed: the newest documents, by index order.
+            models.Index(fields=["organization", "-date", "-id"], name="searchdoc_org_date"),
         ]
 
     def __str__(self) -> str:

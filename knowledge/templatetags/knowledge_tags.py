@@ -28,5 +28,5 @@ def select_options(choices: Any, current: Any) -> SafeString:
     rendered = choices if isinstance(choices, str) else options_html(choices)
     if current in (None, ""):  # the first option (the "any" one) shows by default
         return mark_safe(rendered)  # noqa: S308
-    marker = f'<option value="{escape("" if current is None else str(current))}">'
+    marker = f'<option value="{escape(str(current))}">'
     return mark_safe(rendered.replace(marker, marker[:-1] + " selected>", 1))  # noqa: S308
