@@ -77,6 +77,7 @@ TARGETS: list[Target] = [
     Target("knowledge home", "/o/{slug}/knowledge/"),
     Target("guild page", "/o/{slug}/knowledge/guilds/{guild}/"),
     Target("lesson list", "/o/{slug}/knowledge/lessons/"),
+    Target("search: nothing typed yet (newest)", "/o/{slug}/knowledge/search/"),
     Target("search: evaluation", "/o/{slug}/knowledge/search/?q=evaluation"),
     Target("search: shadow deployment", "/o/{slug}/knowledge/search/?q=shadow+deployment"),
     Target("search: alert -cost (post-mortems)",
