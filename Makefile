@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 ARGS ?=
 
-.PHONY: install demo serve test bench migrate db-stop lint clean
+.PHONY: install demo serve test bench migrate db-stop lint clean node_modules
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,6 +19,14 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 install: $(STAMP)
+
+# Front-end tools from npm (axe-core for the accessibility tests), exactly as package-lock.json says.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | cksum | cut -d' ' -f1)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node_modules: $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -35,7 +43,7 @@ demo: migrate
 serve: migrate
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

@@ -20,28 +20,31 @@ from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
-CHART_W, CHART_H, PAD = 640, 200, 30
+CHART_W, CHART_H, PAD, TOP = 640, 200, 44, 12
 
 
 def month_chart(months: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Bars of the monthly median with a p90 tick, laid out server-side as SVG coordinates."""
+    """Bars of the monthly median with a p90 tick, laid out server-side as SVG coordinates.
+    The y axis has two ticks (0 and the top of the scale), each labelled beside its tick."""
     months = [m for m in months if m.get("n")]
     if not months:
         return None
     top = max(m["p90_h"] for m in months) or 1
+    plot_h = CHART_H - PAD - TOP
+    axis_y = CHART_H - PAD
     slot = (CHART_W - PAD) / len(months)
     bars = []
     for i, m in enumerate(months):
-        h = (CHART_H - PAD) * m["median_h"] / top
-        p = (CHART_H - PAD) * m["p90_h"] / top
+        h = plot_h * m["median_h"] / top
+        p = plot_h * m["p90_h"] / top
         x = PAD + i * slot
         bars.append({"x": round(x + slot * 0.15, 1), "w": round(slot * 0.7, 1),
-                     "y": round(CHART_H - PAD - h, 1), "h": round(h, 1),
-                     "p90_y": round(CHART_H - PAD - p, 1), "label": m["label"], "median": m["median_h"],
+                     "y": round(axis_y - h, 1), "h": round(h, 1),
+                     "p90_y": round(axis_y - p, 1), "label": m["label"], "median": m["median_h"],
                      "p90": m["p90_h"], "n": m["n"], "tx": round(x + slot / 2, 1),
-                     "show_label": i % max(1, len(months) // 8) == 0})
-    return {"bars": bars, "w": CHART_W, "h": CHART_H, "axis_y": CHART_H - PAD, "top": round(top, 1),
-            "pad": PAD}
+                     "show_label": i % max(1, -(-len(months) // 8)) == 0})
+    return {"bars": bars, "w": CHART_W, "h": CHART_H, "axis_y": axis_y, "top": round(top, 1),
+            "top_y": TOP, "pad": PAD, "tick_x": PAD - 4, "label_x": PAD - 6, "label_y": CHART_H - 10}
 
 
 class DashboardView(OrgPageMixin, View):
