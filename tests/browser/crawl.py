@@ -39,8 +39,12 @@ def page_key(url: str) -> tuple[str, frozenset[str]] | None:
     return (match.view_name, keys)
 
 
-def crawl(page: Any, start: list[str], max_pages: int = MAX_PAGES,
-          seen: set[tuple[str, frozenset[str]]] | None = None) -> Iterator[str]:
+def crawl(
+    page: Any,
+    start: list[str],
+    max_pages: int = MAX_PAGES,
+    seen: set[tuple[str, frozenset[str]]] | None = None,
+) -> Iterator[str]:
     """Visit pages breadth-first from `start`, yielding each visited path once the page loaded
     (the caller inspects `page` then). Pass `seen` to share it between walks (several roles)."""
     queue = list(start)
@@ -53,8 +57,11 @@ def crawl(page: Any, start: list[str], max_pages: int = MAX_PAGES,
             continue
         seen.add(key)
         response = page.goto(url)
-        if response is None or response.status >= 400 or "text/html" not in (
-                response.headers.get("content-type") or ""):
+        if (
+            response is None
+            or response.status >= 400
+            or "text/html" not in (response.headers.get("content-type") or "")
+        ):
             continue
         visited += 1
         yield url
@@ -62,12 +69,20 @@ def crawl(page: Any, start: list[str], max_pages: int = MAX_PAGES,
 
 
 # Below "serious" in axe, but named by issue 15 as defects to keep out: they fail the test too.
-ALSO_FAIL = frozenset({"empty-table-header", "landmark-unique", "landmark-no-duplicate-banner",
-                       "landmark-no-duplicate-contentinfo", "landmark-no-duplicate-main"})
+ALSO_FAIL = frozenset(
+    {
+        "empty-table-header",
+        "landmark-unique",
+        "landmark-no-duplicate-banner",
+        "landmark-no-duplicate-contentinfo",
+        "landmark-no-duplicate-main",
+    }
+)
 
 
-def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical"),
-                   also: frozenset[str] = ALSO_FAIL) -> list[dict[str, Any]]:
+def axe_violations(
+    page: Any, impacts: tuple[str, ...] = ("serious", "critical"), also: frozenset[str] = ALSO_FAIL
+) -> list[dict[str, Any]]:
     """axe-core's violations on the current page at the given impacts, plus the rules in `also`
     (the script comes from node_modules, installed by `make node_modules` from
     package-lock.json; no CDN)."""

@@ -32,8 +32,9 @@ def axe_page(browser: Any, live_server: Any) -> Any:
     if not AXE_JS.exists():
         _unavailable(f"{AXE_JS} is missing: run `make node_modules` (npm ci)")
     # bypass_csp: axe is injected as an inline script, which the site's own policy refuses.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True,
-                                  viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1366, "height": 900}
+    )
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
@@ -69,8 +70,13 @@ def test_every_reachable_page_has_no_serious_axe_violation(axe_page: Any, demo_o
     for email in ("leader@demo.podium", "lead@demo.podium", "admin@demo.podium"):
         page.context.clear_cookies()
         sign_in(page, email)
-        start = [f"/o/{demo_org}/", f"/o/{demo_org}/governance/inbox/",
-                 f"/o/{demo_org}/governance/escalations/new/", "/accounts/profile/", "/orgs/"]
+        start = [
+            f"/o/{demo_org}/",
+            f"/o/{demo_org}/governance/inbox/",
+            f"/o/{demo_org}/governance/escalations/new/",
+            "/accounts/profile/",
+            "/orgs/",
+        ]
         for url in crawl(page, start):
             if page_key(url) in checked:
                 continue
@@ -80,11 +86,22 @@ def test_every_reachable_page_has_no_serious_axe_violation(axe_page: Any, demo_o
     findings = {u: v for u, v in findings.items() if v}
     counts = Counter(v["id"] for vs in findings.values() for v in vs)
     total = sum(len(v["nodes"]) for vs in findings.values() for v in vs)
-    print(f"axe: {len(visited)} pages, {sum(counts.values())} serious/critical violations "
-          f"({total} nodes): {dict(counts)}")
+    print(
+        f"axe: {len(visited)} pages, {sum(counts.values())} serious/critical violations "
+        f"({total} nodes): {dict(counts)}"
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe.json").write_text(json.dumps(
-        {"pages": visited, "violations": sum(counts.values()), "nodes": total,
-         "by_rule": dict(counts), "findings": findings}, indent=1))
+    (ARTIFACTS / "axe.json").write_text(
+        json.dumps(
+            {
+                "pages": visited,
+                "violations": sum(counts.values()),
+                "nodes": total,
+                "by_rule": dict(counts),
+                "findings": findings,
+            },
+            indent=1,
+        )
+    )
     assert len(visited) >= 25, f"the walk reached only {visited}"
     assert not findings, _report(findings)
