@@ -92,11 +92,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery: Redis when REDIS_URL is set, else in-process. -------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # An accelerator, not a dependency (config/cache.py): a Redis error is a miss, and short
+    # timeouts plus a circuit breaker keep an outage down to milliseconds per request.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="podium"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("PODIUM_CACHE_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("PODIUM_CACHE_TIMEOUT", default=0.25),
+                "RETRY_SECONDS": env.float("PODIUM_CACHE_RETRY_SECONDS", default=2.0),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
