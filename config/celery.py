@@ -11,6 +11,9 @@ app.autodiscover_tasks()
 
 # The beat schedule is code: one commented entry per periodic task.
 app.conf.beat_schedule = {
+    # --- tenancy ---
+    # Tasks enqueued while the broker was down wait in the outbox table: send them (every minute).
+    "tenancy-outbox-drain": {"task": "podium.outbox_drain", "schedule": 60},
     # --- governance ---
     # SLA breaches: mark them and escalate to the next decision tier, notifying both sides.
     "governance-escalations-check-sla": {

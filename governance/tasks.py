@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tenancy.models import Organization
+from tenancy.outbox import enqueue
 
 
 @shared_task
@@ -19,7 +20,7 @@ def cycle_time_recompute_task(organization_id: int) -> None:
 @shared_task
 def cycle_time_recompute_all() -> None:
     for org_id in Organization.objects.values_list("pk", flat=True):
-        cycle_time_recompute_task.delay(org_id)
+        enqueue(cycle_time_recompute_task, org_id)
 
 
 @shared_task
@@ -33,7 +34,7 @@ def escalations_check_sla_task(organization_id: int) -> int:
 @shared_task
 def escalations_check_sla_all() -> None:
     for org_id in Organization.objects.values_list("pk", flat=True):
-        escalations_check_sla_task.delay(org_id)
+        enqueue(escalations_check_sla_task, org_id)
 
 
 @shared_task

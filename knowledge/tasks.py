@@ -11,6 +11,7 @@ from django.utils import timezone
 from knowledge import services
 from knowledge.models import Guild
 from tenancy.models import Organization
+from tenancy.outbox import enqueue
 
 
 @shared_task
@@ -22,7 +23,7 @@ def send_guild_digests(week_start: str | None = None) -> int:
     # Crossing tenants is the point here: find the guilds to fan out to, nothing else.
     for org_id, guild_id in Guild.unscoped.order_by("organization_id", "id").values_list(
             "organization_id", "id"):
-        send_guild_digest.delay(org_id, guild_id, start.isoformat())
+        enqueue(send_guild_digest, org_id, guild_id, start.isoformat())
         n += 1
     return n
 
@@ -69,7 +70,7 @@ def rebuild_search_terms() -> int:
     org_ids = list(SearchDocument.unscoped.order_by().values_list("organization_id", flat=True)
                    .distinct())
     for org_id in sorted(org_ids):
-        rebuild_search_terms_for.delay(org_id)
+        enqueue(rebuild_search_terms_for, org_id)
     return len(org_ids)
 
 

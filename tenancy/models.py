@@ -336,3 +336,22 @@ class Notification(OrgOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxTask(models.Model):
+    """A Celery task waiting to reach the broker (tenancy/outbox.py): written in the transaction
+    of the change that asked for it, deleted once the broker has it. Crosses tenants (ids only)."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    options = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)}"

@@ -21,3 +21,11 @@ def ping(key: str, value: str = "pong", ttl: int = PING_TTL_SECONDS) -> str:
     """Store `value` under `key` in the Django cache for `ttl` seconds; return the value."""
     cache.set(key, value, timeout=max(1, min(int(ttl), 3600)))
     return value
+
+
+@shared_task(name="podium.outbox_drain", ignore_result=True)
+def outbox_drain() -> int:
+    """Send the tasks that waited in the outbox while the broker was down (tenancy/outbox.py)."""
+    from tenancy.outbox import outbox_drain as drain
+
+    return drain()

@@ -32,6 +32,7 @@ from tenancy.audit import audit_record, snapshot
 from tenancy.cache import org_cache_bump
 from tenancy.models import Organization, User
 from tenancy.notifications import notify
+from tenancy.outbox import enqueue
 
 Kind = EscalationEvent.Kind
 AUDIT_FIELDS = ("status", "outcome", "current_tier", "due_at", "breached", "decided_by", "decision_note")
@@ -56,7 +57,7 @@ def _recompute_later(organization: Organization) -> None:
     from governance.tasks import cycle_time_recompute_task
 
     org_id = organization.pk
-    transaction.on_commit(lambda: cycle_time_recompute_task.delay(org_id))
+    enqueue(cycle_time_recompute_task, org_id)
 
 
 def escalation_file(*, organization: Organization, actor: User, pod: Pod, decision_type: DecisionType,

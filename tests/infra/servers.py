@@ -7,6 +7,7 @@ reason, except under CI=true, where a missing binary is a failure (CI must run t
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -178,3 +179,27 @@ class OwnPostgres:
 
     def url(self, db: str = "postgres") -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{db}"
+
+
+@contextlib.contextmanager
+def celery_broker(url: str):  # type: ignore[no-untyped-def]
+    """Publish for real (not eagerly) to `url` within the block; restore the app afterwards.
+
+    The producer pools are dropped on the way in and out, so no connection to this throwaway
+    broker outlives it (and no earlier one is reused)."""
+    from config.celery import app
+
+    def reset_pools() -> None:
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    reset_pools()
+    app.conf.update(task_always_eager=False, broker_url=url)
+    try:
+        yield app
+    finally:
+        reset_pools()
+        app.conf.update(saved)

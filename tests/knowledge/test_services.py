@@ -114,7 +114,7 @@ def test_invalid_lesson_names_the_field(org):
     assert "body" in exc.value.message_dict
 
 
-def test_digest_sent_once_per_guild_and_week(org):
+def test_digest_sent_once_per_guild_and_week(org, django_capture_on_commit_callbacks):
     g = guild(org)
     reader = member(org)
     services.guild_join(organization=org, actor=reader.user, guild=g)
@@ -123,11 +123,13 @@ def test_digest_sent_once_per_guild_and_week(org):
     Lesson.objects.for_org(org).filter(pk=le.pk).update(
         published_at=timezone.now() - datetime.timedelta(minutes=1))
     mail.outbox.clear()
-    tasks.send_guild_digests(week_start.isoformat())
+    with django_capture_on_commit_callbacks(execute=True):  # fanned out once committed
+        tasks.send_guild_digests(week_start.isoformat())
     sent = len(mail.outbox)
     assert sent == 3  # steward, reader, author
     assert "Pin your eval set" in mail.outbox[0].body
-    tasks.send_guild_digests(week_start.isoformat())  # a retried beat
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.send_guild_digests(week_start.isoformat())  # a retried beat
     assert len(mail.outbox) == sent
     assert GuildDigest.objects.for_org(org).filter(guild=g, week_start=week_start).count() == 1
 
