@@ -1,0 +1,48 @@
+/* Podium's own script (a static file: the pages carry no inline script).
+   - The header's menu button: on narrow screens the navigation collapses behind it.
+   - "/" focuses the header's search box (unless the user is typing in a field). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function setupMenu() {
+    var button = document.querySelector(".menu-toggle");
+    var header = document.querySelector(".topbar");
+    if (!button || !header) return;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("menu-open", open);
+    });
+  }
+
+  function typing(target) {
+    if (!target) return false;
+    var tag = target.tagName;
+    return target.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+  }
+
+  function setupSearchShortcut() {
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+      var box = document.getElementById("global-q");
+      if (!box) return;
+      event.preventDefault();
+      var header = document.querySelector(".topbar");
+      var button = document.querySelector(".menu-toggle");
+      if (box.offsetParent === null && header && button) {  // collapsed behind the menu button
+        header.classList.add("menu-open");
+        button.setAttribute("aria-expanded", "true");
+      }
+      box.focus();
+      box.select();
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { setupMenu(); setupSearchShortcut(); });
+  } else {
+    setupMenu();
+    setupSearchShortcut();
+  }
+})();
