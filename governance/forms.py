@@ -112,9 +112,25 @@ class EscalationForm(OrgScopedForm):
 
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[(Outcome.APPROVED, "Approve"), (Outcome.REJECTED, "Reject"),
-                                         ("needs_info", "Ask for more information")])
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=3000)
+    """No outcome is preselected: the approver chooses. Rejecting or asking for more
+    information needs a reason."""
+
+    outcome = forms.ChoiceField(
+        label="Decision", widget=forms.RadioSelect,
+        choices=[(Outcome.APPROVED, "Approve"), (Outcome.REJECTED, "Reject"),
+                 ("needs_info", "Ask for more information")],
+        error_messages={"required": "Choose approve, reject or ask for more information."})
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=3000,
+                           label="Reason", help_text="Required to reject or to ask for more information.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        outcome, note = data.get("outcome"), (data.get("note") or "").strip()
+        if outcome == Outcome.REJECTED and not note:
+            self.add_error("note", "Give the reason for rejecting.")
+        elif outcome == "needs_info" and not note:
+            self.add_error("note", "Say what information is needed.")
+        return data
 
 
 class CommentForm(forms.Form):

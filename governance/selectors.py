@@ -21,6 +21,7 @@ from governance.models import (
     DeploymentReview,
     Escalation,
     EscalationEvent,
+    EscalationStatus,
     GuardrailPolicy,
     MatrixReview,
     MatrixVersion,
@@ -265,10 +266,23 @@ def escalation_list(*, organization: Organization, status: str = "", pod: Any = 
     return qs
 
 
-def inbox(*, organization: Organization, membership: Membership) -> QuerySet[Escalation]:
-    """What waits on this member: routed to them and not yet decided, oldest due first."""
+# What waits on the approver; `needs_info` waits on the pod (the approver asked it a question).
+WAITING_ON_APPROVER = (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW)
+
+
+def inbox(*, organization: Organization, membership: Membership,
+          waiting_on: str = "me") -> QuerySet[Escalation]:
+    """Escalations routed to this member and not yet decided, oldest due first: `waiting_on`
+    "me" (open or in review: my move) or "pod" (I asked the pod for more information)."""
+    statuses = WAITING_ON_APPROVER if waiting_on == "me" else (EscalationStatus.NEEDS_INFO,)
     return (escalation_list(organization=organization, approver=membership)
-            .filter(status__in=ACTIVE_STATUSES).order_by("due_at", "id"))
+            .filter(status__in=statuses).order_by("due_at", "id"))
+
+
+def inbox_count(*, organization: Organization, membership: Membership) -> int:
+    """How many escalations wait on this member's decision (the inbox badge)."""
+    return (Escalation.objects.for_org(organization)
+            .filter(approvers=membership, status__in=WAITING_ON_APPROVER).count())
 
 
 def escalation_get(*, organization: Organization, pk: Any) -> Escalation:

@@ -71,11 +71,14 @@ def core_reasons(pod: Any, organization: Organization, today: datetime.date) -> 
     share = round(100 * pod.protected_count / n) if n else 0
     if n and share >= target:
         reasons.append(HealthReason(
-            "protected_time", OK, f"{share}% of members have protected time (≥ {threshold}%)."))
+            "protected_time", OK,
+            f"{share}% of members have protected time (an allocation of {threshold}% or more); "
+            f"the target of {target}% is met."))
     else:
         reasons.append(HealthReason(
             "protected_time", WARN,
-            f"{share}% of members have protected time (≥ {threshold}%); the target is {target}%."))
+            f"{share}% of members have protected time (an allocation of {threshold}% or more); "
+            f"the target is {target}%."))
     review = pod.charter_review
     if review is None:
         reasons.append(HealthReason("charter", WARN, "No charter yet."))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 
 from tenancy import context
@@ -24,6 +26,44 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
         value = getattr(instance, field.attname)
         out[field.name] = _jsonable(value)
     return out
+
+
+# Model names whose verbose name reads badly in the audit log.
+TYPE_LABELS = {"postmortem": "Post-mortem", "person skill": "Skill of a person"}
+_DEFAULT_STR = re.compile(r"^\w+ object \((\w+)\)$")
+
+
+def type_label(model_name: str) -> str:
+    """The human label of an audited model, from its `model_name` ("postmortem" → "Post-mortem")."""
+    if model_name in TYPE_LABELS:
+        return TYPE_LABELS[model_name]
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return str(model._meta.verbose_name).capitalize()
+    return model_name.replace("_", " ").capitalize()
+
+
+def describe(target: models.Model) -> str:
+    """A human name for an audited object: its own `__str__`, else its title, name or email,
+    else "<its parent> · <kind>" from its first foreign key with a name, else "#<id>"."""
+    if type(target).__str__ is not models.Model.__str__:
+        return str(target)
+    for attr in ("title", "name", "full_name", "email", "label"):
+        value = getattr(target, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    for field in target._meta.concrete_fields:
+        if field.is_relation and field.name != "organization" and getattr(target, field.attname, None):
+            parent = getattr(target, field.name)
+            if type(parent).__str__ is not models.Model.__str__:
+                return f"{parent} · {type_label(target._meta.model_name or '').lower()}"
+    return f"#{target.pk}"
+
+
+def shown_repr(target_repr: str, target_id: str) -> str:
+    """What the audit page shows for an event's object: older events stored Django's default
+    "PostMortem object (1)", shown as "#1"."""
+    return f"#{target_id}" if _DEFAULT_STR.match(target_repr or "") else target_repr
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,7 +94,7 @@ def audit_record(
     if target is not None:
         target_type = target_type or target._meta.model_name or ""
         target_id = target_id or target.pk
-        target_repr = target_repr or str(target)
+        target_repr = target_repr or describe(target)
     return AuditEvent.objects.create(
         organization=organization,
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -31,7 +32,7 @@ def notify(
     )
     if email and recipients:
         addresses = [u.email for u in recipients.values()]
-        message = f"{body}\n\n{url}".strip()
+        message = f"{body}\n\n{absolute_url(url)}".strip()
 
         def send() -> None:
             for address in addresses:
@@ -40,6 +41,14 @@ def notify(
 
         transaction.on_commit(send)
     return created
+
+
+def absolute_url(path: str) -> str:
+    """`path` ("/o/demo/…") as a full link from settings.PODIUM_SITE_URL, for emails, which
+    are read outside the site; already absolute URLs and "" pass through."""
+    if not path or "://" in path:
+        return path
+    return f"{settings.PODIUM_SITE_URL}/{path.lstrip('/')}"
 
 
 def notification_list(*, organization: Organization, user: User) -> QuerySet[Notification]:

@@ -166,6 +166,8 @@ def escalation_decide(*, organization: Organization, actor: User, escalation: Es
         raise ValidationError({"outcome": "Choose approved, rejected or needs_info."})
     if outcome == EscalationStatus.NEEDS_INFO and not (note or "").strip():
         raise ValidationError({"note": "Say what information is needed."})
+    if outcome == Outcome.REJECTED and not (note or "").strip():
+        raise ValidationError({"note": "Give the reason for rejecting."})
     now = timezone.now()
     with transaction.atomic():
         esc = _locked(organization, escalation)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -74,20 +75,31 @@ class EscalationListView(OrgPageMixin, View):
         })
 
 
+CSRF_SLOT = "__podium_csrf_slot__"
+
+
 class InboxView(OrgPageMixin, View):
+    """What waits on my decision (with actions on each row), then what waits on the pod after
+    I asked it for more information."""
+
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         page_no, now = request.GET.get("page", "1"), _now_slot()
 
         def render_rows() -> str:
-            qs = selectors.inbox(organization=self.organization, membership=self.membership)
-            page = Paginator(qs, PER_PAGE).get_page(page_no)
+            mine = selectors.inbox(organization=self.organization, membership=self.membership)
+            page = Paginator(mine, PER_PAGE).get_page(page_no)
+            on_pod = list(selectors.inbox(organization=self.organization, membership=self.membership,
+                                          waiting_on="pod")[:PER_PAGE])
             return render_to_string("governance/_inbox_rows.html", {
-                "page": page, "now": now, "request": request, "organization": self.organization,
+                "page": page, "on_pod": on_pod, "now": now, "request": request,
+                "organization": self.organization, "csrf_token": CSRF_SLOT,
             })
 
         rows = cached_fragment(self.organization, "inbox", (self.membership.pk, page_no, now),
                                render_rows)
-        return render(request, "governance/inbox.html", {"rows_html": rows})
+        # The cached rows carry a placeholder, never a session's CSRF token: filled per request.
+        rows = rows.replace(CSRF_SLOT, get_token(request))
+        return render(request, "governance/inbox.html", {"rows_html": rows, "on_me": rows.count('data-row="me"')})
 
 
 class EscalationCreateView(OrgPageMixin, View):
@@ -95,11 +107,13 @@ class EscalationCreateView(OrgPageMixin, View):
 
     def _form(self, data: Any = None) -> EscalationForm:
         initial = {}
+        pod_ids = led_pods(self.membership)
         pod = self.request.GET.get("pod")
         if pod and pod.isdigit():
             initial["pod"] = int(pod)
-        return EscalationForm(data, organization=self.organization, pod_ids=led_pods(self.membership),
-                              initial=initial)
+        elif len(pod_ids) == 1:
+            initial["pod"] = next(iter(pod_ids))  # the lead leads exactly one pod: it is that one
+        return EscalationForm(data, organization=self.organization, pod_ids=pod_ids, initial=initial)
 
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         self.require("governance.file_escalation")
@@ -236,8 +250,13 @@ class EscalationActionView(EscalationObjectMixin, View):
         return EscalationDetailView.render_detail(self, esc, status=400, **forms)  # type: ignore[arg-type]
 
     def _done(self, message: str, esc: Escalation) -> HttpResponse:
-        messages.success(self.request, message)
+        messages.success(self.request, f"{message} ({esc.title})" if self._from_inbox() else message)
+        if self._from_inbox():  # acted from an inbox row: back to the inbox
+            return redirect("governance:inbox", org_slug=self.organization.slug)
         return redirect("governance:escalation_detail", org_slug=self.organization.slug, pk=esc.pk)
+
+    def _from_inbox(self) -> bool:
+        return self.request.POST.get("next") == "inbox"
 
 
 class PodPanelView(OrgPageMixin, View):

@@ -87,6 +87,10 @@ class CellView(CellMixin, View):
                 bands = selectors.matrix_cells(organization=self.organization, decision_type=dt,
                                                risk_tier=rt).get((dt.pk, rt.pk), [])
                 response = self._cell(dt, rt, bands, saved=True)
+                # The Publish card follows the edit (an out-of-band swap): it now has changes.
+                response.write(render_to_string("governance/_publish_card.html", {
+                    "matrix": selectors.matrix_get(organization=self.organization), "oob": True,
+                    "organization": self.organization}, request=request))
                 response["HX-Trigger"] = "matrixChanged"
                 return response
         return self._editor(dt, rt, form, status=400)

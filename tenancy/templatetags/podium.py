@@ -37,3 +37,55 @@ def percent(value: Any) -> str:
         return f"{round(float(value))}%"
     except (TypeError, ValueError):
         return "–"
+
+
+def human_duration(seconds: float | None) -> str:
+    """A duration as people say it, two units at most: "45 s", "12 min", "10 h 49 min",
+    "3 d 4 h". Empty for None."""
+    if seconds is None or seconds == "":
+        return ""
+    total = int(round(float(seconds)))
+    if total < 60:
+        return f"{total} s"
+    minutes, _ = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+@register.filter
+def duration(seconds: Any) -> str:
+    """{{ esc.pod_wait_seconds|duration }} → "10 h 49 min"."""
+    try:
+        return human_duration(seconds)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def duration_hours(hours: Any) -> str:
+    """{{ stats.median_h|duration_hours }}: hours (a float) as a human duration."""
+    try:
+        return human_duration(float(hours) * 3600) if hours is not None else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def audit_type(model_name: str) -> str:
+    """{{ event.target_type|audit_type }} → "Post-mortem"."""
+    from tenancy.audit import type_label
+
+    return type_label(model_name or "") if model_name else ""
+
+
+@register.filter
+def audit_object(event: Any) -> str:
+    """{{ event|audit_object }}: the object's human name ("#1" for old default reprs)."""
+    from tenancy.audit import shown_repr
+
+    return shown_repr(event.target_repr, event.target_id)

@@ -71,8 +71,9 @@ class MembersView(OrgPageMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                link = request.build_absolute_uri(reverse("invitation_accept", args=[raw]))
-                from tenancy.notifications import send_invitation_email
+                from tenancy.notifications import absolute_url, send_invitation_email
+
+                link = absolute_url(reverse("invitation_accept", args=[raw]))
 
                 send_invitation_email(invitation=invitation, link=link)
                 messages.success(request, f"Invitation sent to {invitation.email}. Link: {link}")
