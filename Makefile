@@ -34,14 +34,16 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo --scale small
 	@echo ""
-	@echo "  Podium is starting on http://127.0.0.1:$(PORT)/  (demo organization: /o/demo/)"
-	@echo "  Sign in as admin@demo.podium, leader@demo.podium, lead@demo.podium or member@demo.podium"
-	@echo "  with the password in PODIUM_DEMO_PASSWORD (default: podium-demo)."
+	@echo "  Podium is starting on http://127.0.0.1:$(PORT)/  (another port: make demo PORT=8100)"
+	@echo "  Sign in with an email below and the password in PODIUM_DEMO_PASSWORD (default: podium-demo);"
+	@echo "  you land in the demo organization, Meridian Mutual (/o/demo/):"
+	@echo "    admin@demo.podium    owner        leader@demo.podium   approves escalations"
+	@echo "    lead@demo.podium     leads the Claims Triage Assistant pod   member@demo.podium   a member"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PODIUM_SITE_URL=$${PODIUM_SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: migrate
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PODIUM_SITE_URL=$${PODIUM_SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -34,6 +34,16 @@ class OrgScopedKeyField(serializers.SlugRelatedField):
         organization = self.context.get("organization")
         return self.scope(organization) if organization is not None else self.queryset
 
+    def to_internal_value(self, data: Any) -> Any:
+        """An unknown key names the allowed ones: 'Unknown risk tier "3": use one of low, …'."""
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            noun = str(self.get_queryset().model._meta.verbose_name)
+            allowed = ", ".join(self.get_queryset().values_list("key", flat=True))
+            raise serializers.ValidationError(
+                f'Unknown {noun} "{str(data)[:60]}": use one of {allowed}.') from None
+
 
 def _types(org: Any) -> Any:
     return selectors.decision_types(organization=org)
@@ -132,7 +142,8 @@ class DeploymentCreateSerializer(serializers.Serializer):
     def validate_results(self, value: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(value) - set(CheckKind.values))
         if unknown:
-            raise serializers.ValidationError(f"Unknown checks: {', '.join(unknown)}.")
+            raise serializers.ValidationError(
+                f"Unknown checks: {', '.join(unknown)}. Known checks: {', '.join(CheckKind.values)}.")
         return value
 
 
