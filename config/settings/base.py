@@ -117,6 +117,16 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A worker killed mid-task must not lose the task: acknowledge only once it has run, and put it
+# back on the queue when the process running it dies (tasks are idempotent, so a rerun is safe).
+# A message whose whole worker vanished is redelivered after the visibility timeout.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("PODIUM_TASK_VISIBILITY_TIMEOUT", default=900),
+    "socket_connect_timeout": 1,
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
