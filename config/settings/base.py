@@ -80,11 +80,18 @@ else:
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# After a PostgreSQL restart: a persistent connection is checked before each request, a pooled one
+# when it is handed out, and a dead one is replaced, so the app is back as soon as the server is.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 if env.bool("DATABASE_POOL", default=False):
     # psycopg 3's pool: one per process; sized by the number of threads a process serves.
+    # CONN_HEALTH_CHECKS makes Django pass the pool its connection check.
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_MAX", default=4),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
+        "reconnect_timeout": 24 * 3600.0,  # keep trying through an outage, never give up
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
