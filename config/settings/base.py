@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "pgtrigger",
+    "axes",
     "tenancy",
     "pods",
     "governance",
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenancy.middleware.RequestContextMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,13 +143,33 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenancy.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "tenancy.auth_backends.SignInThrottleBackend",  # django-axes, first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection (django-axes, failures stored in PostgreSQL so a Redis outage cannot
+# lift it): after AXES_FAILURE_LIMIT wrong passwords for one email from one address, that pair
+# is refused until the cool-off has passed. The same email from elsewhere still signs in, and a
+# lockout always ends (more attempts during it do not extend it). Password-reset requests are
+# throttled the same way (tenancy/views/accounts.py).
+AXES_FAILURE_LIMIT = env.int("PODIUM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("PODIUM_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+# Behind a reverse proxy, name the header it sets with the client's address (e.g.
+# HTTP_X_FORWARDED_FOR), or every client looks like the proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("PODIUM_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

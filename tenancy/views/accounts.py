@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -91,3 +94,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "tenancy/invitation_accept.html",
                   {"invitation": invitation, "form": form},
                   status=400 if form is not None and form.errors else 200)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """The password-reset request, throttled like sign-in (django-axes): each request counts as
+    an attempt for its email and address, under a name of its own, so resets and sign-ins do not
+    use up each other's attempts. Past the limit the lockout page answers, until the cool-off."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = str(request.POST.get("email", ""))[:254].strip().lower()
+        credentials = {"username": f"password-reset:{email}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, request.POST, credentials)
+        AxesProxyHandler.user_login_failed(sender=type(self), credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            return get_lockout_response(request, request.POST, credentials)
+        return super().post(request, *args, **kwargs)
