@@ -190,9 +190,10 @@ def celery_broker(url: str):  # type: ignore[no-untyped-def]
     from config.celery import app
 
     def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        from kombu import pools
+
+        pools.reset()  # closes and forgets kombu's shared connection and producer pools
+        app._pool = None
         app.amqp._producer_pool = None
 
     saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
