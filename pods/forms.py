@@ -69,6 +69,7 @@ class AssignmentForm(OrgScopedForm):
         self.fields["person_search"].widget.attrs.update({
             "type": "search", "placeholder": "Type a name, email or title", "autocomplete": "off",
             "hx-get": search_url, "hx-target": "#id_person", "hx-trigger": "input changed delay:250ms",
+            "hx-include": "#id_person",
             "hx-swap": "innerHTML",
         })
     def clean(self) -> dict[str, Any]:

@@ -186,5 +186,9 @@ def person_get(*, organization: Organization, pk: Any) -> Person:
     return person_list(organization=organization, active=None).get(pk=pk)
 
 
+def person_get_or_none(*, organization: Organization, pk: Any) -> Person | None:
+    return person_list(organization=organization, active=None).filter(pk=pk).first()
+
+
 def person_for_user(*, organization: Organization, user: User) -> Person | None:
     return Person.objects.for_org(organization).filter(user=user).first()

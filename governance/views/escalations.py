@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +21,7 @@ from governance.services import escalations as services
 from pods import selectors as pod_selectors
 from pods.models import Pod
 from pods.permissions import led_pods
-from tenancy.cache import cached_fragment
+from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -75,9 +74,6 @@ class EscalationListView(OrgPageMixin, View):
         })
 
 
-CSRF_SLOT = "__podium_csrf_slot__"
-
-
 class InboxView(OrgPageMixin, View):
     """What waits on my decision (with actions on each row), then what waits on the pod after
     I asked it for more information."""
@@ -92,14 +88,13 @@ class InboxView(OrgPageMixin, View):
                                           waiting_on="pod")[:PER_PAGE])
             return render_to_string("governance/_inbox_rows.html", {
                 "page": page, "on_pod": on_pod, "now": now, "request": request,
-                "organization": self.organization, "csrf_token": CSRF_SLOT,
+                "organization": self.organization, "csrf_placeholder": CSRF_PLACEHOLDER,
             })
 
         rows = cached_fragment(self.organization, "inbox", (self.membership.pk, page_no, now),
                                render_rows)
         # The cached rows carry a placeholder, never a session's CSRF token: filled per request.
-        rows = rows.replace(CSRF_SLOT, get_token(request))
-        return render(request, "governance/inbox.html", {"rows_html": rows, "on_me": rows.count('data-row="me"')})
+        return render(request, "governance/inbox.html", {"rows_html": fill_csrf(rows, request)})
 
 
 class EscalationCreateView(OrgPageMixin, View):

@@ -20,7 +20,7 @@ from pods.models import Assignment, Pod
 from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
-from tenancy.selectors import person_for_user
+from tenancy.selectors import person_for_user, person_get_or_none
 from tenancy.views.base import OrgPageMixin, render_htmx
 
 PODS_PER_PAGE = 25
@@ -182,7 +182,10 @@ class MemberCandidatesPartial(PodObjectMixin, View):
         self.require("pods.manage_assignments", pod)
         q = request.GET.get("person_search", "")[:100].strip()
         people = selectors.pod_member_candidates(organization=self.organization, pod=pod, q=q)
-        return render(request, "pods/_member_options.html", {"people": people, "q": q})
+        # The person already picked stays picked when the answer to a slower search arrives.
+        chosen = request.GET.get("person", "")
+        return render(request, "pods/_member_options.html", {
+            "people": people, "q": q, "chosen": int(chosen) if chosen.isdigit() else None})
 
 
 class PodEditView(PodObjectMixin, View):
@@ -216,8 +219,22 @@ class AssignmentCreateView(PodDetailView):
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         self.load_pod(pk)
         self.require("pods.manage_assignments", self.pod)
+        if request.GET.get("preview") == "allocation":
+            return self.allocation_preview()
         return render_htmx(request, "pods/assignment_form.html", self.members_context(),
                            partial="pods/_members.html")
+
+    def allocation_preview(self) -> HttpResponse:
+        """Before saving: would this person go over 100% with the allocation typed? (htmx)"""
+        person_id, typed = self.request.GET.get("person", ""), self.request.GET.get("allocation_percent", "")
+        context: dict[str, Any] = {}
+        if person_id.isdigit() and typed.isdigit() and len(typed) <= 4:
+            person = person_get_or_none(organization=self.organization, pk=int(person_id))
+            if person is not None:
+                current = selectors.person_allocation_total(organization=self.organization, person=person)
+                context = {"person": person, "current": current, "adding": int(typed),
+                           "total": current + int(typed)}
+        return render(self.request, "pods/_allocation_preview.html", context)
 
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         self.load_pod(pk)

@@ -184,3 +184,26 @@ def test_allocation_above_100_shows_a_field_error_and_adds_nobody(
     assert not Assignment.objects.for_org(org).filter(pod=pod, person__full_name="Alan Turing").exists()
     assert Assignment.objects.for_org(org).filter(pod=pod).count() == 1
     assert real_errors(js_errors) == []
+
+
+def test_add_member_form_warns_before_saving_an_over_allocation(
+        page: Any, tenant: dict[str, Any], js_errors: list[str]) -> None:
+    from tests.factories import AssignmentFactory
+
+    org, lead = tenant["org"], tenant["lead"]
+    ada = tenant["people"]["Ada Lovelace"]
+    AssignmentFactory(organization=org, person=ada, allocation_percent=80)
+    sign_in(page, lead.email)
+    create_pod(page, org.slug)
+    page.get_by_role("button", name="Create pod").click()
+    form = page.locator("#members-panel form.add-member")
+    form.get_by_label("Find a person").fill("Ada")
+    option = form.locator("select[name=person] option", has_text="Ada Lovelace")
+    expect(option).to_have_count(1)
+    form.locator("select[name=person]").select_option(value=option.get_attribute("value"))
+    form.locator("input[name=allocation_percent]").fill("70")
+    form.locator("input[name=allocation_percent]").blur()
+    warning = page.locator("#allocation-preview")
+    expect(warning).to_contain_text("brings them to 150%")
+    assert not Assignment.objects.for_org(org).filter(person=ada, allocation_percent=70).exists()
+    assert real_errors(js_errors) == []

@@ -39,7 +39,7 @@ def test_approve_from_an_inbox_row_returns_to_the_inbox(client, gorg, lead, lead
     esc = file(gorg, lead, title="Pick a vendor")
     client.force_login(leader.user)
     body = client.get(u(gorg, "inbox")).content.decode()
-    assert "__podium_csrf_slot__" not in body
+    assert "<!--podium:csrf-->" not in body
     assert f'action="{u(gorg, "escalation_action", pk=esc.pk)}"' in body
     assert 'aria-label="Approve Pick a vendor"' in body
     r = client.post(
@@ -62,7 +62,7 @@ def test_cached_inbox_rows_get_each_sessions_csrf_token(gorg, lead, leader):
     first.get(u(gorg, "inbox"))  # fills the fragment cache from the first session
     body = second.get(u(gorg, "inbox")).content.decode()
     token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    assert token and token != "__podium_csrf_slot__"
+    assert token
     # The second session's row form works: its token, not the first session's, is in it.
     r = second.post(
         u(gorg, "escalation_action", pk=esc.pk),
