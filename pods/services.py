@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pods.defaults import DEFAULT_POD_ROLES
@@ -84,7 +84,11 @@ def pod_create(*, organization: Organization, actor: User, name: str, mission: s
               status=status, sponsor=sponsor)
     pod.full_clean(exclude=["sponsor"], validate_constraints=False)
     _check_pod_name(organization, name, None)
-    pod.save()
+    try:
+        with transaction.atomic():
+            pod.save()
+    except IntegrityError as exc:  # a concurrent create took the name after our check
+        raise ValidationError({"name": f"A pod named “{name}” already exists."}) from exc
     audit_record(organization=organization, actor=actor, action="pod.created", target=pod,
                  after=snapshot(pod))
     if lead is not None:
@@ -143,6 +147,18 @@ def _check_overlap(organization: Organization, a: Assignment) -> None:
             )
 
 
+def _lock_person_of(organization: Organization, *, person_id: int | None = None,
+                    assignment_pk: int | None = None) -> None:
+    """Every assignment write locks the person's row first, then the assignment: one fixed order,
+    so a concurrent edit and add for the same person wait for each other instead of deadlocking."""
+    if person_id is None:
+        person_id = (Assignment.objects.for_org(organization).filter(pk=assignment_pk)
+                     .values_list("person_id", flat=True).first())
+        if person_id is None:
+            raise Assignment.DoesNotExist("No such assignment in this organization.")
+    Person.objects.for_org(organization).select_for_update().filter(pk=person_id).first()
+
+
 @transaction.atomic
 def assignment_create(*, organization: Organization, actor: User, pod: Pod, person: Person,
                       role: PodRole, allocation_percent: int, start_date: datetime.date,
@@ -151,7 +167,7 @@ def assignment_create(*, organization: Organization, actor: User, pod: Pod, pers
     _same_org(organization, "person", person)
     _same_org(organization, "role", role)
     # Lock the person so two concurrent adds cannot both pass the overlap check.
-    Person.objects.for_org(organization).select_for_update().filter(pk=person.pk).first()
+    _lock_person_of(organization, person_id=person.pk)
     a = Assignment(organization=organization, pod=pod, person=person, role=role,
                    allocation_percent=allocation_percent, start_date=start_date, end_date=end_date)
     _validate_assignment(a)
@@ -166,7 +182,8 @@ def assignment_create(*, organization: Organization, actor: User, pod: Pod, pers
 @transaction.atomic
 def assignment_update(*, organization: Organization, actor: User, assignment: Assignment,
                       **changes: Any) -> Assignment:
-    a = Assignment.objects.for_org(organization).select_for_update().select_related(
+    _lock_person_of(organization, assignment_pk=assignment.pk)
+    a = Assignment.objects.for_org(organization).select_for_update(of=("self",)).select_related(
         "pod", "person"
     ).get(pk=assignment.pk)
     before = snapshot(a)
@@ -189,6 +206,7 @@ def assignment_update(*, organization: Organization, actor: User, assignment: As
 def assignment_end(*, organization: Organization, actor: User, assignment: Assignment,
                    end_date: datetime.date | None = None) -> Assignment | None:
     """End an assignment (today by default); one that has not started yet is removed instead."""
+    _lock_person_of(organization, assignment_pk=assignment.pk)
     a = Assignment.objects.for_org(organization).select_for_update().get(pk=assignment.pk)
     if end_date is not None and end_date < a.start_date:
         raise ValidationError({"end_date": "The end date cannot be before the start date."})

@@ -13,6 +13,7 @@ from django.db import transaction
 from tenancy.audit import audit_record
 from tenancy.cache import org_cache_bump
 from tenancy.models import Organization, Person, PersonKind, PersonSkill, Skill, User
+from tenancy.nul import NUL, NUL_MESSAGE
 
 MAX_ROWS = 5000
 COLUMNS = ("full_name", "email", "title", "kind", "weekly_capacity_hours", "skills")
@@ -78,6 +79,8 @@ def people_import_csv(*, organization: Organization, actor: User | None, data: b
         errors = [RowError(1, c, "Required column is missing.") for c in missing]
         errors += [RowError(1, c, f"Unknown column; expected {', '.join(COLUMNS)}.") for c in unknown]
         raise ImportRejected(errors)
+    if any(NUL in h for h in header):
+        raise ImportRejected([RowError(1, "file", NUL_MESSAGE)])
     reader.fieldnames = header
 
     errors: list[RowError] = []
@@ -96,6 +99,10 @@ def people_import_csv(*, organization: Organization, actor: User | None, data: b
                 continue
             rec = {k: (v or "").strip() for k, v in raw.items()}
             if not any(rec.values()):
+                continue
+            nul_cells = [RowError(line, k, NUL_MESSAGE) for k, v in rec.items() if NUL in v]
+            if nul_cells:
+                errors.extend(nul_cells)
                 continue
             row_errors = _check_row(line, rec, existing, seen_emails)
             errors.extend(row_errors)

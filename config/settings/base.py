@@ -47,6 +47,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # PostgreSQL refuses NUL in text: a 400 naming the field, for every form, query and API body.
+    "tenancy.nul.RejectNulMiddleware",
+    # A unique/exclusion violation or a deadlock that a race let through becomes a 409, not a 500.
+    "tenancy.db_errors.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenancy.middleware.RequestContextMiddleware",

@@ -175,6 +175,11 @@ class PersonWriteSerializer(serializers.Serializer):
         return value
 
     def validate_skills(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Under PATCH, DRF makes the nested items' fields optional too; an item is whole or wrong.
+        missing = [{k: "This field is required." for k in ("skill", "level") if k not in item}
+                   for item in value]
+        if any(missing):
+            raise serializers.ValidationError(missing)
         seen: set[int] = set()
         for item in value:
             if item["skill"].pk in seen:
