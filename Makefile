@@ -40,7 +40,7 @@ demo: migrate
 	@echo "    admin@demo.podium    owner        leader@demo.podium   approves escalations"
 	@echo "    lead@demo.podium     leads the Claims Triage Assistant pod   member@demo.podium   a member"
 	@echo ""
-	PODIUM_SITE_URL=$${PODIUM_SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} PODIUM_SITE_URL=$${PODIUM_SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 serve: migrate
 	PODIUM_SITE_URL=$${PODIUM_SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,3 +1,6 @@
 from .base import *  # noqa: F403
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)  # noqa: F405
+# DEBUG stays off unless asked for: only `make demo` turns it on (DJANGO_DEBUG=true), so tests,
+# the bench, a plain `manage.py runserver` and anything that renders error pages see what
+# production shows.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)  # noqa: F405

@@ -39,6 +39,13 @@
     });
   }
 
+  // <form data-confirm="Remove …?">: ask before submitting (instead of an inline onsubmit).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { setupMenu(); setupSearchShortcut(); });
   } else {
