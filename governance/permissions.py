@@ -41,8 +41,9 @@ perms.add_rule("governance.comment_escalation", is_org_leader | filed_for_led_po
 perms.add_rule("governance.answer_escalation", filed_for_led_pod)
 perms.add_rule("governance.close_escalation", is_org_admin | filed_for_led_pod)
 perms.add_rule("governance.view_dashboard", is_org_leader)
+# The object is the pod (None: "could submit for some pod", checked before the body is read).
 perms.add_rule("governance.submit_deployment", rules.predicate(
-    lambda m, pod: is_org_admin(m) or (pod is not None and leads_pod(m, pod))))
+    lambda m, pod: is_org_admin(m) or (leads_pod(m, pod) if pod is not None else is_pod_lead_somewhere(m))))
 perms.add_rule("governance.view_deployment", is_org_leader | rules.predicate(
     lambda m, review: review is not None and leads_pod(m, review.pod)))
 perms.add_rule("governance.view_exceptions", is_org_leader)

@@ -138,6 +138,8 @@ class DeploymentViewSet(ApiViewSet):
         return Response(DeploymentSerializer(self._review(pk)).data)
 
     def create(self, request: Request, **kwargs: Any) -> Response:
+        # Who may submit at all is settled before the body is read; then the pod's own rule.
+        self.check_rule("governance.submit_deployment")
         data = self.validated(DeploymentCreateSerializer).validated_data
         self.check_rule("governance.submit_deployment", data["pod"])
         review = guard_services.deployment_submit(
