@@ -14,6 +14,9 @@ app.conf.beat_schedule = {
     # --- tenancy ---
     # Tasks enqueued while the broker was down wait in the outbox table: send them (every minute).
     "tenancy-outbox-drain": {"task": "podium.outbox_drain", "schedule": 60},
+    # --- integrations ---
+    # Webhook retries that are due and not held by a worker (safety net for lost ETA tasks).
+    "integrations-webhooks-deliver-due": {"task": "integrations.webhooks_deliver_due", "schedule": 60},
     # --- governance ---
     # SLA breaches: mark them and escalate to the next decision tier, notifying both sides.
     "governance-escalations-check-sla": {

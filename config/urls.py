@@ -14,6 +14,7 @@ api_v1 = [
     path("o/<slug:org_slug>/", include("pods.api.urls")),
     path("o/<slug:org_slug>/", include("governance.api.urls")),
     path("o/<slug:org_slug>/", include("knowledge.api.urls")),
+    path("o/<slug:org_slug>/", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -40,6 +41,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/governance/", include("governance.urls")),
     path("o/<slug:org_slug>/knowledge/", include("knowledge.urls")),
+    path("o/<slug:org_slug>/webhooks/", include("integrations.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -5,4 +5,10 @@ class KnowledgeConfig(AppConfig):
     name = "knowledge"
 
     def ready(self) -> None:
+        from integrations.events import register_event_types
         from knowledge import permissions, receivers  # noqa: F401  (rules and signal receivers)
+
+        register_event_types({
+            "lesson.published": "A lesson was published to a guild",
+            "incident.opened": "An incident was reported",
+        })

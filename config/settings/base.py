@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "tenancy",
+    "integrations",
     "pods",
     "governance",
     "knowledge",
@@ -253,6 +254,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two apps have a field named "status"; keep the pods one as it was named before webhooks came.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "pods.models.PodStatus",
+        "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
+    },
 }
 
 LOGGING = {
@@ -264,3 +270,11 @@ LOGGING = {
 
 # Podium: how long an invitation stays valid.
 INVITATION_TTL_DAYS = env.int("PODIUM_INVITATION_TTL_DAYS", default=14)
+
+# Outgoing webhooks (integrations/). Private, loopback and link-local destinations are refused
+# unless this is on (the dev settings turn it on so `make demo` can deliver to localhost).
+PODIUM_WEBHOOKS_ALLOW_PRIVATE = env.bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", default=False)
+# An endpoint whose deliveries all fail for this long is disabled and its admins notified.
+PODIUM_WEBHOOKS_DISABLE_AFTER_DAYS = env.int("PODIUM_WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+# After a secret rotation, deliveries carry the old signature beside the new one this long.
+PODIUM_WEBHOOKS_ROTATION_OVERLAP_HOURS = env.int("PODIUM_WEBHOOKS_ROTATION_OVERLAP_HOURS", default=24)

@@ -4,3 +4,5 @@ from .base import *  # noqa: F403
 # the bench, a plain `manage.py runserver` and anything that renders error pages see what
 # production shows.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)  # noqa: F405
+# A developer receives webhook deliveries on their own machine (`make demo` → localhost).
+PODIUM_WEBHOOKS_ALLOW_PRIVATE = env.bool("PODIUM_WEBHOOKS_ALLOW_PRIVATE", default=True)  # noqa: F405

@@ -26,6 +26,8 @@ from governance.models import (
     Outcome,
     RiskTier,
 )
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from pods.models import Pod
 from pods.signals import pod_decision_recorded
 from tenancy.audit import audit_record, snapshot
@@ -118,6 +120,7 @@ def escalation_file(*, organization: Organization, actor: User, pod: Pod, decisi
                 )
         audit_record(organization=organization, actor=actor, action="governance.escalation_filed",
                      target=esc, after=snapshot(esc))
+        event_emit(organization=organization, type="escalation.filed", data=webhook_data(esc))
         org_cache_bump(organization)
     return esc
 
@@ -188,6 +191,7 @@ def escalation_decide(*, organization: Organization, actor: User, escalation: Es
         esc.save()
         audit_record(organization=organization, actor=actor, action="governance.escalation_decided",
                      target=esc, before=before, after=snapshot(esc, AUDIT_FIELDS))
+        event_emit(organization=organization, type="escalation.decided", data=webhook_data(esc))
         notify(organization=organization, users=_pod_lead_users(organization, esc),
                kind="governance.escalation_decided", title=title, body=note, url=_url(esc), email=True)
         if esc.status == EscalationStatus.DECIDED:

@@ -19,6 +19,8 @@ from governance.models import (
     RiskTier,
 )
 from governance.services.escalations import escalation_file
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from pods.models import Pod
 from tenancy.audit import audit_record, snapshot
 from tenancy.cache import org_cache_bump
@@ -92,6 +94,7 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
         review.save()
         audit_record(organization=organization, actor=actor, action="governance.deployment_reviewed",
                      target=review, after={"gate": review.gate, "failures": failures})
+        event_emit(organization=organization, type="deployment.gated", data=webhook_data(review))
         org_cache_bump(organization)
     return review
 
@@ -128,6 +131,7 @@ def deployment_metrics_push(*, organization: Organization, actor: User, review: 
             for exc in raised:
                 audit_record(organization=organization, actor=actor, action="governance.exception_raised",
                              target=exc, after=snapshot(exc))
+                event_emit(organization=organization, type="exception.raised", data=webhook_data(exc))
             leaders = Membership.objects.for_org(organization).filter(role__in=LEADER_ROLES).select_related("user")
             notify(organization=organization, users=[m.user for m in leaders], kind="governance.exception",
                    title=f"Guardrail exception on {review}",

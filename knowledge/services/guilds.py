@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from knowledge.markdown import html_to_text, render_markdown
 from knowledge.models import (
     Guild,
@@ -203,6 +205,7 @@ def lesson_create(*, organization: Organization, actor: User, guild: Guild, titl
                  after=snapshot(lesson, ("title", "kind", "status", "guild", "tags")))
     lesson_index(lesson)
     if publish:
+        event_emit(organization=organization, type="lesson.published", data=webhook_data(lesson))
         _announce(organization, actor, lesson)
         _answer_rotation(organization, actor, lesson)
     org_cache_bump(organization)

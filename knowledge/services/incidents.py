@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from knowledge.models import (
     INCIDENT_TAXONOMY,
     ActionItem,
@@ -69,6 +71,7 @@ def incident_create(*, organization: Organization, actor: User, title: str, syst
     incident.save()
     audit_record(organization=organization, actor=actor, action="incident.reported",
                  target=incident, after=snapshot(incident, INCIDENT_FIELDS))
+    event_emit(organization=organization, type="incident.opened", data=webhook_data(incident))
     org_cache_bump(organization)
     return incident
 
