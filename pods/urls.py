@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from pods.views import charters, people, pods
+from pods.views import charters, exports, people, pods
 
 app_name = "pods"
 
 urlpatterns = [
     path("", pods.OrgHomeView.as_view(), name="org_home"),
     path("pods/new/", pods.PodCreateView.as_view(), name="pod_create"),
+    path("pods/export.csv", exports.PodsExportView.as_view(), name="pods_export"),
+    path("people/export.csv", exports.PeopleExportView.as_view(), name="people_export"),
+    path("assignments/export.csv", exports.AssignmentsExportView.as_view(), name="assignments_export"),
+    path("pods/import/", exports.CsvImportView.as_view(what="pods"), name="pods_import"),
+    path("assignments/import/", exports.CsvImportView.as_view(what="assignments"), name="assignments_import"),
     path("pods/<int:pk>/", pods.PodDetailView.as_view(), name="pod_detail"),
     path("pods/<int:pk>/edit/", pods.PodEditView.as_view(), name="pod_edit"),
     path("pods/<int:pk>/health/", pods.PodHealthPartial.as_view(), name="pod_health"),

@@ -64,7 +64,11 @@ def _parse_skills(raw: str) -> dict[str, int]:
     return out
 
 
-def people_import_csv(*, organization: Organization, actor: User | None, data: bytes | str) -> ImportResult:
+def csv_records(data: bytes | str, *, columns: tuple[str, ...], required: tuple[str, ...],
+                ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """The shared reading half of every CSV import: (line number, cleaned record) per non-blank
+    row, plus row-level errors (extra values, NUL bytes). File-level problems (not UTF-8, not CSV,
+    missing or unknown columns, too many rows) raise ImportRejected at once."""
     text = _decode(data)
     try:
         reader = csv.DictReader(io.StringIO(text))
@@ -73,23 +77,17 @@ def people_import_csv(*, organization: Organization, actor: User | None, data: b
         raise ImportRejected([RowError(1, "file", f"Not a readable CSV file: {exc}.")]) from exc
     if not header:
         raise ImportRejected([RowError(1, "file", "The file is empty: expected a header row.")])
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in columns]
     if missing or unknown:
         errors = [RowError(1, c, "Required column is missing.") for c in missing]
-        errors += [RowError(1, c, f"Unknown column; expected {', '.join(COLUMNS)}.") for c in unknown]
+        errors += [RowError(1, c, f"Unknown column; expected {', '.join(columns)}.") for c in unknown]
         raise ImportRejected(errors)
     if any(NUL in h for h in header):
         raise ImportRejected([RowError(1, "file", NUL_MESSAGE)])
     reader.fieldnames = header
-
+    records: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
-    rows: list[tuple[Person, dict[str, int]]] = []
-    seen_emails: dict[str, int] = {}
-    existing = {
-        e.lower()
-        for e in Person.objects.for_org(organization).exclude(email="").values_list("email", flat=True)
-    }
     try:
         for line, raw in enumerate(reader, start=2):
             if line - 1 > MAX_ROWS:
@@ -104,24 +102,37 @@ def people_import_csv(*, organization: Organization, actor: User | None, data: b
             if nul_cells:
                 errors.extend(nul_cells)
                 continue
-            row_errors = _check_row(line, rec, existing, seen_emails)
-            errors.extend(row_errors)
-            if row_errors:
-                continue
-            skills = _parse_skills(rec.get("skills", ""))
-            rows.append((
-                Person(
-                    organization=organization,
-                    full_name=rec["full_name"],
-                    email=rec.get("email", "").lower(),
-                    title=rec.get("title", ""),
-                    kind=rec.get("kind") or PersonKind.EMPLOYEE,
-                    weekly_capacity_hours=int(rec.get("weekly_capacity_hours") or 40),
-                ),
-                skills,
-            ))
+            records.append((line, rec))
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, "file", f"Not a readable CSV file: {exc}."))
+    return records, errors
+
+
+def people_import_csv(*, organization: Organization, actor: User | None, data: bytes | str) -> ImportResult:
+    records, errors = csv_records(data, columns=COLUMNS, required=REQUIRED)
+    rows: list[tuple[Person, dict[str, int]]] = []
+    seen_emails: dict[str, int] = {}
+    existing = {
+        e.lower()
+        for e in Person.objects.for_org(organization).exclude(email="").values_list("email", flat=True)
+    }
+    for line, rec in records:
+        row_errors = _check_row(line, rec, existing, seen_emails)
+        errors.extend(row_errors)
+        if row_errors:
+            continue
+        skills = _parse_skills(rec.get("skills", ""))
+        rows.append((
+            Person(
+                organization=organization,
+                full_name=rec["full_name"],
+                email=rec.get("email", "").lower(),
+                title=rec.get("title", ""),
+                kind=rec.get("kind") or PersonKind.EMPLOYEE,
+                weekly_capacity_hours=int(rec.get("weekly_capacity_hours") or 40),
+            ),
+            skills,
+        ))
     if errors:
         raise ImportRejected(errors)
     if not rows:

@@ -1,0 +1,98 @@
+"""CSV exports of the pod list, the people directory and assignments, with the page's filters.
+
+The columns of people match the people import (tenancy/imports.py), so an export can be edited
+and imported into another organization. Every member may export what the list shows them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from pods import selectors
+from pods.forms import PeopleFilterForm, PodFilterForm
+from pods.imports import ASSIGNMENT_COLUMNS, POD_COLUMNS, assignments_import_csv, pods_import_csv
+from pods.models import Assignment
+from tenancy.csv_export import csv_response
+from tenancy.forms import CsvImportForm
+from tenancy.imports import ImportRejected
+from tenancy.views.base import OrgPageMixin
+
+CHUNK = 500
+
+
+class PodsExportView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = PodFilterForm(request.GET or None)
+        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+        pods = selectors.pod_list(organization=self.organization, today=timezone.localdate(), **filters)
+        rows = ((p.name, p.status, p.mission, p.sponsor.user.email if p.sponsor else "")
+                for p in pods.select_related("sponsor__user").order_by("name", "id").iterator(CHUNK))
+        return csv_response("pods", ("name", "status", "mission", "sponsor_email"), rows)
+
+
+class PeopleExportView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = PeopleFilterForm(request.GET or None, organization=self.organization)
+        filters: dict[str, Any] = {}
+        if form.is_valid():
+            d = form.cleaned_data
+            filters = {k: v for k, v in {"q": d["q"], "kind": d["kind"], "skill_id": d["skill"]}.items() if v}
+        people = selectors.people_with_allocation(organization=self.organization, **filters)
+        rows = ((p.full_name, p.email, p.title, p.kind, p.weekly_capacity_hours,
+                 "; ".join(f"{s.skill.name}:{s.level}" for s in p.skills.all()), p.total_allocation)
+                for p in people.iterator(CHUNK))
+        return csv_response("people", ("full_name", "email", "title", "kind", "weekly_capacity_hours",
+                                       "skills", "running_allocation_percent"), rows)
+
+
+class AssignmentsExportView(OrgPageMixin, View):
+    """Every assignment (running and ended), or those of one pod with `?pod=<id>`."""
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        qs = Assignment.objects.for_org(self.organization).select_related("pod", "person", "role")
+        pod = request.GET.get("pod", "")
+        if pod.isdigit():
+            qs = qs.filter(pod_id=int(pod))
+        rows = ((a.pod.name, a.person.email, a.person.full_name, a.role.key, a.allocation_percent,
+                 a.start_date, a.end_date or "")
+                for a in qs.order_by("pod__name", "start_date", "id").iterator(CHUNK))
+        return csv_response("assignments", ("pod", "person_email", "person_name", "role",
+                                             "allocation_percent", "start_date", "end_date"), rows)
+
+
+class CsvImportView(OrgPageMixin, View):
+    """Import pods or assignments: all-or-nothing, with the bad rows listed (admins)."""
+
+    permission_required = "tenancy.manage_people"
+    what = "pods"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        return self._render(CsvImportForm(), [], 200)
+
+    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = CsvImportForm(request.POST, request.FILES)
+        errors: list[Any] = []
+        if form.is_valid():
+            run = pods_import_csv if self.what == "pods" else assignments_import_csv
+            try:
+                count = run(organization=self.organization, actor=request.user,
+                            data=form.cleaned_data["file"].read())
+            except ImportRejected as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, f"Imported {count} {self.what}.")
+                return redirect("pods:org_home" if self.what == "pods" else "pods:people",
+                                org_slug=self.organization.slug)
+        return self._render(form, errors, 400)
+
+    def _render(self, form: Any, errors: list[Any], status: int) -> HttpResponse:
+        columns = POD_COLUMNS if self.what == "pods" else ASSIGNMENT_COLUMNS
+        return render(self.request, "pods/csv_import.html",
+                      {"form": form, "errors": errors, "what": self.what, "columns": ",".join(columns)},
+                      status=status)
