@@ -3,7 +3,7 @@
 from django.urls import path
 
 from governance.models import DecisionType, RiskTier
-from governance.views import dashboard, escalations, matrix
+from governance.views import dashboard, escalations, exports, matrix
 
 app_name = "governance"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("matrix/types/new/", matrix.AddRowOrColumnView.as_view(what="type"), name="decision_type_create"),
     path("matrix/risk-tiers/new/", matrix.AddRowOrColumnView.as_view(what="tier"), name="risk_tier_create"),
     path("escalations/", escalations.EscalationListView.as_view(), name="escalation_list"),
+    path("escalations/export.csv", exports.EscalationExportView.as_view(), name="escalation_export"),
     path("escalations/new/", escalations.EscalationCreateView.as_view(), name="escalation_create"),
     path("escalations/preview/", escalations.EscalationPreviewView.as_view(), name="escalation_preview"),
     path("escalations/<int:pk>/", escalations.EscalationDetailView.as_view(), name="escalation_detail"),

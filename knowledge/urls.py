@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from knowledge.views import guilds, incidents, showcases
+from knowledge.views import exports, guilds, incidents, showcases
 
 app_name = "knowledge"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("guilds/<int:pk>/membership/", guilds.GuildMembershipView.as_view(),
          name="guild_membership"),
     path("lessons/", guilds.LessonListView.as_view(), name="lesson_list"),
+    path("lessons/export.csv", exports.LessonExportView.as_view(), name="lesson_export"),
     path("lessons/drafts/", guilds.DraftListView.as_view(), name="lesson_drafts"),
     path("lessons/new/", guilds.LessonCreateView.as_view(), name="lesson_create"),
     path("lessons/preview/", guilds.LessonPreviewView.as_view(), name="lesson_preview"),

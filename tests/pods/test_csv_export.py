@@ -99,3 +99,4 @@ def test_exports_are_members_only(org, client):
     client.force_login(outsider.user)
     for name in ("pods:pods_export", "pods:people_export", "pods:assignments_export"):
         assert client.get(reverse(name, kwargs={"org_slug": org.slug})).status_code == 404
+

@@ -1,0 +1,33 @@
+"""CSV export of the escalations list, with its filters and the viewer's visibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views import View
+
+from governance import selectors
+from governance.models import EscalationStatus
+from governance.views.escalations import _visibility
+from tenancy.csv_export import csv_response
+from tenancy.views.base import OrgPageMixin
+
+COLUMNS = ("id", "title", "pod", "decision_type", "risk_tier", "status", "outcome", "filed_by",
+           "filed_at", "due_at", "decided_at")
+
+
+class EscalationExportView(OrgPageMixin, View):
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        status = request.GET.get("status", "")
+        if status not in {"", "active", *EscalationStatus.values}:
+            status = ""
+        q = request.GET.get("q", "").strip()[:100]
+        qs = selectors.escalation_list(organization=self.organization, status=status, q=q)
+        visibility = _visibility(self)
+        if visibility != ("all",):
+            qs = qs.filter(pod_id__in=visibility)
+        rows = ((e.pk, e.title, e.pod.name, e.decision_type.name, e.risk_tier.name, e.status, e.outcome,
+                 e.filed_by.email if e.filed_by else "", e.filed_at, e.due_at, e.decided_at)
+                for e in qs.iterator(500))
+        return csv_response("escalations", COLUMNS, rows)

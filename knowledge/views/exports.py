@@ -1,0 +1,30 @@
+"""CSV export of the published lessons list, with its filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views import View
+
+from knowledge import selectors
+from knowledge.forms import LessonFilterForm
+from tenancy.csv_export import csv_response
+from tenancy.views.base import OrgPageMixin
+
+COLUMNS = ("id", "title", "guild", "kind", "tags", "pod", "author", "published_at", "helpful_count")
+
+
+class LessonExportView(OrgPageMixin, View):
+    permission_required = "knowledge.view"
+
+    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+        form = LessonFilterForm(request.GET or None, organization=self.organization)
+        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+        if "guild" in filters:
+            filters["guild_id"] = filters.pop("guild")
+        lessons = selectors.lesson_list(organization=self.organization, **filters)
+        rows = ((x.pk, x.title, x.guild.name, x.kind, "; ".join(x.tags), x.pod.name if x.pod else "",
+                 x.author.email if x.author else "", x.published_at, x.helpful_count)
+                for x in lessons.iterator(500))
+        return csv_response("lessons", COLUMNS, rows)
