@@ -279,7 +279,9 @@ def test_lists_never_show_other_orgs_rows(client, world):
             response = _request(client, "get", path + query, route.is_api, raw)
             if response.status_code == 200:
                 checked += 1
-                body = response.content.decode()
+                # CSV exports stream: read them whole, they must not leak either.
+                raw = b"".join(response.streaming_content) if response.streaming else response.content
+                body = raw.decode()
                 # Search boxes echo the query itself; org A's rows are named "<MARKER> <what>".
                 leaked = [n for n in VICTIM_NAMES if n in body]
                 assert not leaked, f"{path}{query} leaks org A's rows: {leaked}"
