@@ -108,23 +108,18 @@ class SearchForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from django.core.cache import cache
-
         from knowledge.selectors import guild_choices
         from knowledge.templatetags.knowledge_tags import options_html
-        from tenancy.cache import fragment_key
+        from tenancy.cache import KNOWLEDGE, PODS, cached_value
 
         org = self.organization
-        # The options change only with the org's data: keep them, rendered, under its cache
-        # version (hundreds of pods cost milliseconds to escape on every keystroke's search).
-        key = fragment_key(org, "knowledge_search_options")
-        options = cache.get(key)
-        if options is None:
-            options = (
-                options_html([("", "Any guild"),
-                              *((g.pk, g.name) for g in guild_choices(organization=org))]),
-                options_html([("", "Any pod"), *((p.pk, p.name) for p in _pods(org))]))
-            cache.set(key, options, 600)
+        # The options change only with guilds and pods: keep them, rendered, under those scopes'
+        # versions (hundreds of pods cost milliseconds to escape on every keystroke's search).
+        options = cached_value(org, "knowledge_search_options", (), lambda: (
+            options_html([("", "Any guild"),
+                          *((g.pk, g.name) for g in guild_choices(organization=org))]),
+            options_html([("", "Any pod"), *((p.pk, p.name) for p in _pods(org))])),
+            scopes=(KNOWLEDGE, PODS))
         self.fields["kind"].choices = [("", "Everything"), *KINDS.items()]
         self.choices = {"kind": self.fields["kind"].choices, "guild": options[0],
                         "pod": options[1]}

@@ -1,4 +1,5 @@
-"""Writes for pods: pods, roles, assignments and charters. Each is audited and bumps the cache."""
+"""Writes for pods: pods, roles, assignments and charters. Each is one `org_write`: audited, and
+touching the cache scopes it changes (the pod's own scope for its page)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,15 @@ from django.utils import timezone
 from pods.defaults import DEFAULT_POD_ROLES
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import CHARTERS, PODS, STAFFING, pod_scope
 from tenancy.models import LEADER_ROLES, Membership, Organization, Person, User
+from tenancy.writes import current_write, org_write, same_org
 
 POD_FIELDS = ("name", "mission", "status", "sponsor")
 
 
-def _same_org(organization: Organization, field: str, *objs: Any) -> None:
-    """Refuse any related object of another organization (services are the last line)."""
-    for obj in objs:
-        if obj is not None and obj.organization_id != organization.pk:
-            raise ValidationError({field: "Not found in this organization."})
-
-
 def _check_sponsor(organization: Organization, sponsor: Membership | None) -> None:
-    _same_org(organization, "sponsor", sponsor)
+    same_org(organization, "sponsor", sponsor)
     if sponsor is not None and sponsor.role not in LEADER_ROLES:
         raise ValidationError({"sponsor": "The sponsor must be a leader of the organization."})
 
@@ -49,7 +44,7 @@ def pod_roles_seed_defaults(*, organization: Organization) -> None:
     )
 
 
-@transaction.atomic
+@org_write.service(PODS)
 def pod_role_create(*, organization: Organization, actor: User, name: str, description: str = "",
                     is_lead: bool = False) -> PodRole:
     from django.utils.text import slugify
@@ -66,14 +61,13 @@ def pod_role_create(*, organization: Organization, actor: User, name: str, descr
     role.save()
     audit_record(organization=organization, actor=actor, action="pod_role.created", target=role,
                  after=snapshot(role))
-    org_cache_bump(organization)
     return role
 
 
 # --- Pods ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@org_write.service(PODS)
 def pod_create(*, organization: Organization, actor: User, name: str, mission: str = "",
                status: str = PodStatus.FORMING, sponsor: Membership | None = None,
                lead: Person | None = None) -> Pod:
@@ -97,11 +91,11 @@ def pod_create(*, organization: Organization, actor: User, name: str, mission: s
             raise ValidationError({"lead": "This organization has no pod lead role."})
         assignment_create(organization=organization, actor=actor, pod=pod, person=lead, role=role,
                           allocation_percent=100, start_date=timezone.localdate())
-    org_cache_bump(organization)
+    current_write().touch(pod_scope(pod.pk))
     return pod
 
 
-@transaction.atomic
+@org_write.service(PODS)
 def pod_update(*, organization: Organization, actor: User, pod: Pod, **changes: Any) -> Pod:
     p = Pod.objects.for_org(organization).select_for_update().get(pk=pod.pk)
     before = snapshot(p, POD_FIELDS)
@@ -115,7 +109,7 @@ def pod_update(*, organization: Organization, actor: User, pod: Pod, **changes: 
     p.save()
     audit_record(organization=organization, actor=actor, action="pod.updated", target=p,
                  before=before, after=snapshot(p, POD_FIELDS))
-    org_cache_bump(organization)
+    current_write().touch(pod_scope(p.pk))
     return p
 
 
@@ -159,13 +153,13 @@ def _lock_person_of(organization: Organization, *, person_id: int | None = None,
     Person.objects.for_org(organization).select_for_update().filter(pk=person_id).first()
 
 
-@transaction.atomic
+@org_write.service(STAFFING)
 def assignment_create(*, organization: Organization, actor: User, pod: Pod, person: Person,
                       role: PodRole, allocation_percent: int, start_date: datetime.date,
                       end_date: datetime.date | None = None) -> Assignment:
-    _same_org(organization, "pod", pod)
-    _same_org(organization, "person", person)
-    _same_org(organization, "role", role)
+    same_org(organization, "pod", pod)
+    same_org(organization, "person", person)
+    same_org(organization, "role", role)
     # Lock the person so two concurrent adds cannot both pass the overlap check.
     _lock_person_of(organization, person_id=person.pk)
     a = Assignment(organization=organization, pod=pod, person=person, role=role,
@@ -175,11 +169,11 @@ def assignment_create(*, organization: Organization, actor: User, pod: Pod, pers
     a.save()
     audit_record(organization=organization, actor=actor, action="assignment.created", target=a,
                  after=snapshot(a))
-    org_cache_bump(organization)
+    current_write().touch(pod_scope(a.pod_id))
     return a
 
 
-@transaction.atomic
+@org_write.service(STAFFING)
 def assignment_update(*, organization: Organization, actor: User, assignment: Assignment,
                       **changes: Any) -> Assignment:
     _lock_person_of(organization, assignment_pk=assignment.pk)
@@ -191,18 +185,18 @@ def assignment_update(*, organization: Organization, actor: User, assignment: As
         if key not in ("role", "allocation_percent", "start_date", "end_date"):
             raise ValidationError({key: "This field cannot be changed here."})
         if key == "role":
-            _same_org(organization, "role", value)
+            same_org(organization, "role", value)
         setattr(a, key, value)
     _validate_assignment(a)
     _check_overlap(organization, a)
     a.save()
     audit_record(organization=organization, actor=actor, action="assignment.updated", target=a,
                  before=before, after=snapshot(a))
-    org_cache_bump(organization)
+    current_write().touch(pod_scope(a.pod_id))
     return a
 
 
-@transaction.atomic
+@org_write.service(STAFFING)
 def assignment_end(*, organization: Organization, actor: User, assignment: Assignment,
                    end_date: datetime.date | None = None) -> Assignment | None:
     """End an assignment (today by default); one that has not started yet is removed instead."""
@@ -212,29 +206,28 @@ def assignment_end(*, organization: Organization, actor: User, assignment: Assig
         raise ValidationError({"end_date": "The end date cannot be before the start date."})
     day = end_date or timezone.localdate()
     before = snapshot(a)
+    current_write().touch(pod_scope(a.pod_id))
     if end_date is None and a.start_date > day:
         audit_record(organization=organization, actor=actor, action="assignment.removed",
                      target=a, before=before)
         a.delete()
-        org_cache_bump(organization)
         return None
     a.end_date = day if a.end_date is None or a.end_date > day else a.end_date
     a.save(update_fields=["end_date"])
     audit_record(organization=organization, actor=actor, action="assignment.ended", target=a,
                  before=before, after=snapshot(a))
-    org_cache_bump(organization)
     return a
 
 
 # --- Charters ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@org_write.service(CHARTERS)
 def charter_save(*, organization: Organization, actor: User, pod: Pod, mission: str,
                  next_review_date: datetime.date | None = None, change_note: str = "",
                  **fields: str) -> Charter:
     """Write the next version of a pod's charter. Unchanged content writes nothing."""
-    _same_org(organization, "pod", pod)
+    same_org(organization, "pod", pod)
     # Lock the pod row: concurrent editors get consecutive versions, never a unique error.
     Pod.objects.for_org(organization).select_for_update().get(pk=pod.pk)
     current = Charter.objects.for_org(organization).filter(pod=pod).order_by("-version").first()
@@ -263,5 +256,5 @@ def charter_save(*, organization: Organization, actor: User, pod: Pod, mission: 
                  before=snapshot(current, Charter.TEXT_FIELDS + ("next_review_date", "version"))
                  if current else None,
                  after=snapshot(charter, Charter.TEXT_FIELDS + ("next_review_date", "version")))
-    org_cache_bump(organization)
+    current_write().touch(pod_scope(pod.pk))
     return charter

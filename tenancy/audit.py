@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 
 from tenancy import context
 from tenancy.models import AuditEvent, Organization, User
@@ -95,7 +95,7 @@ def audit_record(
         target_type = target_type or target._meta.model_name or ""
         target_id = target_id or target.pk
         target_repr = target_repr or describe(target)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         organization=organization,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=(actor.email if actor is not None and actor.is_authenticated else "system"),
@@ -110,3 +110,18 @@ def audit_record(
         ip_address=ctx.ip_address,
         source=ctx.source,
     )
+    _touch_audit(organization)
+    return event
+
+
+def _touch_audit(organization: Organization) -> None:
+    """Every audit event changes the audit log: its cache scope is part of the write."""
+    from tenancy.cache import AUDIT, scopes_touch
+    from tenancy.writes import _current
+
+    write = _current.get()
+    if write is not None and write.organization.pk == organization.pk:
+        write.touch(AUDIT)
+        return
+    with transaction.atomic():
+        scopes_touch(organization, [AUDIT])

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 
 from tenancy.audit import audit_record
-from tenancy.cache import org_cache_bump
+from tenancy.cache import PEOPLE
 from tenancy.models import Organization, Person, PersonKind, PersonSkill, Skill, User
 from tenancy.nul import NUL, NUL_MESSAGE
+from tenancy.writes import org_write
 
 MAX_ROWS = 5000
 COLUMNS = ("full_name", "email", "title", "kind", "weekly_capacity_hours", "skills")
@@ -137,7 +137,7 @@ def people_import_csv(*, organization: Organization, actor: User | None, data: b
         raise ImportRejected(errors)
     if not rows:
         raise ImportRejected([RowError(2, "file", "No people in the file.")])
-    return _write(organization, actor, rows)
+    return _write(organization=organization, actor=actor, rows=rows)
 
 
 def _check_row(line: int, rec: dict[str, str], existing: set[str], seen: dict[str, int]) -> list[RowError]:
@@ -173,8 +173,8 @@ def _check_row(line: int, rec: dict[str, str], existing: set[str], seen: dict[st
     return errs
 
 
-@transaction.atomic
-def _write(organization: Organization, actor: User | None, rows: list[tuple[Person, dict[str, int]]]) -> ImportResult:
+@org_write.service(PEOPLE)
+def _write(*, organization: Organization, actor: User | None, rows: list[tuple[Person, dict[str, int]]]) -> ImportResult:
     result = ImportResult()
     skills = {s.name.lower(): s for s in Skill.objects.for_org(organization)}
     for _, wanted in rows:
@@ -193,5 +193,4 @@ def _write(organization: Organization, actor: User | None, rows: list[tuple[Pers
     audit_record(organization=organization, actor=actor, action="person.imported",
                  target_type="person", target_repr=f"{len(people)} people from CSV",
                  after={"created": [p.pk for p in people], "skills_created": result.skills_created})
-    org_cache_bump(organization)
     return result

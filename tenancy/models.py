@@ -83,9 +83,6 @@ class Organization(models.Model):
     default_sla_hours = models.PositiveIntegerField(
         default=72, validators=[MinValueValidator(1), MaxValueValidator(24 * 90)]
     )
-    # Bumped after every committed write of the org's data; keys cached fragments of pages.
-    cache_version = models.BigIntegerField(default=0, editable=False)
-
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -355,3 +352,23 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class CacheScopeChange(models.Model):
+    """One write to a cache scope of an organization; insert-only (see `tenancy.cache`).
+
+    A scope's version is the sum of `weight` over its committed rows. Inserts never wait for
+    each other, and compaction replaces a scope's rows by one row of the same total weight.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
+    scope = models.CharField(max_length=80)
+    weight = models.BigIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "scope"], include=["weight"],
+                                name="cache_scope_org_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}+{self.weight}"

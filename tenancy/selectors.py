@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from tenancy.cache import AREA_VERSIONS_SQL, set_area_versions
 from tenancy.models import (
     ApiToken,
     AuditEvent,
@@ -40,7 +41,9 @@ def _membership_sql() -> tuple[str, list[str], list[str], list[str]]:
     sql = (
         f"SELECT {m_cols}, {o_cols}, {u_cols}, "
         f"(SELECT COUNT(*) FROM {Notification._meta.db_table} n WHERE n.organization_id = m.organization_id"
-        f" AND n.user_id = m.user_id AND n.read_at IS NULL) "
+        f" AND n.user_id = m.user_id AND n.read_at IS NULL), "
+        # The area versions that key cached fragments (tenancy.cache), in the same round trip.
+        f"{AREA_VERSIONS_SQL.format(org='m.organization_id')} "
         f"FROM {Membership._meta.db_table} m "
         f"JOIN {Organization._meta.db_table} o ON o.id = m.organization_id "
         f"JOIN {User._meta.db_table} u ON u.id = m.user_id "
@@ -69,6 +72,7 @@ def membership_by_slug(*, org_slug: str, user_id: Any) -> Membership | None:
     membership.organization = Organization.from_db(connection.alias, o_fields, row[a:b])
     membership.user = User.from_db(connection.alias, u_fields, row[b:c])
     membership.unread_count = row[c]  # type: ignore[attr-defined]
+    set_area_versions(membership.organization, row[c + 1])
     return membership
 
 
@@ -135,10 +139,8 @@ def audit_event_list(
 
 
 def audit_target_types(*, organization: Organization) -> list[str]:
-    """Kinds of objects the org's trail mentions; cached until the org's next write."""
-    from django.core.cache import cache
-
-    from tenancy.cache import fragment_key
+    """Kinds of objects the org's trail mentions; cached until the next audited write."""
+    from tenancy.cache import AUDIT, cached_value
 
     def load() -> list[str]:
         return list(
@@ -148,7 +150,7 @@ def audit_target_types(*, organization: Organization) -> list[str]:
             .distinct()
         )
 
-    return cache.get_or_set(fragment_key(organization, "audit_types"), load, 600)
+    return cached_value(organization, "audit_types", (), load, scopes=(AUDIT,))
 
 
 def skill_list(*, organization: Organization) -> QuerySet[Skill]:

@@ -1,7 +1,7 @@
 """Writes for tenancy: organizations, members, invitations, tokens, people and skills.
 
-Each service validates, writes inside one transaction, records an audit event and bumps the
-organization's cache version. They raise `ValidationError` (with field names) for bad input.
+Each service validates and writes as one `org_write` (tenancy.writes): one transaction, an audit
+event, and the cache scopes it changes. They raise `ValidationError` (with field names) for bad input.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import ACCESS, ORG, PEOPLE, PODS, STAFFING, scopes_touch
 from tenancy.models import (
     ApiToken,
     Invitation,
@@ -30,6 +30,7 @@ from tenancy.models import (
     Skill,
     User,
 )
+from tenancy.writes import org_write
 
 RESERVED_SLUGS = frozenset({"new", "api", "admin", "static", "accounts", "o", "orgs"})
 ORG_SETTINGS_FIELDS = (
@@ -76,9 +77,11 @@ def organization_create(*, name: str, slug: str = "", owner: User) -> Organizati
     return org
 
 
-@transaction.atomic
+@org_write.service(ORG)
 def organization_update(*, organization: Organization, actor: User, **changes: Any) -> Organization:
-    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    # FOR NO KEY UPDATE: the settings change, the key does not, so writes that insert rows
+    # referencing the organization (they take FOR KEY SHARE) do not queue behind this one.
+    org = Organization.objects.select_for_update(no_key=True).get(pk=organization.pk)
     before = snapshot(org, ORG_SETTINGS_FIELDS)
     for key, value in changes.items():
         if key not in ORG_SETTINGS_FIELDS:
@@ -90,9 +93,7 @@ def organization_update(*, organization: Organization, actor: User, **changes: A
     org.save()
     audit_record(organization=org, actor=actor, action="organization.updated", target=org,
                  before=before, after=snapshot(org, ORG_SETTINGS_FIELDS))
-    org_cache_bump(org)
     organization.__dict__.update({k: getattr(org, k) for k in ORG_SETTINGS_FIELDS})
-    organization.cache_version = org.cache_version
     return org
 
 
@@ -100,7 +101,7 @@ def _owner_count(organization: Organization) -> int:
     return Membership.objects.for_org(organization).filter(role=Role.OWNER).count()
 
 
-@transaction.atomic
+@org_write.service(PEOPLE)
 def membership_change_role(
     *, organization: Organization, actor: User, membership: Membership, role: str
 ) -> Membership:
@@ -117,11 +118,10 @@ def membership_change_role(
     m.save(update_fields=["role"])
     audit_record(organization=organization, actor=actor, action="membership.role_changed",
                  target=m, before=before, after=snapshot(m))
-    org_cache_bump(organization)
     return m
 
 
-@transaction.atomic
+@org_write.service(PEOPLE, PODS, STAFFING)
 def membership_remove(*, organization: Organization, actor: User, membership: Membership) -> None:
     m = Membership.objects.for_org(organization).select_for_update().get(pk=membership.pk)
     actor_role = Membership.objects.for_org(organization).get(user=actor).role
@@ -132,13 +132,12 @@ def membership_remove(*, organization: Organization, actor: User, membership: Me
     audit_record(organization=organization, actor=actor, action="membership.removed", target=m,
                  before=snapshot(m))
     m.delete()
-    org_cache_bump(organization)
 
 
 # --- Invitations ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@org_write.service(ACCESS)
 def invitation_create(
     *, organization: Organization, actor: User, email: str, role: str = Role.MEMBER
 ) -> tuple[Invitation, str]:
@@ -164,7 +163,6 @@ def invitation_create(
     invitation.save()
     audit_record(organization=organization, actor=actor, action="invitation.created",
                  target=invitation, target_repr=email, after=snapshot(invitation))
-    org_cache_bump(organization)
     return invitation, raw
 
 
@@ -211,11 +209,11 @@ def invitation_accept(
     if created:
         audit_record(organization=org, actor=user, action="membership.created", target=membership,
                      after=snapshot(membership))
-    org_cache_bump(org)
+    scopes_touch(org, (PEOPLE, ACCESS))
     return membership
 
 
-@transaction.atomic
+@org_write.service(ACCESS)
 def invitation_revoke(*, organization: Organization, actor: User, invitation: Invitation) -> None:
     inv = Invitation.objects.for_org(organization).select_for_update().get(pk=invitation.pk)
     if inv.status != "pending":
@@ -224,7 +222,6 @@ def invitation_revoke(*, organization: Organization, actor: User, invitation: In
     inv.save(update_fields=["revoked_at"])
     audit_record(organization=organization, actor=actor, action="invitation.revoked", target=inv,
                  target_repr=inv.email)
-    org_cache_bump(organization)
 
 
 # --- API tokens -----------------------------------------------------------------------------------
@@ -232,7 +229,7 @@ def invitation_revoke(*, organization: Organization, actor: User, invitation: In
 TOKEN_PREFIX = "pod_"
 
 
-@transaction.atomic
+@org_write.service(ACCESS)
 def api_token_create(
     *, organization: Organization, actor: User, name: str, user: User | None = None
 ) -> tuple[ApiToken, str]:
@@ -248,11 +245,10 @@ def api_token_create(
     token.save()
     audit_record(organization=organization, actor=actor, action="api_token.created",
                  target=token, after=snapshot(token))
-    org_cache_bump(organization)
     return token, raw
 
 
-@transaction.atomic
+@org_write.service(ACCESS)
 def api_token_revoke(*, organization: Organization, actor: User, token: ApiToken) -> None:
     t = ApiToken.objects.for_org(organization).select_for_update().get(pk=token.pk)
     if t.revoked_at:
@@ -260,7 +256,6 @@ def api_token_revoke(*, organization: Organization, actor: User, token: ApiToken
     t.revoked_at = timezone.now()
     t.save(update_fields=["revoked_at"])
     audit_record(organization=organization, actor=actor, action="api_token.revoked", target=t)
-    org_cache_bump(organization)
 
 
 def api_token_authenticate(*, raw: str) -> ApiToken | None:
@@ -286,7 +281,7 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
 PERSON_FIELDS = ("full_name", "email", "title", "kind", "weekly_capacity_hours", "is_active")
 
 
-@transaction.atomic
+@org_write.service(PEOPLE)
 def skill_create(*, organization: Organization, actor: User | None, name: str,
                  description: str = "") -> Skill:
     name = (name or "").strip()
@@ -297,7 +292,6 @@ def skill_create(*, organization: Organization, actor: User | None, name: str,
     skill.save()
     audit_record(organization=organization, actor=actor, action="skill.created", target=skill,
                  after=snapshot(skill))
-    org_cache_bump(organization)
     return skill
 
 
@@ -318,7 +312,7 @@ def _check_person_email(organization: Organization, email: str, exclude_pk: int 
         raise ValidationError({"email": f"Someone in the directory already has {email}."})
 
 
-@transaction.atomic
+@org_write.service(PEOPLE)
 def person_create(*, organization: Organization, actor: User | None, full_name: str,
                   email: str = "", title: str = "", kind: str = "employee",
                   weekly_capacity_hours: int = 40, user: User | None = None,
@@ -336,11 +330,10 @@ def person_create(*, organization: Organization, actor: User | None, full_name: 
         _set_skills(organization, person, skills)
     audit_record(organization=organization, actor=actor, action="person.created", target=person,
                  after=snapshot(person) | {"skills": _skill_summary(skills)})
-    org_cache_bump(organization)
     return person
 
 
-@transaction.atomic
+@org_write.service(PEOPLE)
 def person_update(*, organization: Organization, actor: User | None, person: Person,
                   skills: dict[Skill, int] | None = None, **changes: Any) -> Person:
     p = Person.objects.for_org(organization).select_for_update().get(pk=person.pk)
@@ -362,7 +355,6 @@ def person_update(*, organization: Organization, actor: User | None, person: Per
         after["skills"] = _skill_summary(skills)
     audit_record(organization=organization, actor=actor, action="person.updated", target=p,
                  before=before, after=after)
-    org_cache_bump(organization)
     return p
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from demo.seeding import governance, knowledge, pods, tenancy
 from demo.seeding.context import ENTERPRISE, SCALES, SMALL, SeedContext
 from tenancy import context as request_context
-from tenancy.cache import org_cache_bump
+from tenancy.cache import AREAS, scopes_touch
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ __all__ = ["ENTERPRISE", "SCALES", "SMALL", "STEPS", "SeedContext", "SeedStep", 
 def run(ctx: SeedContext, steps: list[SeedStep] | None = None) -> dict[str, float]:
     """Run every step in one transaction; returns seconds per step.
 
-    Audit events written by services during the run say they came from the seeder. The org's
-    cache version is bumped last, inside the transaction, so cached fragments rendered before
-    the seed are never served again.
+    Audit events written by services during the run say they came from the seeder. Every cache
+    area of the org is touched last, inside the transaction, so cached fragments rendered
+    before the seed are never served again.
     """
     timings: dict[str, float] = {}
     token = request_context.bind(request_context.RequestContext(
@@ -58,7 +58,7 @@ def run(ctx: SeedContext, steps: list[SeedStep] | None = None) -> dict[str, floa
                 step.seed(ctx)
                 timings[step.name] = time.perf_counter() - started
             if ctx.changed and ctx.organization is not None:
-                org_cache_bump(ctx.organization)
+                scopes_touch(ctx.organization, AREAS)
     finally:
         request_context.reset(token)
     return timings

@@ -32,6 +32,7 @@ from governance.services import escalations as esc_services
 from governance.services import guardrails as guard_services
 from pods.permissions import led_pods
 from tenancy.api.views import ApiViewSet, get_or_404
+from tenancy.cache import ESCALATIONS, GOVERNANCE, PEOPLE, PODS
 from tenancy.permissions import can
 
 
@@ -69,7 +70,7 @@ class EscalationViewSet(ApiViewSet):
             scope = tuple(sorted(led_pods(self.membership)))
             qs = qs.filter(pod_id__in=scope)
         return self.cached_list("escalations", lambda: self.paginated(qs, EscalationSerializer),
-                                scope=scope)
+                                scope=scope, scopes=(ESCALATIONS, PODS, PEOPLE, GOVERNANCE))
 
     def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         esc = self._escalation(pk)

@@ -31,10 +31,11 @@ from integrations.services import event_emit
 from pods.models import Pod
 from pods.signals import pod_decision_recorded
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import ESCALATION_THREADS, ESCALATIONS, GOVERNANCE, pod_scope
 from tenancy.models import Organization, User
 from tenancy.notifications import notify
 from tenancy.outbox import enqueue
+from tenancy.writes import org_write, same_org
 
 Kind = EscalationEvent.Kind
 AUDIT_FIELDS = ("status", "outcome", "current_tier", "due_at", "breached", "decided_by", "decision_note")
@@ -67,9 +68,9 @@ def escalation_file(*, organization: Organization, actor: User, pod: Pod, decisi
                     options: str = "", recommendation: str = "",
                     needed_by: datetime.date | None = None) -> Escalation:
     """File for a pod; the matrix routes it. Tiers the pod decides itself are logged as decided."""
-    for obj in (pod, decision_type, risk_tier):
-        if obj.organization_id != organization.pk:
-            raise ValidationError("Unknown pod, decision type or risk tier.")
+    same_org(organization, "pod", pod)
+    same_org(organization, "decision_type", decision_type)
+    same_org(organization, "risk_tier", risk_tier)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Give the escalation a title."})
@@ -85,7 +86,7 @@ def escalation_file(*, organization: Organization, actor: User, pod: Pod, decisi
         raise ValidationError({"risk_tier": routing.message})
     assert routing.tier is not None
     now = timezone.now()
-    with transaction.atomic():
+    with org_write(organization, actor, ESCALATIONS) as w:
         esc = Escalation(organization=organization, pod=pod, filed_by=actor, decision_type=decision_type,
                          risk_tier=risk_tier, amount=amount, title=title, context=context, options=options,
                          recommendation=recommendation, needed_by=needed_by, filed_at=now,
@@ -121,7 +122,7 @@ def escalation_file(*, organization: Organization, actor: User, pod: Pod, decisi
         audit_record(organization=organization, actor=actor, action="governance.escalation_filed",
                      target=esc, after=snapshot(esc))
         event_emit(organization=organization, type="escalation.filed", data=webhook_data(esc))
-        org_cache_bump(organization)
+        w.touch(pod_scope(pod.pk))
     return esc
 
 
@@ -135,21 +136,21 @@ def escalation_comment(*, organization: Organization, actor: User, escalation: E
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write a comment."})
-    with transaction.atomic():
+    with org_write(organization, actor, ESCALATION_THREADS) as w:
         esc = _locked(organization, escalation)
         event = _event(esc, Kind.COMMENT, actor, body)
         if esc.status == EscalationStatus.OPEN and actor.pk != esc.filed_by_id:
             esc.status = EscalationStatus.IN_REVIEW
             esc.save(update_fields=["status"])
+            w.touch(ESCALATIONS, pod_scope(esc.pod_id))  # lists and pod health show the status
         recipients = [esc.filed_by] if actor.pk != esc.filed_by_id else [m.user for m in esc.approvers.select_related("user")]
         notify(organization=organization, users=recipients, kind="governance.escalation_comment",
                title=f"New comment on “{esc.title}”", body=body[:300], url=_url(esc))
-        org_cache_bump(organization)
     return event
 
 
 def escalation_start_review(*, organization: Organization, actor: User, escalation: Escalation) -> Escalation:
-    with transaction.atomic():
+    with org_write(organization, actor, ESCALATIONS) as w:
         esc = _locked(organization, escalation)
         if esc.status != EscalationStatus.OPEN:
             raise ValidationError("Only an open escalation can go into review.")
@@ -158,7 +159,7 @@ def escalation_start_review(*, organization: Organization, actor: User, escalati
         _event(esc, Kind.REVIEW, actor)
         audit_record(organization=organization, actor=actor, action="governance.escalation_review",
                      target=esc, after={"status": esc.status})
-        org_cache_bump(organization)
+        w.touch(pod_scope(esc.pod_id))
     return esc
 
 
@@ -172,7 +173,7 @@ def escalation_decide(*, organization: Organization, actor: User, escalation: Es
     if outcome == Outcome.REJECTED and not (note or "").strip():
         raise ValidationError({"note": "Give the reason for rejecting."})
     now = timezone.now()
-    with transaction.atomic():
+    with org_write(organization, actor, ESCALATIONS, GOVERNANCE) as w:
         esc = _locked(organization, escalation)
         if esc.status not in (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW):
             raise ValidationError({"outcome": f"This escalation is {esc.get_status_display().lower()}; "
@@ -196,7 +197,7 @@ def escalation_decide(*, organization: Organization, actor: User, escalation: Es
                kind="governance.escalation_decided", title=title, body=note, url=_url(esc), email=True)
         if esc.status == EscalationStatus.DECIDED:
             _recompute_later(organization)
-        org_cache_bump(organization)
+        w.touch(pod_scope(esc.pod_id))
     return esc
 
 
@@ -218,7 +219,7 @@ def escalation_provide_info(*, organization: Organization, actor: User, escalati
     if not body:
         raise ValidationError({"body": "Write the information asked for."})
     now = timezone.now()
-    with transaction.atomic():
+    with org_write(organization, actor, ESCALATIONS, GOVERNANCE) as w:
         esc = _locked(organization, escalation)
         if esc.status != EscalationStatus.NEEDS_INFO:
             raise ValidationError({"body": "Nobody asked for information."})
@@ -234,12 +235,12 @@ def escalation_provide_info(*, organization: Organization, actor: User, escalati
                body=body[:300], url=_url(esc))
         audit_record(organization=organization, actor=actor, action="governance.escalation_info",
                      target=esc, after={"status": esc.status, "pod_wait_seconds": esc.pod_wait_seconds})
-        org_cache_bump(organization)
+        w.touch(pod_scope(esc.pod_id))
     return esc
 
 
 def escalation_close(*, organization: Organization, actor: User, escalation: Escalation) -> Escalation:
-    with transaction.atomic():
+    with org_write(organization, actor, ESCALATIONS) as w:
         esc = _locked(organization, escalation)
         if esc.status != EscalationStatus.DECIDED:
             raise ValidationError("Only a decided escalation can be closed.")
@@ -248,7 +249,7 @@ def escalation_close(*, organization: Organization, actor: User, escalation: Esc
         _event(esc, Kind.CLOSED, actor)
         audit_record(organization=organization, actor=actor, action="governance.escalation_closed",
                      target=esc, after={"status": esc.status})
-        org_cache_bump(organization)
+        w.touch(pod_scope(esc.pod_id))
     return esc
 
 
@@ -267,7 +268,7 @@ def escalations_check_sla(*, organization: Organization, now: datetime.datetime 
                        breached=False).order_by("pk").values_list("pk", flat=True))
     done = 0
     for pk in ids:
-        with transaction.atomic():
+        with org_write(organization, None, ESCALATIONS) as w:
             esc = (Escalation.objects.for_org(organization).select_for_update(of=("self",))
                    .select_related("current_tier", "filed_by", "pod").filter(pk=pk).first())
             if esc is None or esc.breached or esc.status not in (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW) \
@@ -298,7 +299,7 @@ def escalations_check_sla(*, organization: Organization, now: datetime.datetime 
                    url=_url(esc), email=True)
             audit_record(organization=organization, actor=None, action="governance.escalation_breached",
                          target=esc, before=before, after=snapshot(esc, AUDIT_FIELDS))
-            org_cache_bump(organization)
+            w.touch(pod_scope(esc.pod_id))
             done += 1
     return done
 

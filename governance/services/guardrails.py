@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from governance import defaults, selectors
@@ -23,9 +22,10 @@ from integrations.payloads import webhook_data
 from integrations.services import event_emit
 from pods.models import Pod
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import GOVERNANCE, pod_scope
 from tenancy.models import LEADER_ROLES, Membership, Organization, User
 from tenancy.notifications import notify
+from tenancy.writes import org_write, same_org
 
 
 def _score(value: Any) -> float | None:
@@ -65,9 +65,8 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
     Failing checks fail the gate; passing ones go through the matrix's "deploy to users" cell, and
     a tier decided by a person files an escalation linked to the review.
     """
-    for obj in (pod, risk_tier):
-        if obj.organization_id != organization.pk:
-            raise ValidationError("Unknown pod or risk tier.")
+    same_org(organization, "pod", pod)
+    same_org(organization, "risk_tier", risk_tier)
     unknown = sorted(set(results) - set(CheckKind.values))
     if unknown:
         raise ValidationError({"results": f"Unknown checks: {', '.join(unknown)}."})
@@ -77,7 +76,7 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
                if deploy_type else None)
     if routing is not None and not routing.allowed:
         failures.insert(0, {"check": "risk_tier", "reason": routing.message})
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE) as w:
         review = DeploymentReview(organization=organization, pod=pod, model_name=model_name.strip(),
                                   version=version.strip(), risk_tier=risk_tier, results=results,
                                   failures=failures, submitted_by=actor, gate=Gate.PASS)
@@ -95,15 +94,14 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
         audit_record(organization=organization, actor=actor, action="governance.deployment_reviewed",
                      target=review, after={"gate": review.gate, "failures": failures})
         event_emit(organization=organization, type="deployment.gated", data=webhook_data(review))
-        org_cache_bump(organization)
+        w.touch(pod_scope(pod.pk))
     return review
 
 
 def deployment_metrics_push(*, organization: Organization, actor: User, review: DeploymentReview,
                             metrics: dict[str, Any]) -> list[MonitoringException]:
     """Production metrics for a deployed model; an exception only where a threshold is crossed."""
-    if review.organization_id != organization.pk:
-        raise ValidationError("Unknown deployment.")
+    same_org(organization, "review", review)
     if review.gate != Gate.PASS:
         raise ValidationError({"metrics": "Only a deployment that passed its gate is monitored."})
     if not metrics:
@@ -119,7 +117,7 @@ def deployment_metrics_push(*, organization: Organization, actor: User, review: 
         values[name] = value
     pols = {p.check_kind: p for p in GuardrailPolicy.objects.for_org(organization).filter(risk_tier_id=review.risk_tier_id)}
     raised = []
-    with transaction.atomic():
+    with org_write(organization, actor) as w:
         for name, value in sorted(values.items()):
             policy = pols.get(name)
             if policy is None or policy.meets(value):
@@ -128,6 +126,7 @@ def deployment_metrics_push(*, organization: Organization, actor: User, review: 
                 organization=organization, review=review, metric=name, value=value,
                 threshold=policy.threshold, direction=policy.direction))
         if raised:
+            w.touch(GOVERNANCE)  # a push within every threshold changes nothing that is shown
             for exc in raised:
                 audit_record(organization=organization, actor=actor, action="governance.exception_raised",
                              target=exc, after=snapshot(exc))
@@ -136,7 +135,6 @@ def deployment_metrics_push(*, organization: Organization, actor: User, review: 
             notify(organization=organization, users=[m.user for m in leaders], kind="governance.exception",
                    title=f"Guardrail exception on {review}",
                    body="; ".join(f"{e.metric} {e.value:g} (threshold {e.threshold:g})" for e in raised))
-            org_cache_bump(organization)
     return raised
 
 
@@ -145,7 +143,7 @@ def exception_resolve(*, organization: Organization, actor: User, exception: Mon
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Say how the exception was resolved."})
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         exc = MonitoringException.objects.for_org(organization).select_for_update().get(pk=exception.pk)
         if exc.resolved_at is not None:
             raise ValidationError({"note": "Already resolved."})
@@ -153,15 +151,13 @@ def exception_resolve(*, organization: Organization, actor: User, exception: Mon
         exc.save()
         audit_record(organization=organization, actor=actor, action="governance.exception_resolved",
                      target=exc, after={"note": note})
-        org_cache_bump(organization)
     return exc
 
 
 def policy_set(*, organization: Organization, actor: User, risk_tier: RiskTier, check_kind: str,
                required: bool, direction: str, threshold: float) -> GuardrailPolicy:
-    if risk_tier.organization_id != organization.pk:
-        raise ValidationError("Unknown risk tier.")
-    with transaction.atomic():
+    same_org(organization, "risk_tier", risk_tier)
+    with org_write(organization, actor, GOVERNANCE):
         policy, created = GuardrailPolicy.unscoped.get_or_create(
             organization=organization, risk_tier=risk_tier, check_kind=check_kind,
             defaults={"required": required, "direction": direction, "threshold": threshold})
@@ -171,5 +167,4 @@ def policy_set(*, organization: Organization, actor: User, risk_tier: RiskTier, 
         audit_record(organization=organization, actor=actor, action="governance.policy_set",
                      target=policy, target_repr=f"{risk_tier} · {check_kind}", before=before,
                      after=snapshot(policy))
-        org_cache_bump(organization)
     return policy

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,26 +22,30 @@ from governance.models import (
     RiskTier,
 )
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import GOVERNANCE
 from tenancy.models import Organization, User
+from tenancy.writes import org_write, same_org
 
 Band = tuple[Decimal | None, Decimal | None, DecisionTier | None]
 
 
 def governance_seed_defaults(*, organization: Organization, actor: User | None = None) -> None:
     """Tiers, types, decision tiers, a complete published matrix and policies; idempotent."""
-    with transaction.atomic():
+    with org_write(organization, actor) as w:
         tiers = {t.key: t for t in RiskTier.objects.for_org(organization)}
+        known = len(tiers)
         for key, name, rank in defaults.RISK_TIERS:
             if key not in tiers:
                 tiers[key] = RiskTier.objects.create(organization=organization, key=key, name=name, rank=rank)
         types = {t.key: t for t in DecisionType.objects.for_org(organization)}
+        known += len(types)
         for i, (key, name, has_amount, unit) in enumerate(defaults.DECISION_TYPES):
             if key not in types:
                 types[key] = DecisionType.objects.create(
                     organization=organization, key=key, name=name, has_amount=has_amount,
                     amount_unit=unit, sort_order=(i + 1) * 10)
         levels = {t.level: t for t in DecisionTier.objects.for_org(organization)}
+        known += len(levels)
         for level, name, role, sla, informs in defaults.DECISION_TIERS:
             if level not in levels:
                 levels[level] = DecisionTier.objects.create(
@@ -75,14 +78,17 @@ def governance_seed_defaults(*, organization: Organization, actor: User | None =
                         tier=levels[level] if level else None))
         DecisionRight.objects.bulk_create(new_cells)
         have = set(GuardrailPolicy.objects.for_org(organization).values_list("risk_tier_id", "check_kind"))
-        GuardrailPolicy.objects.bulk_create(
+        policies = GuardrailPolicy.objects.bulk_create(
             GuardrailPolicy(organization=organization, risk_tier=tiers[tk], check_kind=kind,
                             direction=direction, threshold=threshold)
             for tk, checks in defaults.POLICIES.items() if tk in tiers
             for kind, direction, threshold in checks if (tiers[tk].pk, kind) not in have
         )
+        if new_cells or policies or len(tiers) + len(types) + len(levels) > known:
+            w.touch(GOVERNANCE)  # idempotent: a second run touches nothing
         if not MatrixVersion.objects.for_org(organization).exists():
             _publish(organization, actor, note="Default matrix")
+            w.touch(GOVERNANCE)
 
 
 def backfill_governance_defaults() -> int:
@@ -133,11 +139,11 @@ def _cell_repr(bands: list[Any]) -> list[dict[str, Any]]:
 def matrix_cell_set(*, organization: Organization, actor: User, decision_type: DecisionType,
                     risk_tier: RiskTier, bands: list[Band]) -> list[DecisionRight]:
     """Replace one cell's bands; validated, audited with before and after."""
-    for obj in (decision_type, risk_tier, *[b[2] for b in bands if b[2] is not None]):
-        if obj.organization_id != organization.pk:
-            raise ValidationError("Unknown decision type, risk tier or decision tier.")
+    same_org(organization, "decision_type", decision_type)
+    same_org(organization, "risk_tier", risk_tier)
+    same_org(organization, "bands", *[b[2] for b in bands])
     bands = validate_bands(decision_type, bands)
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         qs = DecisionRight.objects.for_org(organization).filter(decision_type=decision_type, risk_tier=risk_tier)
         before = _cell_repr(list(qs.select_related("tier").select_for_update(of=("self",))))
         qs.delete()
@@ -150,7 +156,6 @@ def matrix_cell_set(*, organization: Organization, actor: User, decision_type: D
                          target_type="decisioncell", target_id=f"{decision_type.pk}:{risk_tier.pk}",
                          target_repr=f"{decision_type} × {risk_tier}",
                          before={"bands": before}, after={"bands": after})
-        org_cache_bump(organization)
     return rows
 
 
@@ -162,14 +167,13 @@ def decision_type_create(*, organization: Organization, actor: User, name: str, 
         raise ValidationError({"name": "Give the decision type a name."})
     if DecisionType.objects.for_org(organization).filter(key=key).exists():
         raise ValidationError({"name": "A decision type with this name exists."})
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         top = DecisionType.objects.for_org(organization).aggregate(m=Max("sort_order"))["m"] or 0
         dt = DecisionType.objects.create(organization=organization, key=key, name=name,
                                          description=description, has_amount=has_amount,
                                          amount_unit=amount_unit, sort_order=top + 10)
         audit_record(organization=organization, actor=actor, action="governance.type_created",
                      target=dt, after={"name": name, "has_amount": has_amount})
-        org_cache_bump(organization)
     return dt
 
 
@@ -180,13 +184,12 @@ def risk_tier_create(*, organization: Organization, actor: User, name: str, desc
         raise ValidationError({"name": "Give the risk tier a name."})
     if RiskTier.objects.for_org(organization).filter(key=key).exists():
         raise ValidationError({"name": "A risk tier with this name exists."})
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         top = RiskTier.objects.for_org(organization).aggregate(m=Max("rank"))["m"] or 0
         rt = RiskTier.objects.create(organization=organization, key=key, name=name,
                                      description=description, rank=top + 10)
         audit_record(organization=organization, actor=actor, action="governance.risk_tier_created",
                      target=rt, after={"name": name})
-        org_cache_bump(organization)
     return rt
 
 
@@ -211,25 +214,24 @@ def _publish(organization: Organization, actor: User | None, note: str) -> Matri
                                            published_by=actor, note=note[:300])
     audit_record(organization=organization, actor=actor, action="governance.matrix_published",
                  target=version, after={"number": version.number, "note": note})
-    org_cache_bump(organization)
     return version
 
 
 def matrix_publish(*, organization: Organization, actor: User, note: str = "") -> MatrixVersion:
     """Freeze the current cells as the next version; an incomplete or ambiguous matrix is refused."""
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         # One publisher at a time, so version numbers never collide.
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        # FOR NO KEY UPDATE: publishers queue, other writes (FOR KEY SHARE on insert) do not.
+        Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
         return _publish(organization, actor, note)
 
 
 def matrix_review_record(*, organization: Organization, actor: User, notes: str = "") -> MatrixReview:
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         review = MatrixReview.objects.create(organization=organization, reviewed_by=actor,
                                              reviewed_at=timezone.now(), notes=notes)
         audit_record(organization=organization, actor=actor, action="governance.matrix_reviewed",
                      target=review, target_repr="Quarterly matrix review", after={"notes": notes})
-        org_cache_bump(organization)
     return review
 
 
@@ -238,13 +240,13 @@ def decision_tier_update(*, organization: Organization, actor: User, tier: Decis
     """Who decides at this tier (a role, or named members) and its SLA; audited."""
     from governance.models import ApproverRole
 
-    if tier.organization_id != organization.pk or any(m.organization_id != organization.pk for m in approvers):
-        raise ValidationError("Unknown decision tier or member.")
+    same_org(organization, "tier", tier)
+    same_org(organization, "approvers", *approvers)
     if approver_role == ApproverRole.POD and approvers:
         raise ValidationError({"approvers": "A tier the pod decides has no named approvers."})
     if sla_hours < 1 or sla_hours > 24 * 90:
         raise ValidationError({"sla_hours": "Between 1 hour and 90 days."})
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         before = {**snapshot(tier), "approvers": sorted(m.pk for m in tier.approvers.all())}
         tier.name, tier.approver_role, tier.sla_hours = name.strip() or tier.name, approver_role, sla_hours
         tier.save()
@@ -252,7 +254,6 @@ def decision_tier_update(*, organization: Organization, actor: User, tier: Decis
         audit_record(organization=organization, actor=actor, action="governance.decision_tier_changed",
                      target=tier, before=before,
                      after={**snapshot(tier), "approvers": sorted(m.pk for m in approvers)})
-        org_cache_bump(organization)
     return tier
 
 
@@ -260,15 +261,13 @@ def matrix_label_update(*, organization: Organization, actor: User, obj: Decisio
                         name: str, description: str = "") -> DecisionType | RiskTier:
     """Rename a decision type (row) or risk tier (column); its key and cells stay."""
     name = (name or "").strip()
-    if obj.organization_id != organization.pk:
-        raise ValidationError("Unknown decision type or risk tier.")
+    same_org(organization, "obj", obj)
     if not name:
         raise ValidationError({"name": "Give it a name."})
-    with transaction.atomic():
+    with org_write(organization, actor, GOVERNANCE):
         before = snapshot(obj, ["name", "description"])
         obj.name, obj.description = name, description.strip()
         obj.save(update_fields=["name", "description"])
         audit_record(organization=organization, actor=actor, action=f"governance.{obj._meta.model_name}_changed",
                      target=obj, before=before, after=snapshot(obj, ["name", "description"]))
-        org_cache_bump(organization)
     return obj

@@ -21,7 +21,15 @@ from governance.services import escalations as services
 from pods import selectors as pod_selectors
 from pods.models import Pod
 from pods.permissions import led_pods
-from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
+from tenancy.cache import (
+    CSRF_PLACEHOLDER,
+    ESCALATIONS,
+    GOVERNANCE,
+    PEOPLE,
+    PODS,
+    cached_fragment,
+    fill_csrf,
+)
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -65,7 +73,8 @@ class EscalationListView(OrgPageMixin, View):
             })
 
         table = cached_fragment(self.organization, "escalation_table",
-                                (sorted(request.GET.lists()), page_no, visibility, now), render_table)
+                                (sorted(request.GET.lists()), page_no, visibility, now), render_table,
+                                scopes=(ESCALATIONS, PODS, PEOPLE, GOVERNANCE))
         if request.htmx and not request.htmx.boosted:
             return HttpResponse(table)
         return render(request, "governance/escalation_list.html", {
@@ -91,8 +100,9 @@ class InboxView(OrgPageMixin, View):
                 "organization": self.organization, "csrf_placeholder": CSRF_PLACEHOLDER,
             })
 
+        # Routing reads roles, staffing and tiers: every area (scopes=None).
         rows = cached_fragment(self.organization, "inbox", (self.membership.pk, page_no, now),
-                               render_rows)
+                               render_rows, scopes=None)
         # The cached rows carry a placeholder, never a session's CSRF token: filled per request.
         return render(request, "governance/inbox.html", {"rows_html": fill_csrf(rows, request)})
 

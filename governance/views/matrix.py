@@ -16,7 +16,7 @@ from governance import selectors
 from governance.forms import CellForm, DecisionTierForm, NameForm, RiskTierForm
 from governance.models import DecisionType, RiskTier
 from governance.services import matrix as services
-from tenancy.cache import cached_fragment, cached_value
+from tenancy.cache import GOVERNANCE, PEOPLE, cached_fragment, cached_value
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -33,10 +33,12 @@ class MatrixView(OrgPageMixin, View):
         today = timezone.localdate()
         # The matrix changes only with a write (or a day passing, for the review banner).
         matrix = cached_value(self.organization, "matrix", (today,),
-                              lambda: selectors.matrix_get(organization=self.organization))
+                              lambda: selectors.matrix_get(organization=self.organization),
+                              scopes=(GOVERNANCE, PEOPLE))
         grid = cached_fragment(self.organization, "matrix_grid", (can_edit, today), lambda: render_to_string(
             "governance/_matrix_grid.html",
-            {"matrix": matrix, "can_edit": can_edit, "organization": self.organization}))
+            {"matrix": matrix, "can_edit": can_edit, "organization": self.organization}),
+            scopes=(GOVERNANCE, PEOPLE))
         return render(self.request, "governance/matrix.html", {
             "grid_html": grid,
             "matrix": matrix,

@@ -11,16 +11,12 @@ from django.db import models
 from django.urls import reverse
 
 from tenancy.models import Organization
+from tenancy.writes import same_org
+
+__all__ = ["apply_changes", "clean_tags", "org_url", "same_org"]
 
 MAX_TAGS = 10
 _TAG_RE = re.compile(r"[^a-z0-9+#.\- ]")
-
-
-def same_org(organization: Organization, field: str, *objs: Any) -> None:
-    """Refuse a related object of another organization (services are the last line)."""
-    for obj in objs:
-        if obj is not None and obj.organization_id != organization.pk:
-            raise ValidationError({field: "Not found in this organization."})
 
 
 def apply_changes(organization: Organization, obj: models.Model, changes: dict[str, Any],

@@ -29,9 +29,10 @@ from knowledge.models import (
 from knowledge.search import index_remove, index_upsert
 from knowledge.services.common import clean_tags, org_url, same_org
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import KNOWLEDGE, LESSON_FEEDBACK
 from tenancy.models import Organization, User
 from tenancy.notifications import notify
+from tenancy.writes import current_write, org_write
 
 __all__ = [
     "guild_create", "guild_update", "guild_join", "guild_leave", "guild_set_steward",
@@ -51,7 +52,7 @@ def _check_guild_name(organization: Organization, name: str, exclude_pk: int | N
         raise ValidationError({"name": f"A guild named “{name}” already exists."})
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def guild_create(*, organization: Organization, actor: User, name: str, topic: str = "",
                  description: str = "") -> Guild:
     """Create a guild; its creator joins as its first steward."""
@@ -63,11 +64,10 @@ def guild_create(*, organization: Organization, actor: User, name: str, topic: s
     GuildMember.objects.create(organization=organization, guild=guild, user=actor, is_steward=True)
     audit_record(organization=organization, actor=actor, action="guild.created", target=guild,
                  after=snapshot(guild))
-    org_cache_bump(organization)
     return guild
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def guild_update(*, organization: Organization, actor: User, guild: Guild, **changes: Any) -> Guild:
     g = Guild.objects.for_org(organization).select_for_update().get(pk=guild.pk)
     before = snapshot(g, GUILD_FIELDS)
@@ -80,22 +80,21 @@ def guild_update(*, organization: Organization, actor: User, guild: Guild, **cha
     g.save()
     audit_record(organization=organization, actor=actor, action="guild.updated", target=g,
                  before=before, after=snapshot(g, GUILD_FIELDS))
-    org_cache_bump(organization)
     return g
 
 
-@transaction.atomic
+@org_write.service()
 def guild_join(*, organization: Organization, actor: User, guild: Guild) -> GuildMember:
     same_org(organization, "guild", guild)
     member, created = GuildMember.unscoped.get_or_create(
         organization=organization, guild=guild, user=actor)
     if created:
+        current_write().touch(KNOWLEDGE)
         audit_record(organization=organization, actor=actor, action="guild.joined", target=guild)
-        org_cache_bump(organization)
     return member
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def guild_leave(*, organization: Organization, actor: User, guild: Guild) -> None:
     same_org(organization, "guild", guild)
     rows = GuildMember.objects.for_org(organization).filter(guild=guild)
@@ -107,10 +106,9 @@ def guild_leave(*, organization: Organization, actor: User, guild: Guild) -> Non
         raise ValidationError("You are the guild's only steward: name another steward first.")
     mine.delete()
     audit_record(organization=organization, actor=actor, action="guild.left", target=guild)
-    org_cache_bump(organization)
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def guild_set_steward(*, organization: Organization, actor: User, guild: Guild, user: User,
                       is_steward: bool) -> GuildMember:
     same_org(organization, "guild", guild)
@@ -121,7 +119,6 @@ def guild_set_steward(*, organization: Organization, actor: User, guild: Guild, 
     member.save(update_fields=["is_steward"])
     audit_record(organization=organization, actor=actor, action="guild.steward_changed",
                  target=guild, after={"user": user.email, "is_steward": is_steward})
-    org_cache_bump(organization)
     return member
 
 
@@ -183,7 +180,7 @@ def _announce(organization: Organization, actor: User, lesson: Lesson) -> None:
            url=org_url(organization, "lesson_detail", pk=lesson.pk))
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def lesson_create(*, organization: Organization, actor: User, guild: Guild, title: str,
                   body: str, kind: str = LessonKind.HOWTO, tags: Any = None,
                   pod: Any = None, incident: Any = None, presentation: Any = None,
@@ -208,7 +205,6 @@ def lesson_create(*, organization: Organization, actor: User, guild: Guild, titl
         event_emit(organization=organization, type="lesson.published", data=webhook_data(lesson))
         _announce(organization, actor, lesson)
         _answer_rotation(organization, actor, lesson)
-    org_cache_bump(organization)
     return lesson
 
 
@@ -221,7 +217,7 @@ def _answer_rotation(organization: Organization, actor: User, lesson: Lesson) ->
         lesson=lesson)
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def lesson_update(*, organization: Organization, actor: User, lesson: Lesson,
                   publish: bool | None = None, **changes: Any) -> Lesson:
     """Edit a lesson: the previous text becomes a revision (the edit history); `publish=True`
@@ -258,11 +254,10 @@ def lesson_update(*, organization: Organization, actor: User, lesson: Lesson,
     lesson_index(obj)
     if newly_published:
         _announce(organization, actor, obj)
-    org_cache_bump(organization)
     return obj
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def lesson_delete(*, organization: Organization, actor: User, lesson: Lesson) -> None:
     """Moderation: remove a lesson (stewards, admins) or a draft (its author)."""
     same_org(organization, "lesson", lesson)
@@ -270,10 +265,9 @@ def lesson_delete(*, organization: Organization, actor: User, lesson: Lesson) ->
                  before=snapshot(lesson, ("title", "kind", "status", "guild", "author")))
     index_remove(organization=organization, kind=SearchKind.LESSON, object_id=lesson.pk)
     lesson.delete()
-    org_cache_bump(organization)
 
 
-@transaction.atomic
+@org_write.service(LESSON_FEEDBACK)
 def lesson_vote_toggle(*, organization: Organization, actor: User, lesson: Lesson) -> bool:
     """Mark the lesson helpful, or take the vote back; returns whether the actor now votes."""
     same_org(organization, "lesson", lesson)
@@ -294,11 +288,10 @@ def lesson_vote_toggle(*, organization: Organization, actor: User, lesson: Lesso
         helpful_count=F("helpful_count") + delta)
     audit_record(organization=organization, actor=actor,
                  action="lesson.voted" if voted else "lesson.unvoted", target=lesson)
-    org_cache_bump(organization)
     return voted
 
 
-@transaction.atomic
+@org_write.service(LESSON_FEEDBACK)
 def lesson_comment_create(*, organization: Organization, actor: User, lesson: Lesson, body: str,
                           parent: LessonComment | None = None) -> LessonComment:
     same_org(organization, "lesson", lesson)
@@ -322,14 +315,13 @@ def lesson_comment_create(*, organization: Organization, actor: User, lesson: Le
         notify(organization=organization, users=[lesson.author], kind="knowledge.comment",
                title=f"New comment on “{lesson.title}”", body=body[:300],
                url=org_url(organization, "lesson_detail", pk=lesson.pk) + f"#c{comment.pk}")
-    org_cache_bump(organization)
     return comment
 
 
 REMOVED_COMMENT = "*This comment was removed.*"
 
 
-@transaction.atomic
+@org_write.service(LESSON_FEEDBACK)
 def lesson_comment_remove(*, organization: Organization, actor: User,
                           comment: LessonComment) -> LessonComment:
     """Moderate a comment: its text goes, its place in the thread (and the replies) stay."""
@@ -344,7 +336,6 @@ def lesson_comment_remove(*, organization: Organization, actor: User,
     audit_record(organization=organization, actor=actor, action="lesson.comment_removed",
                  target=c, target_repr=f"comment on lesson {c.lesson_id}", before=before,
                  after={"body": c.body})
-    org_cache_bump(organization)
     return c
 
 

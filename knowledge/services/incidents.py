@@ -27,9 +27,10 @@ from knowledge.models import (
 from knowledge.search import index_upsert
 from knowledge.services.common import org_url, same_org
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import KNOWLEDGE
 from tenancy.models import Membership, Organization, User
 from tenancy.notifications import notify
+from tenancy.writes import org_write
 
 __all__ = [
     "incident_create", "incident_update", "postmortem_save", "action_item_create",
@@ -56,7 +57,7 @@ def _check_incident(organization: Organization, incident: Incident) -> None:
         raise ValidationError({"resolved_at": "Say when the incident was resolved."})
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def incident_create(*, organization: Organization, actor: User, title: str, system: str,
                     started_at: datetime.datetime, detected_at: datetime.datetime,
                     severity: str = "sev3", status: str = "open", pod: Any = None,
@@ -72,11 +73,10 @@ def incident_create(*, organization: Organization, actor: User, title: str, syst
     audit_record(organization=organization, actor=actor, action="incident.reported",
                  target=incident, after=snapshot(incident, INCIDENT_FIELDS))
     event_emit(organization=organization, type="incident.opened", data=webhook_data(incident))
-    org_cache_bump(organization)
     return incident
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def incident_update(*, organization: Organization, actor: User, incident: Incident,
                     **changes: Any) -> Incident:
     obj = Incident.objects.for_org(organization).select_for_update().get(pk=incident.pk)
@@ -93,7 +93,6 @@ def incident_update(*, organization: Organization, actor: User, incident: Incide
     pm = PostMortem.objects.for_org(organization).filter(incident=obj).first()
     if pm is not None and pm.is_published:
         postmortem_index(pm, obj)
-    org_cache_bump(organization)
     return obj
 
 
@@ -138,7 +137,7 @@ def postmortem_index(pm: PostMortem, incident: Incident) -> None:
                  url=org_url(org, "incident_detail", pk=incident.pk))
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def postmortem_save(*, organization: Organization, actor: User, incident: Incident,
                     publish: bool = False, **fields: Any) -> PostMortem:
     """Write the incident's post-mortem (creating it the first time); `publish` makes it
@@ -164,11 +163,10 @@ def postmortem_save(*, organization: Organization, actor: User, incident: Incide
                  before=before, after=snapshot(pm, (*POSTMORTEM_FIELDS, "is_published")))
     if pm.is_published:
         postmortem_index(pm, incident)
-    org_cache_bump(organization)
     return pm
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def action_item_create(*, organization: Organization, actor: User, postmortem: PostMortem,
                        title: str, due_date: datetime.date, owner: User | None = None) -> ActionItem:
     same_org(organization, "postmortem", postmortem)
@@ -184,11 +182,10 @@ def action_item_create(*, organization: Organization, actor: User, postmortem: P
         notify(organization=organization, users=[owner], kind="knowledge.action_item",
                title=f"Action item for you: {item.title}", body=f"Due {due_date:%d %b %Y}.",
                url=org_url(organization, "incident_detail", pk=postmortem.incident_id))
-    org_cache_bump(organization)
     return item
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def action_item_set_status(*, organization: Organization, actor: User, item: ActionItem,
                            status: str) -> ActionItem:
     same_org(organization, "item", item)
@@ -199,7 +196,6 @@ def action_item_set_status(*, organization: Organization, actor: User, item: Act
     item.save(update_fields=["status"])
     audit_record(organization=organization, actor=actor, action="action_item.status",
                  target=item, target_repr=item.title, before=before, after={"status": status})
-    org_cache_bump(organization)
     return item
 
 

@@ -13,9 +13,10 @@ from knowledge.models import Citation, Presentation, Rotation, SearchKind, Showc
 from knowledge.search import index_upsert
 from knowledge.services.common import apply_changes, clean_tags, org_url, same_org
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import org_cache_bump
+from tenancy.cache import KNOWLEDGE
 from tenancy.models import Organization, User
 from tenancy.notifications import notify
+from tenancy.writes import org_write
 
 __all__ = ["showcase_create", "showcase_update", "presentation_create", "presentation_update",
            "presentation_cite", "talk_create", "talk_update", "rotation_create", "rotation_update",
@@ -28,7 +29,7 @@ TALK_FIELDS = ("title", "kind", "speaker", "date", "guild", "summary", "recordin
 ROTATION_FIELDS = ("person", "home_pod", "host_pod", "start_date", "end_date", "goals")
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def showcase_create(*, organization: Organization, actor: User, title: str, date: datetime.date,
                     recording_url: str = "") -> Showcase:
     showcase = Showcase(organization=organization, title=(title or "").strip(), date=date,
@@ -37,11 +38,10 @@ def showcase_create(*, organization: Organization, actor: User, title: str, date
     showcase.save()
     audit_record(organization=organization, actor=actor, action="showcase.created",
                  target=showcase, after=snapshot(showcase))
-    org_cache_bump(organization)
     return showcase
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def showcase_update(*, organization: Organization, actor: User, showcase: Showcase,
                     **changes: Any) -> Showcase:
     """Correct a showcase; its presentations' search documents carry its title and date."""
@@ -56,7 +56,6 @@ def showcase_update(*, organization: Organization, actor: User, showcase: Showca
     if (before["title"], before["date"]) != (after["title"], after["date"]):
         for p in Presentation.objects.for_org(organization).filter(showcase=obj).order_by("pk"):
             _index_presentation(p, obj)
-    org_cache_bump(organization)
     return obj
 
 
@@ -68,7 +67,7 @@ def _index_presentation(p: Presentation, showcase: Showcase) -> None:
                  url=org_url(org, "showcase_detail", pk=showcase.pk) + f"#p{p.pk}")
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def presentation_create(*, organization: Organization, actor: User, showcase: Showcase,
                         title: str, kind: str = "success", pod: Any = None, summary: str = "",
                         slides_url: str = "") -> Presentation:
@@ -82,11 +81,10 @@ def presentation_create(*, organization: Organization, actor: User, showcase: Sh
     audit_record(organization=organization, actor=actor, action="presentation.created", target=p,
                  after=snapshot(p))
     _index_presentation(p, showcase)
-    org_cache_bump(organization)
     return p
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def presentation_update(*, organization: Organization, actor: User, presentation: Presentation,
                         **changes: Any) -> Presentation:
     """Correct a presentation (it stays in its showcase) and its search document."""
@@ -99,11 +97,10 @@ def presentation_update(*, organization: Organization, actor: User, presentation
     audit_record(organization=organization, actor=actor, action="presentation.updated", target=p,
                  before=before, after=snapshot(p, PRESENTATION_FIELDS))
     _index_presentation(p, p.showcase)
-    org_cache_bump(organization)
     return p
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def presentation_cite(*, organization: Organization, actor: User, presentation: Presentation,
                       pod: Any = None, note: str = "") -> Citation:
     """Record that later work (a pod's project, an outcome named in the note) drew on it."""
@@ -117,11 +114,10 @@ def presentation_cite(*, organization: Organization, actor: User, presentation: 
     c.save()
     audit_record(organization=organization, actor=actor, action="presentation.cited",
                  target=presentation, after={"pod": getattr(pod, "pk", None), "note": c.note})
-    org_cache_bump(organization)
     return c
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def talk_create(*, organization: Organization, actor: User, title: str, speaker: str,
                 date: datetime.date, kind: str = "talk", guild: Any = None, summary: str = "",
                 recording_url: str = "", paper_url: str = "", tags: Any = None) -> Talk:
@@ -135,7 +131,6 @@ def talk_create(*, organization: Organization, actor: User, title: str, speaker:
     audit_record(organization=organization, actor=actor, action="talk.created", target=talk,
                  after=snapshot(talk))
     _index_talk(talk)
-    org_cache_bump(organization)
     return talk
 
 
@@ -147,7 +142,7 @@ def _index_talk(talk: Talk) -> None:
                  url=org_url(org, "talk_list") + f"#t{talk.pk}")
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def talk_update(*, organization: Organization, actor: User, talk: Talk, **changes: Any) -> Talk:
     obj = Talk.objects.for_org(organization).select_for_update().get(pk=talk.pk)
     before = snapshot(obj, TALK_FIELDS)
@@ -157,11 +152,10 @@ def talk_update(*, organization: Organization, actor: User, talk: Talk, **change
     audit_record(organization=organization, actor=actor, action="talk.updated", target=obj,
                  before=before, after=snapshot(obj, TALK_FIELDS))
     _index_talk(obj)
-    org_cache_bump(organization)
     return obj
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def rotation_create(*, organization: Organization, actor: User, person: Any, host_pod: Any,
                     start_date: datetime.date, end_date: datetime.date, goals: str,
                     home_pod: Any = None) -> Rotation:
@@ -174,7 +168,6 @@ def rotation_create(*, organization: Organization, actor: User, person: Any, hos
     r.save()
     audit_record(organization=organization, actor=actor, action="rotation.created", target=r,
                  target_repr=f"{person} → {host_pod}", after=snapshot(r))
-    org_cache_bump(organization)
     return r
 
 
@@ -187,7 +180,7 @@ def _check_rotation(r: Rotation) -> None:
     r.full_clean(exclude=["person", "host_pod", "home_pod", "lesson"], validate_constraints=False)
 
 
-@transaction.atomic
+@org_write.service(KNOWLEDGE)
 def rotation_update(*, organization: Organization, actor: User, rotation: Rotation,
                     **changes: Any) -> Rotation:
     """Correct a rotation. Extended past today before its lesson came, it is asked for again
@@ -204,7 +197,6 @@ def rotation_update(*, organization: Organization, actor: User, rotation: Rotati
     audit_record(organization=organization, actor=actor, action="rotation.updated", target=r,
                  target_repr=f"{r.person} → {r.host_pod}", before=before,
                  after=snapshot(r, ROTATION_FIELDS))
-    org_cache_bump(organization)
     return r
 
 

@@ -22,7 +22,7 @@ from knowledge.markdown import render_markdown
 from knowledge.models import Guild, Lesson, LessonComment, LessonStatus
 from knowledge.search import search_documents
 from knowledge.views.common import get_or_404, kurl
-from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
+from tenancy.cache import CSRF_PLACEHOLDER, LESSON_SCOPES, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
@@ -47,7 +47,7 @@ class KnowledgeHomeView(OrgPageMixin, View):
                 "talks": list(selectors.talk_list(organization=org, upcoming=True)[:5]),
             })
 
-        body = cached_fragment(org, "knowledge_home", (), render_body)
+        body = cached_fragment(org, "knowledge_home", (), render_body, scopes=LESSON_SCOPES)
         return render(request, "knowledge/home.html", {
             "body_html": body,
             "can_create_guild": can(self.membership, "knowledge.create_guild"),
@@ -129,7 +129,8 @@ class GuildDetailView(GuildObjectMixin, View):
             })
 
         body = cached_fragment(org, "guild_body", (guild.pk, may_edit, may_post, viewer_id,
-                                                   timezone.localdate()), render_body)
+                                                   timezone.localdate()), render_body,
+                               scopes=LESSON_SCOPES)
         return render(request, "knowledge/guild_detail.html", {
             "guild": guild, "body_html": fill_csrf(body, request),
             "is_member": guild.pk in self._roles(),
@@ -222,7 +223,7 @@ class LessonListView(OrgPageMixin, View):
 
         # Published lessons look the same to every member: one fragment per org data version.
         html = cached_fragment(self.organization, "lesson_list",
-                               (sorted(filters.items()), page_no), render_list)
+                               (sorted(filters.items()), page_no), render_list, scopes=LESSON_SCOPES)
         return render_htmx(request, "knowledge/lesson_list.html",
                            {"form": form, "lesson_list_html": mark_safe(html)},  # noqa: S308
                            partial="knowledge/_lesson_list_wrap.html")

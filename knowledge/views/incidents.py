@@ -19,7 +19,7 @@ from knowledge.forms import ActionItemForm, IncidentForm, PostMortemForm, ToLess
 from knowledge.models import INCIDENT_TAXONOMY, ActionItem, Incident, IncidentStatus, Severity
 from knowledge.views.common import get_or_404, kurl
 from knowledge.views.guilds import _my_guilds
-from tenancy.cache import cached_fragment
+from tenancy.cache import KNOWLEDGE, PEOPLE, PODS, cached_fragment
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
@@ -46,7 +46,8 @@ class IncidentListView(OrgPageMixin, View):
 
         # The same for every member: one fragment per org data version, filters, page and day.
         html = cached_fragment(self.organization, "incident_list",
-                               (sorted(filters.items()), page_no, today), render_list)
+                               (sorted(filters.items()), page_no, today), render_list,
+                               scopes=(KNOWLEDGE, PEOPLE, PODS))
         return render_htmx(request, "knowledge/incident_list.html", {
             "incident_list_html": mark_safe(html), "filters": filters,  # noqa: S308
             "severities": Severity.choices, "statuses": IncidentStatus.choices,

@@ -39,6 +39,7 @@ from pods.models import Assignment, Charter, Pod, PodRole
 from tenancy import services as tenancy_services
 from tenancy.api.serializers import PersonSerializer, PersonWriteSerializer
 from tenancy.api.views import ApiViewSet, get_or_404
+from tenancy.cache import PEOPLE, POD_LIST_SCOPES, PODS, STAFFING
 from tenancy.models import Person
 
 # --- People --------------------------------------------------------------------------------------
@@ -68,7 +69,8 @@ class PersonViewSet(ApiViewSet):
             filters["skill_id"] = filters.pop("skill")
         people = selectors.people_with_allocation(organization=self.organization, active=active,
                                                   **filters)
-        return self.cached_list("people", lambda: self.paginated(people, PersonSerializer))
+        return self.cached_list("people", lambda: self.paginated(people, PersonSerializer),
+                                scopes=(PEOPLE, PODS, STAFFING))
 
     def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
@@ -149,7 +151,7 @@ class PodViewSet(ApiViewSet):
             page = selectors.with_health(self.organization, self.paginate_queryset(pods), today)
             return self.get_paginated_response(PodSerializer(page, many=True).data)
 
-        return self.cached_list("pods", build)
+        return self.cached_list("pods", build, scopes=POD_LIST_SCOPES)
 
     def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("pods.view")

@@ -17,7 +17,7 @@ from pods import selectors
 from pods.forms import PeopleFilterForm, PodRoleForm, SkillForm
 from pods.services import pod_role_create
 from tenancy import services as tenancy_services
-from tenancy.cache import cached_fragment
+from tenancy.cache import PEOPLE, PODS, STAFFING, cached_fragment
 from tenancy.forms import PersonForm, add_service_errors
 from tenancy.models import Person, PersonSkill
 from tenancy.permissions import can
@@ -46,7 +46,7 @@ class PeopleView(OrgPageMixin, View):
             })
 
         html = cached_fragment(self.organization, "people", (sorted(request.GET.lists()), page_no, today),
-                               render_list)
+                               render_list, scopes=(PEOPLE, PODS, STAFFING))
         return render_htmx(request, "pods/people.html", {
             "form": form, "people_html": html,
             "can_manage": can(self.membership, "tenancy.manage_people"),

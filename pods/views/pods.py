@@ -17,7 +17,15 @@ from django.views import View
 from pods import selectors, services
 from pods.forms import AssignmentEditForm, AssignmentForm, PodCreateForm, PodFilterForm, PodForm
 from pods.models import Assignment, Pod
-from tenancy.cache import CSRF_PLACEHOLDER, cached_fragment, fill_csrf
+from tenancy.cache import (
+    CSRF_PLACEHOLDER,
+    PEOPLE,
+    POD_LIST_SCOPES,
+    PODS,
+    cached_fragment,
+    fill_csrf,
+    pod_scope,
+)
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.selectors import person_for_user, person_get_or_none
@@ -74,7 +82,7 @@ class OrgHomeView(OrgPageMixin, View):
 
         # Keyed by the raw query string too: the cached body echoes it (search box, page links).
         parts = (sorted(request.GET.lists()), page_no, today, can_create, partial)
-        html = cached_fragment(self.organization, "org_home", parts, render_body)
+        html = cached_fragment(self.organization, "org_home", parts, render_body, scopes=POD_LIST_SCOPES)
         if partial:
             return HttpResponse(html)
         return render(request, "pods/org_home.html", {"body_html": html})
@@ -134,7 +142,8 @@ class PodDetailView(PodObjectMixin, View):
                 "csrf_placeholder": CSRF_PLACEHOLDER,
             }, request=None)
 
-        body = cached_fragment(self.organization, "pod_detail", (pod.pk, rights, today), render_body)
+        body = cached_fragment(self.organization, "pod_detail", (pod.pk, rights, today), render_body,
+                               scopes=(PODS, PEOPLE, pod_scope(pod.pk)))
         body = fill_csrf(body, request)
         return render(request, "pods/pod_detail.html", {"pod": pod, "body_html": body})
 
@@ -157,7 +166,7 @@ class PodDetailView(PodObjectMixin, View):
 
         # The table is the same for every viewer with the same rights until the org's next write.
         table = cached_fragment(self.organization, "pod_members", (self.pod.pk, can_manage, today),
-                                render_table)
+                                render_table, scopes=(PODS, PEOPLE, pod_scope(self.pod.pk)))
         return {
             "pod": self.pod,
             "members_table_html": table,

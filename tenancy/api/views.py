@@ -70,15 +70,18 @@ class ApiViewSet(OrgViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
-    def cached_list(self, name: str, build: Callable[[], Response], scope: tuple[Any, ...] = ()) -> Response:
+    def cached_list(self, name: str, build: Callable[[], Response], scope: tuple[Any, ...] = (),
+                    *, scopes: tuple[str, ...] | None = None) -> Response:
         """An org-wide list (the same rows for every member) cached until the org's next write.
 
         Keyed by the full URL (filters, page, page size, host in the pagination links) and the
         day, since running allocations and health depend on it; `scope` names whatever else
-        decides which rows the viewer may see (e.g. the pods they lead).
+        decides which rows the viewer may see (e.g. the pods they lead); `scopes` the cache scopes
+        the rows are built from (tenancy.cache; None: every area).
         """
         parts = (self.request.build_absolute_uri(), timezone.localdate(), scope)
-        data = cached_value(self.organization, f"api:{name}", parts, lambda: build().data)
+        data = cached_value(self.organization, f"api:{name}", parts, lambda: build().data,
+                            scopes=scopes)
         return Response(data)
 
     def query_params(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views import View
 
 from tenancy import selectors, services
-from tenancy.cache import cached_fragment
+from tenancy.cache import AUDIT, cached_fragment
 from tenancy.forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -179,9 +179,9 @@ class AuditView(OrgPageMixin, View):
             page = Paginator(events, 50).get_page(page_no)
             return render_to_string("tenancy/_audit_rows.html", {"page": page, "request": request})
 
-        # Every audited write also bumps the org's cache version, so the rows cannot go stale.
+        # Every audit event touches the audit scope, so the rows cannot go stale.
         rows = cached_fragment(self.organization, "audit_rows",
-                               (sorted(request.GET.lists()), page_no), render_rows)
+                               (sorted(request.GET.lists()), page_no), render_rows, scopes=(AUDIT,))
         if request.htmx and not request.htmx.boosted:
             return HttpResponse(rows, status=200 if not form.errors else 400)
         return render(request, "tenancy/audit.html", {

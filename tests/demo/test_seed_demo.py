@@ -10,6 +10,7 @@ from django.core.management import call_command
 from pods.health import FAIL, NOT_ASSESSED, OK, WARN
 from pods.models import Assignment, Charter, Pod
 from pods.selectors import led_pod_ids, people_with_allocation, pod_list, with_health
+from tenancy.cache import version_tag
 from tenancy.models import (
     ADMIN_ROLES,
     AuditEvent,
@@ -39,7 +40,7 @@ def snapshot(org: Organization) -> dict[str, object]:
         m.__name__: m.objects.for_org(org).count() for m in TENANT_MODELS
     }
     counts["users"] = User.objects.count()
-    counts["cache_version"] = org.cache_version
+    counts["cache_versions"] = version_tag(Organization.objects.get(pk=org.pk), None)
     return counts
 
 
