@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench_load import CONCURRENCY, WORKERS, LoadResult, gunicorn, load  # noqa: E402 (scripts/)
+from bench_load import CONCURRENCY, WORKERS, LoadResult  # noqa: E402 (scripts/)
 from bench_objects import PLACEHOLDERS, fmt, search_sql_report  # noqa: E402
+from bench_passes import PASSES, pass_rows, print_pass_table, run_pass, write_concurrency  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -182,14 +183,13 @@ def resolve_paths(slug: str) -> dict[str, str | None]:
 
 
 def count_queries(slug: str, paths: dict[str, str | None]) -> dict[str, QueryCount]:
-    from django.db import connection, transaction
+    from django.core.cache import cache
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tenancy.cache import org_cache_bump
-    from tenancy.models import Organization, User
+    from tenancy.models import User
 
-    org = Organization.objects.get(slug=slug)
     client = Client()
     client.force_login(User.objects.get(email=BENCH_USER[slug]))
     out: dict[str, QueryCount] = {}
@@ -199,8 +199,7 @@ def count_queries(slug: str, paths: dict[str, str | None]) -> dict[str, QueryCou
             out[target.name] = QueryCount(status=0)
             continue
         client.get(path)  # settle per-process state (session cache, first-use imports)
-        with transaction.atomic():
-            org_cache_bump(org)  # a new cache version: the next request renders fragments cold
+        cache.clear()  # this process's private cache: the next request renders fragments cold
         counts = []
         status = 0
         for _ in range(2):
@@ -285,7 +284,15 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], help="only targets whose name "
                         "contains this (repeatable; the baseline always runs)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--passes", default=",".join(PASSES),
+                        help="comma-separated: warm (no writes), cold (every fragment a miss), "
+                        "mixed (a writer at ~5 writes/s); default all")
+    parser.add_argument("--write-seconds", type=float, default=10.0,
+                        help="length of each write-concurrency run (1 vs 8 writers); 0 skips it")
     args = parser.parse_args()
+    passes = [p for p in args.passes.split(",") if p]
+    if unknown := set(passes) - set(PASSES):
+        parser.error(f"unknown pass: {', '.join(sorted(unknown))}")
     os.chdir(ROOT)
     RESULTS.mkdir(exist_ok=True)
     if args.only:
@@ -308,27 +315,40 @@ def main() -> int:
         summary = next((ln for ln in out.splitlines() if " in " in ln and "/o/" in ln), "")
         print(f"seed_demo --scale {scale}: {seed_times[f'seed {scale}']:.1f}s  {summary.strip()}")
     print(f"migrate: {seed_times['migrate']:.1f}s")
+    # Planner statistics and visibility maps, as autovacuum keeps them on a live database (a
+    # bench machine may run with autovacuum off; without statistics PostgreSQL plans a
+    # 20,000-row lesson list as 2 rows, and without the visibility map no scan is index-only).
+    import psycopg
+
+    with psycopg.connect(bench_url, autocommit=True) as conn:
+        started = time.perf_counter()
+        conn.execute("VACUUM (ANALYZE)")
+        seed_times["vacuum analyze"] = time.perf_counter() - started
 
     django_setup(bench_url)
     paths = {slug: resolve_paths(slug) for slug in (SMALL_SLUG, ENTERPRISE_SLUG)}
     queries = {slug: count_queries(slug, paths[slug]) for slug in (SMALL_SLUG, ENTERPRISE_SLUG)}
     cookie, end_session = session_cookie(ENTERPRISE_SLUG)
 
-    loads: dict[str, LoadResult] = {}
     busy = os.getloadavg()[0]  # includes this script's own seeding, when it just ran
+    measured = [(t.name, paths[ENTERPRISE_SLUG][t.name]) for t in TARGETS
+                if paths[ENTERPRISE_SLUG][t.name] is not None
+                and queries[ENTERPRISE_SLUG][t.name].status == 200]
+    by_pass: dict[str, dict[str, LoadResult]] = {}
+    writer_stats: dict[str, Any] = {}
     try:
-        with gunicorn(env, RESULTS / "gunicorn.log") as port:
-            for target in TARGETS:
-                path = paths[ENTERPRISE_SLUG][target.name]
-                if path is None or queries[ENTERPRISE_SLUG][target.name].status != 200:
-                    continue
-                load(port, path, cookie, max_requests=10 * CONCURRENCY, max_seconds=5)  # warm-up
-                loads[target.name] = load(port, path, cookie, max_requests=args.requests,
-                                          max_seconds=args.seconds)
-                r = loads[target.name]
-                print(f"  {path:<45} {r.requests:>5} requests in {r.seconds:>4.1f}s")
+        for pname in passes:
+            print(f"pass: {pname}")
+            by_pass[pname], writer_stats[pname] = run_pass(
+                pname, env, measured, cookie, ENTERPRISE_SLUG, max_requests=args.requests,
+                max_seconds=args.seconds, log=RESULTS / f"gunicorn-{pname}.log",
+                on_result=lambda p, path, r: print(
+                    f"  {p:<5} {path:<45} {r.requests:>5} requests in {r.seconds:>4.1f}s"))
     finally:
         end_session()
+    concurrency = (write_concurrency(ENTERPRISE_SLUG, args.write_seconds)
+                   if args.write_seconds > 0 else None)
+    loads = by_pass.get("warm") or by_pass.get(passes[0], {}) if passes else {}
 
     trivial_rps = next((loads[t.name].rps for t in TARGETS
                         if t.kind == "baseline" and t.name in loads), None)
@@ -353,6 +373,13 @@ def main() -> int:
 
     print()
     print_table(rows)
+    baseline = next(t.name for t in TARGETS if t.kind == "baseline")
+    prows = pass_rows(TARGETS, by_pass, baseline)
+    print()
+    print_pass_table(prows, passes, concurrency)
+    for pname, st in writer_stats.items():
+        if st:
+            print(f"{pname} pass writer: {st['writes']} writes, {st['error_count']} errors {st['errors']}")
     if any(t.path.startswith("/o/{slug}/knowledge/search/") for t in TARGETS):
         print("\nsearch: the database alone (the app's statements through a cursor) vs the app:")
         print("\n".join(search_sql_report(ENTERPRISE_SLUG, {
@@ -369,6 +396,9 @@ def main() -> int:
         "targets": {"p95_ms": TARGET_P95_MS, "max_queries": TARGET_MAX_QUERIES},
         "setup_seconds": {k: round(v, 1) for k, v in seed_times.items()},
         "results": rows,
+        "passes": prows,
+        "writer": writer_stats,
+        "write_concurrency": concurrency,
     }
     out = RESULTS / "bench.json"
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import math
+import os
 import shlex
 import socket
 import statistics
@@ -36,19 +37,44 @@ class LoadResult:
     p50_ms: float | None = None
     p95_ms: float | None = None
     errors: dict[str, int] = field(default_factory=dict)
+    frag_hits: int = 0  # fragment cache reads that hit / missed (X-Frag-* headers, bench_cache)
+    frag_misses: int = 0
+
+    @property
+    def hit_ratio(self) -> float | None:
+        total = self.frag_hits + self.frag_misses
+        return round(100 * self.frag_hits / total, 1) if total else None
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free loopback port; `BENCH_PORTS=7400-7499` keeps it in a range (shared machines)."""
+    low, _, high = os.environ.get("BENCH_PORTS", "").partition("-")
+    candidates = range(int(low), int(high or low) + 1) if low else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise SystemExit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[int]:
     port = free_port()
-    cmd = [GUNICORN, "config.wsgi", "-w", str(WORKERS), "--threads", "1",
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    cmd = [
+        GUNICORN,
+        "config.wsgi",
+        "-w",
+        str(WORKERS),
+        "--threads",
+        "1",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     with open(log_path, "w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -88,6 +114,8 @@ def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: f
     deadline = started + max_seconds
     headers = {"Cookie": cookie, "Accept": "text/html,application/json"}
 
+    frag = [0, 0]
+
     def one(conn: http.client.HTTPConnection) -> tuple[int, float]:
         t0 = time.perf_counter()
         conn.request("GET", path, headers=headers)
@@ -96,6 +124,9 @@ def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: f
         elapsed = time.perf_counter() - t0
         if response.will_close:  # gunicorn's sync workers close after each response
             conn.close()
+        with lock:
+            frag[0] += int(response.getheader("X-Frag-Hits") or 0)
+            frag[1] += int(response.getheader("X-Frag-Misses") or 0)
         return response.status, elapsed
 
     def worker() -> None:
@@ -130,12 +161,16 @@ def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: f
     for t in threads:
         t.join()
     seconds = time.perf_counter() - started
-    result = LoadResult(requests=len(latencies), seconds=round(seconds, 2), errors=dict(errors))
+    result = LoadResult(
+        requests=len(latencies),
+        seconds=round(seconds, 2),
+        errors=dict(errors),
+        frag_hits=frag[0],
+        frag_misses=frag[1],
+    )
     if latencies:
         ordered = sorted(latencies)
         result.rps = round(len(ordered) / seconds, 1)
         result.p50_ms = round(statistics.median(ordered) * 1000, 1)
         result.p95_ms = round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 1)
     return result
-
-
