@@ -36,7 +36,8 @@ def guild_roles_for(*, organization: Organization, user: User) -> dict[int, bool
 
 
 def _count_sub(qs: QuerySet[Any], field: str) -> Coalesce:
-    sub = qs.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    # COUNT(*), not COUNT(id): the count is answered from the index (an index-only scan).
+    sub = qs.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*"))
     return Coalesce(Subquery(sub.values("n"), output_field=IntegerField()), 0)
 
 
