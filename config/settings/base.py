@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "pods",
     "governance",
     "knowledge",
+    "resources",
     "demo",
 ]
 
