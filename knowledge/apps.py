@@ -6,7 +6,7 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from integrations.events import register_event_types
-        from knowledge import permissions, receivers  # noqa: F401  (rules and signal receivers)
+        from knowledge import directory_index, permissions, receivers  # noqa: F401  (rules, receivers)
 
         register_event_types({
             "lesson.published": "A lesson was published to a guild",
