@@ -97,6 +97,8 @@ def pool_update(
         raise ValidationError({"status": "Unknown status."})
     pool.save()
     current_write().audit("pool.updated", target=pool, before=before, after=snapshot(pool))
+    if pool.status == PoolStatus.OPEN:
+        _admit_locked(organization, pool)  # more capacity or reopened: admit what now fits
     return pool
 
 
@@ -135,6 +137,8 @@ def quota_set(
         },
     )
     w.audit("quota.set", target=quota, after=snapshot(quota))
+    if pool.status == PoolStatus.OPEN:
+        _admit_locked(organization, pool)  # a quota change can free capacity for the queue
     return quota
 
 

@@ -155,3 +155,22 @@ def test_burst_of_twenty_threads_on_an_eight_unit_pool_admits_exactly_eight():
     assert len(states) == 20
     assert states.count(AllocationState.ADMITTED) == 8
     assert states.count(AllocationState.PENDING) == 12
+
+
+@pytest.mark.django_db
+def test_quota_change_and_reopened_pool_admit_the_queue(setup):
+    org, admin, pool, a, b = setup
+    request(org, admin, pool, b, 4)
+    services.pool_update(organization=org, actor=admin, pool=pool, status="hold")
+    with pytest.raises(ValidationError):
+        request(org, admin, pool, a, 1)
+    services.pool_update(organization=org, actor=admin, pool=pool, status="open")
+    services.quota_set(organization=org, actor=admin, pool=pool, pod=b, nominal=4, lending_limit=0)
+    waiting = request(org, admin, pool, a, 5)
+    assert waiting.state == AllocationState.PENDING
+    services.quota_set(organization=org, actor=admin, pool=pool, pod=b, nominal=4)
+    waiting.refresh_from_db()
+    assert waiting.state == AllocationState.PENDING  # B uses its whole nominal: nothing to lend
+    services.pool_update(organization=org, actor=admin, pool=pool, capacity=9)
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.borrowed) == (AllocationState.ADMITTED, 1)
