@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pods.health import FAIL, OK, WARN, attach_health
+from pods.health import FAIL, NOT_ASSESSED, OK, WARN, attach_health
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus, active_assignment_q
 from tenancy.models import Organization, Person, User
 from tenancy.selectors import person_list
@@ -250,3 +250,5 @@ def pod_member_candidates(*, organization: Organization, pod: Pod, q: str = "", 
 
 
 HEALTH_CHOICES = [(OK, "Healthy"), (WARN, "At risk"), (FAIL, "Unhealthy")]
+# What the API reports: a check, or a pod with too little data yet, can be "not assessed".
+HEALTH_REASON_CHOICES = [*HEALTH_CHOICES, (NOT_ASSESSED, "Not assessed")]

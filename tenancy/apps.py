@@ -7,3 +7,6 @@ class TenancyConfig(AppConfig):
 
     def ready(self) -> None:
         from tenancy import permissions  # noqa: F401  (registers the rules)
+        from tenancy.api import strict
+
+        strict.install()

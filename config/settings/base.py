@@ -242,6 +242,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON only: form and multipart bodies blur types (every value a string, "" for absent)
+    # that the schema spells out; they answer 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tenancy.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -255,9 +259,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Two apps have a field named "status"; keep the pods one as it was named before webhooks came.
+    # Every operation documents its JSON error answers (tenancy/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tenancy.api.schema.document_errors",
+    ],
+    # Choice sets that share a field name get their own enum names, not a hashed one.
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "pods.models.PodStatus",
+        "HealthLevelEnum": "pods.selectors.HEALTH_REASON_CHOICES",
+        "EscalationStatusEnum": "governance.models.EscalationStatus",
+        "LessonKindEnum": "knowledge.models.LessonKind",
+        "LessonStatusEnum": "knowledge.models.LessonStatus",
+        "PersonKindEnum": "tenancy.models.PersonKind",
+        "StatusEnum": "pods.models.PodStatus",  # named so before webhooks came
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
     },
 }

@@ -83,10 +83,11 @@ class EscalationSerializer(serializers.ModelSerializer):
     risk_tier = serializers.CharField(source="risk_tier.key")
     tier = serializers.IntegerField(source="current_tier.level")
     matrix_version = serializers.SerializerMethodField()
-    filed_by = serializers.EmailField(source="filed_by.email", default=None)
-    decided_by = serializers.EmailField(source="decided_by.email", default=None)
-    cycle_seconds = serializers.IntegerField(read_only=True)
-    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    filed_by = serializers.EmailField(source="filed_by.email", default=None, allow_null=True)
+    decided_by = serializers.EmailField(source="decided_by.email", default=None, allow_null=True)
+    cycle_seconds = serializers.IntegerField(read_only=True, allow_null=True,
+                                             help_text="Filed to decided; null while undecided.")
+    status = serializers.ChoiceField(choices=EscalationStatus.choices, read_only=True)
     outcome = serializers.CharField(read_only=True, help_text="approved, rejected, or empty")
 
     class Meta:
@@ -152,7 +153,8 @@ class DeploymentSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model_name")
     risk_tier = serializers.CharField(source="risk_tier.key")
     escalation = serializers.IntegerField(source="escalation_id", allow_null=True)
-    escalation_status = serializers.CharField(source="escalation.status", default=None)
+    escalation_status = serializers.ChoiceField(choices=EscalationStatus.choices, source="escalation.status",
+                                                default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = DeploymentReview

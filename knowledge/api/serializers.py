@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from knowledge.models import Guild, Incident, Lesson, LessonKind, Presentation
+from knowledge.models import Guild, Incident, Lesson, LessonKind, LessonStatus, Presentation
 from knowledge.search import KINDS, MAX_PAGE
 from pods.models import Pod
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
@@ -31,8 +31,8 @@ def _choice(value: str, choices: Any) -> str:
 # Choice fields are plain strings in the schema (choices in help text): their enum names would
 # collide with other apps' `kind` and `status` enums.
 class LessonSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text="success, failure or howto")
-    status = serializers.CharField(read_only=True, help_text="draft or published")
+    kind = serializers.ChoiceField(choices=LessonKind.choices, read_only=True)
+    status = serializers.ChoiceField(choices=LessonStatus.choices, read_only=True)
     guild = serializers.PrimaryKeyRelatedField(read_only=True)
     guild_name = serializers.CharField(source="guild.name", read_only=True)
     author = serializers.SerializerMethodField()
@@ -99,8 +99,7 @@ class LessonUpdateSerializer(LessonWriteSerializer):
 
 class LessonFilter(serializers.Serializer):
     guild = serializers.IntegerField(required=False, min_value=1)
-    kind = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="success, failure or howto")
+    kind = serializers.ChoiceField(choices=LessonKind.choices, required=False, allow_blank=True)
     tag = serializers.CharField(required=False, max_length=40, allow_blank=True)
     pod = serializers.IntegerField(required=False, min_value=1)
 
@@ -111,9 +110,8 @@ class LessonFilter(serializers.Serializer):
 class SearchFilter(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=200, allow_blank=True,
                               help_text="Web-search syntax: quotes, or, -exclusion.")
-    kind = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="lesson, postmortem, talk, presentation (and kinds "
-                                 "other apps register)")
+    # Choices are set per instance: other apps register their search kinds at start-up.
+    kind = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
     guild = serializers.IntegerField(required=False, min_value=1)
     pod = serializers.IntegerField(required=False, min_value=1)
     tag = serializers.CharField(required=False, max_length=40, allow_blank=True)
@@ -124,9 +122,13 @@ class SearchFilter(serializers.Serializer):
     def validate_kind(self, value: str) -> str:
         return _choice(value, list(KINDS.items()))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(KINDS.items())
+
 
 class SearchHitSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=[])
     kind_label = serializers.CharField()
     title_html = serializers.CharField(help_text="Escaped title; matches wrapped in <mark>.")
     snippet_html = serializers.CharField(help_text="Escaped snippet; matches wrapped in <mark>.")
@@ -134,6 +136,10 @@ class SearchHitSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
     tags = serializers.ListField(child=serializers.CharField())
     rank = serializers.FloatField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(KINDS.items())
 
 
 class SearchResultSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from knowledge.api.serializers import (
 )
 from knowledge.models import Guild, Incident, Lesson, LessonStatus, SearchDocument
 from knowledge.search import search_documents
+from tenancy.api.schema import ObjectSchema
 from tenancy.api.views import ApiViewSet, get_or_404
 from tenancy.permissions import can
 
@@ -108,6 +109,7 @@ class SearchViewSet(ApiViewSet):
     queryset = SearchDocument.unscoped.none()
     serializer_class = SearchResultSerializer
     pagination_class = None
+    schema = ObjectSchema()  # one object (hits, total, pages), not an array
 
     @extend_schema(parameters=[SearchFilter], responses=SearchResultSerializer)
     def list(self, request: Request, **kwargs: Any) -> Response:

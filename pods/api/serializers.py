@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus
-from pods.selectors import HEALTH_CHOICES, pod_list, pod_people_choices, pod_roles
+from pods.selectors import HEALTH_CHOICES, HEALTH_REASON_CHOICES, pod_list, pod_people_choices, pod_roles
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
 from tenancy.models import Membership, Person, PersonKind
 from tenancy.selectors import membership_list
@@ -79,12 +79,12 @@ class PodRoleSerializer(serializers.ModelSerializer):
 
 class HealthReasonSerializer(serializers.Serializer):
     check = serializers.CharField()
-    level = serializers.ChoiceField(choices=HEALTH_CHOICES)
+    level = serializers.ChoiceField(choices=HEALTH_REASON_CHOICES, help_text="na: not assessed")
     message = serializers.CharField()
 
 
 class PodHealthSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=HEALTH_CHOICES)
+    level = serializers.ChoiceField(choices=HEALTH_REASON_CHOICES, help_text="na: not assessed yet")
     label = serializers.CharField()
     reasons = HealthReasonSerializer(many=True)
 

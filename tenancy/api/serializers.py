@@ -129,6 +129,8 @@ class PersonSerializer(serializers.ModelSerializer):
     """A directory entry as read: with its skills and the sum of its running allocations."""
 
     user = serializers.IntegerField(source="user_id", read_only=True, allow_null=True)
+    # A directory entry need not have an address: "" is a valid value, so not `format: email`.
+    email = serializers.CharField(read_only=True, help_text="An email address, or empty when unknown.")
     skills = PersonSkillSerializer(many=True, read_only=True)
     total_allocation = serializers.IntegerField(
         read_only=True, help_text="Sum of the allocation % of the person's running assignments."

@@ -87,6 +87,12 @@ class ApiViewSet(OrgViewSet):
     def query_params(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         """Validated filters from the query string (a bad one is a 400 naming the parameter)."""
         params = serializer_class(data=self.request.query_params)
+        # DRF reads `?until=` as "not sent"; the schema says a date, so a blank value is a 400.
+        blank = {name: "Leave the parameter out rather than send it empty."
+                 for name, field in params.fields.items()
+                 if self.request.query_params.get(name) == "" and not getattr(field, "allow_blank", False)}
+        if blank:
+            raise serializers.ValidationError(blank)
         params.is_valid(raise_exception=True)
         return {k: v for k, v in params.validated_data.items() if v not in (None, "")}
 
