@@ -66,6 +66,10 @@ def test_schemathesis_finds_no_5xx_and_no_schema_violation(live_server, tmp_path
             "--request-timeout",
             "30",
             "--no-color",
+            # Webhook endpoints deliver to the URLs they are given (tasks run eagerly in tests):
+            # a fuzzer must not make the app send requests to made-up hosts.
+            "--exclude-path-regex",
+            "/webhooks/",
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=tmp_path)
     finally:
