@@ -1,11 +1,12 @@
 """The API takes JSON as its schema spells it: text is a JSON string, not a number that DRF would
-turn into one ("0" from 0). Installed once, at start-up (TenancyConfig.ready), for every
+turn into one ("0" from 0), and a boolean is true or false, not "0" or 1. Installed once, at start-up (TenancyConfig.ready), for every
 serializer's CharField and its subclasses (EmailField, SlugField, URLField …)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import QueryDict
 from rest_framework import serializers
 
 _LENIENT = serializers.CharField.to_internal_value
@@ -17,6 +18,18 @@ def _strict_text(self: serializers.CharField, data: Any) -> str:
     return _LENIENT(self, data)
 
 
+_LENIENT_BOOL = serializers.BooleanField.to_internal_value
+
+
+def _strict_bool(self: serializers.BooleanField, data: Any) -> bool:
+    # A JSON body says true or false; query strings ("true", "1") are read by filter serializers
+    # from a QueryDict, where every value is text.
+    if not isinstance(data, bool) and not isinstance(getattr(self.root, "initial_data", None), QueryDict):
+        self.fail("invalid", input=data)
+    return _LENIENT_BOOL(self, data)
+
+
 def install() -> None:
     if serializers.CharField.to_internal_value is not _strict_text:
         serializers.CharField.to_internal_value = _strict_text  # type: ignore[method-assign]
+        serializers.BooleanField.to_internal_value = _strict_bool  # type: ignore[method-assign]

@@ -38,3 +38,11 @@ def test_a_number_where_the_schema_says_text_is_a_400(org):
 def test_a_blank_query_parameter_that_is_not_text_is_a_400(org):
     response = client_for(member(org)).get(url(org, "knowledge_api:knowledge-search-list"), {"until": ""})
     assert response.status_code == 400 and error_fields(response) == {"until"}
+
+
+@pytest.mark.parametrize("value", ["0", 1, "true"])
+def test_a_string_or_number_where_the_schema_says_boolean_is_a_400(org, value):
+    response = client_for(member(org, "admin")).post(
+        url(org, "pods_api:role-list"), {"name": "Reviewer", "is_lead": value}, format="json"
+    )
+    assert response.status_code == 400 and error_fields(response) == {"is_lead"}
