@@ -93,9 +93,9 @@ class RiskTierForm(forms.Form):
 
 
 class EscalationForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=Pod.unscoped.none())
-    decision_type = forms.ModelChoiceField(queryset=DecisionType.unscoped.none())
-    risk_tier = forms.ModelChoiceField(queryset=RiskTier.unscoped.none())
+    pod = forms.ModelChoiceField(queryset=Pod.objects.none())
+    decision_type = forms.ModelChoiceField(queryset=DecisionType.objects.none())
+    risk_tier = forms.ModelChoiceField(queryset=RiskTier.objects.none())
     amount = forms.DecimalField(required=False, min_value=0, max_digits=14, decimal_places=2)
     title = forms.CharField(max_length=200)
     context = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
@@ -151,7 +151,7 @@ class PolicyForm(forms.Form):
 class DecisionTierForm(OrgScopedForm):
     name = forms.CharField(max_length=120)
     approver_role = forms.ChoiceField(choices=ApproverRole.choices, label="Decided by")
-    approvers = forms.ModelMultipleChoiceField(queryset=Membership.unscoped.none(), required=False,
+    approvers = forms.ModelMultipleChoiceField(queryset=Membership.objects.none(), required=False,
                                                help_text="Named approvers; leave empty for everyone with the role.")
     sla_hours = forms.IntegerField(min_value=1, max_value=24 * 90, label="SLA (hours)")
 

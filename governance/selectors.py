@@ -43,7 +43,7 @@ def decision_types(*, organization: Organization) -> QuerySet[DecisionType]:
 
 def decision_tiers(*, organization: Organization) -> QuerySet[DecisionTier]:
     return DecisionTier.objects.for_org(organization).order_by("level").prefetch_related(
-        Prefetch("approvers", queryset=Membership.unscoped.select_related("user")))
+        Prefetch("approvers", queryset=Membership.objects.for_org(organization).select_related("user")))
 
 
 @dataclass
@@ -250,7 +250,8 @@ def escalation_list(*, organization: Organization, status: str = "", pod: Any = 
           .prefetch_related(
               "decision_type", "risk_tier", "current_tier",
               # A version's frozen cells are a large JSON document: lists only show its number.
-              Prefetch("matrix_version", queryset=MatrixVersion.unscoped.defer("cells")),
+              Prefetch("matrix_version",
+                       queryset=MatrixVersion.objects.for_org(organization).defer("cells")),
           )
           .order_by("-filed_at", "-id"))
     if status == "active":
@@ -289,7 +290,7 @@ def escalation_get(*, organization: Organization, pk: Any) -> Escalation:
     return (Escalation.objects.for_org(organization)
             .select_related("pod", "decision_type", "risk_tier", "current_tier", "filed_by",
                             "decided_by", "matrix_version")
-            .prefetch_related(Prefetch("approvers", queryset=Membership.unscoped.select_related("user")))
+            .prefetch_related(Prefetch("approvers", queryset=Membership.objects.for_org(organization).select_related("user")))
             .get(pk=pk))
 
 

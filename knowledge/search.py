@@ -49,7 +49,7 @@ def index_upsert(*, organization: Organization, kind: str, object_id: int, title
     if kind not in KINDS:
         raise ValueError(f"Unknown search kind {kind!r}: call register_kind first.")
     tags = list(tags or [])
-    SearchDocument.unscoped.update_or_create(
+    SearchDocument.objects.update_or_create(
         organization=organization, kind=kind, object_id=object_id,
         defaults={"title": title[:300], "body": body, "tags": tags,
                   "tags_text": " ".join(t.replace("-", " ") for t in tags)[:600],

@@ -20,7 +20,7 @@ def send_guild_digests(week_start: str | None = None) -> int:
     start = (datetime.date.fromisoformat(week_start) if week_start
              else services.week_start_of(timezone.localdate()))
     n = 0
-    # Crossing tenants is the point here: find the guilds to fan out to, nothing else.
+    # unscoped: crossing tenants is the point here: find the guilds to fan out to, nothing else.
     for org_id, guild_id in Guild.unscoped.order_by("organization_id", "id").values_list(
             "organization_id", "id"):
         enqueue(send_guild_digest, org_id, guild_id, start.isoformat())
@@ -48,6 +48,7 @@ def remind_overdue_action_items() -> int:
 def _orgs_with_action_items() -> list[int]:
     from knowledge.models import ActionItem
 
+    # unscoped: finds which organizations to fan out to, nothing else
     return list(ActionItem.unscoped.filter(status="open").order_by()
                 .values_list("organization_id", flat=True).distinct())
 
@@ -56,6 +57,7 @@ def _orgs_with_action_items() -> list[int]:
 def request_rotation_lessons() -> int:
     from knowledge.models import Rotation
 
+    # unscoped: finds which organizations to fan out to, nothing else
     org_ids = (Rotation.unscoped.filter(lesson_requested_at__isnull=True).order_by()
                .values_list("organization_id", flat=True).distinct())
     return sum(services.rotations_request_lessons(organization=org)
@@ -67,6 +69,7 @@ def rebuild_search_terms() -> int:
     """Fan out one lexicon rebuild per organization that has search documents."""
     from knowledge.models import SearchDocument
 
+    # unscoped: finds which organizations to fan out to, nothing else
     org_ids = list(SearchDocument.unscoped.order_by().values_list("organization_id", flat=True)
                    .distinct())
     for org_id in sorted(org_ids):

@@ -27,6 +27,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organization", "role"]
     list_select_related = ["user", "organization"]
 
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # unscoped: the Django admin is for site operators (staff), who look across tenants
+        return Membership.unscoped.all()
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
@@ -34,6 +38,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "organization", "actor_label", "action", "target_repr"]
     list_select_related = ["organization"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # unscoped: the Django admin is for site operators (staff), who look across tenants
+        return AuditEvent.unscoped.all()
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

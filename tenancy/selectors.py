@@ -78,6 +78,7 @@ def membership_by_slug(*, org_slug: str, user_id: Any) -> Membership | None:
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     """The organizations a user belongs to (crossing tenants is the point: it is the switcher)."""
+    # unscoped: the organization switcher lists one user's memberships in every tenant
     return Membership.unscoped.filter(user=user).select_related("organization").order_by(
         "organization__name"
     )
@@ -179,7 +180,8 @@ def person_list(
     return qs.prefetch_related(
         Prefetch(
             "skills",
-            queryset=PersonSkill.unscoped.select_related("skill").order_by("-level", "skill__name"),
+            queryset=PersonSkill.objects.for_org(organization)
+            .select_related("skill").order_by("-level", "skill__name"),
         )
     ).order_by("full_name", "id")
 

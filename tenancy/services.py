@@ -169,6 +169,7 @@ def invitation_create(
 def invitation_by_token(*, token: str) -> Invitation | None:
     """The pending invitation a raw token names (the token is the tenant scope here)."""
     invitation = (
+        # unscoped: the invitation's token is the scope; its organization is known only once found
         Invitation.unscoped.select_related("organization").filter(token_hash=_hash(token)).first()
     )
     if invitation is None or invitation.status != "pending":
@@ -184,7 +185,9 @@ def invitation_accept(
     invitation = invitation_by_token(token=token)
     if invitation is None:
         raise ValidationError({"token": "This invitation is invalid, expired or already used."})
-    invitation = Invitation.unscoped.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.for_org(invitation.organization).select_for_update().get(pk=invitation.pk)
+    )
     if invitation.accepted_at:
         raise ValidationError({"token": "This invitation was already used."})
     org = invitation.organization
@@ -263,6 +266,7 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
+        # unscoped: a token names its organization only once found, so the look-up spans tenants
         ApiToken.unscoped.select_related("user", "organization")
         .filter(key_hash=_hash(raw), revoked_at__isnull=True)
         .first()
@@ -272,7 +276,7 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         # Written at most every few minutes so API reads stay read-only on the hot path.
-        ApiToken.unscoped.filter(pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.for_org(token.organization).filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

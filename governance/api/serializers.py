@@ -27,7 +27,7 @@ class OrgScopedKeyField(serializers.SlugRelatedField):
 
     def __init__(self, *, scope: Any, model: Any, **kwargs: Any) -> None:
         self.scope = scope
-        kwargs.setdefault("queryset", model.unscoped.none())
+        kwargs.setdefault("queryset", model.objects.none())
         super().__init__(slug_field="key", **kwargs)
 
     def get_queryset(self) -> Any:

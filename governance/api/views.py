@@ -44,7 +44,7 @@ from tenancy.permissions import can
 class EscalationViewSet(ApiViewSet):
     """Escalations filed by pod leads and routed by the published decision-rights matrix."""
 
-    queryset = Escalation.unscoped.none()
+    queryset = Escalation.objects.none()
     serializer_class = EscalationSerializer
 
     def _escalation(self, pk: Any) -> Escalation:
@@ -121,7 +121,7 @@ class EscalationViewSet(ApiViewSet):
 class DeploymentViewSet(ApiViewSet):
     """The deployment gate: submit guardrail check results, get pass / fail / needs_approval."""
 
-    queryset = DeploymentReview.unscoped.none()
+    queryset = DeploymentReview.objects.none()
     serializer_class = DeploymentSerializer
 
     def _review(self, pk: Any) -> DeploymentReview:

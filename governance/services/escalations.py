@@ -363,6 +363,6 @@ def cycle_time_recompute(*, organization: Organization) -> CycleTimeSnapshot:
     """Recompute in one transaction, so a killed worker leaves the last good snapshot."""
     with transaction.atomic():
         data = cycle_time_compute(organization=organization)
-        snap, _ = CycleTimeSnapshot.unscoped.update_or_create(
+        snap, _ = CycleTimeSnapshot.objects.update_or_create(
             organization=organization, defaults={"data": data, "computed_at": timezone.now()})
     return snap

@@ -158,7 +158,7 @@ def policy_set(*, organization: Organization, actor: User, risk_tier: RiskTier, 
                required: bool, direction: str, threshold: float) -> GuardrailPolicy:
     same_org(organization, "risk_tier", risk_tier)
     with org_write(organization, actor, GOVERNANCE):
-        policy, created = GuardrailPolicy.unscoped.get_or_create(
+        policy, created = GuardrailPolicy.objects.get_or_create(
             organization=organization, risk_tier=risk_tier, check_kind=check_kind,
             defaults={"required": required, "direction": direction, "threshold": threshold})
         before = None if created else snapshot(policy)

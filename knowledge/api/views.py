@@ -38,7 +38,7 @@ from tenancy.permissions import can
 class GuildViewSet(ApiViewSet):
     """Guilds (communities of practice) with member and lesson counts."""
 
-    queryset = Guild.unscoped.none()
+    queryset = Guild.objects.none()
     serializer_class = GuildSerializer
 
     def list(self, request: Request, **kwargs: Any) -> Response:
@@ -61,7 +61,7 @@ class LessonViewSet(ApiViewSet):
     """Published lessons; POST posts one into a guild you belong to (or saves a draft); PATCH
     edits one (its author, the guild's stewards, admins), keeping the old text as a revision."""
 
-    queryset = Lesson.unscoped.none()
+    queryset = Lesson.objects.none()
     serializer_class = LessonSerializer
 
     def _lesson(self, pk: Any) -> Lesson:
@@ -106,7 +106,7 @@ class LessonViewSet(ApiViewSet):
 class SearchViewSet(ApiViewSet):
     """One search across lessons, post-mortems, talks and presentations: ranked, highlighted."""
 
-    queryset = SearchDocument.unscoped.none()
+    queryset = SearchDocument.objects.none()
     serializer_class = SearchResultSerializer
     pagination_class = None
     schema = ObjectSchema()  # one object (hits, total, pages), not an array
@@ -127,7 +127,7 @@ class SearchViewSet(ApiViewSet):
 class IncidentViewSet(ApiViewSet):
     """The incident database (read-only here; post-mortems are written on the pages)."""
 
-    queryset = Incident.unscoped.none()
+    queryset = Incident.objects.none()
     serializer_class = IncidentSerializer
 
     def list(self, request: Request, **kwargs: Any) -> Response:

@@ -86,7 +86,7 @@ def guild_update(*, organization: Organization, actor: User, guild: Guild, **cha
 @org_write.service()
 def guild_join(*, organization: Organization, actor: User, guild: Guild) -> GuildMember:
     same_org(organization, "guild", guild)
-    member, created = GuildMember.unscoped.get_or_create(
+    member, created = GuildMember.objects.get_or_create(
         organization=organization, guild=guild, user=actor)
     if created:
         current_write().touch(KNOWLEDGE)

@@ -54,7 +54,7 @@ from tenancy.models import Person
 class PersonViewSet(ApiViewSet):
     """The people directory: who can be staffed, their skills and running allocation."""
 
-    queryset = Person.unscoped.none()
+    queryset = Person.objects.none()
     serializer_class = PersonSerializer
 
     def _person(self, pk: Any) -> Person:
@@ -99,7 +99,7 @@ class PersonViewSet(ApiViewSet):
 class PodRoleViewSet(ApiViewSet):
     """The roles people play in pods; the organization can add its own."""
 
-    queryset = PodRole.unscoped.none()
+    queryset = PodRole.objects.none()
     serializer_class = PodRoleSerializer
 
     @extend_schema(responses=PodRoleSerializer(many=True))
@@ -129,7 +129,7 @@ class PodRoleViewSet(ApiViewSet):
 class PodViewSet(ApiViewSet):
     """Pods with their size, leads and derived health."""
 
-    queryset = Pod.unscoped.none()
+    queryset = Pod.objects.none()
     serializer_class = PodSerializer
 
     def _pod(self, pk: Any) -> Pod:
@@ -186,7 +186,7 @@ class PodViewSet(ApiViewSet):
 class AssignmentViewSet(ApiViewSet):
     """People in pods: role, protected time (allocation %) and dates."""
 
-    queryset = Assignment.unscoped.none()
+    queryset = Assignment.objects.none()
     serializer_class = AssignmentSerializer
 
     def _assignment(self, pk: Any) -> Assignment:
@@ -258,7 +258,7 @@ VERSION_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH,
 class CharterViewSet(ApiViewSet):
     """A pod's versioned charter: `pods/<pod_pk>/charters/`, newest version first."""
 
-    queryset = Charter.unscoped.none()
+    queryset = Charter.objects.none()
     serializer_class = CharterSerializer
 
     def _pod(self) -> Pod:

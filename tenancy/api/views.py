@@ -125,7 +125,7 @@ class OrganizationView(OrgAPIMixin, generics.GenericAPIView):
 class MemberViewSet(ApiViewSet):
     """Members of the organization: logins with an org role. Read-only."""
 
-    queryset = Membership.unscoped.none()
+    queryset = Membership.objects.none()
     serializer_class = MembershipSerializer
 
     @extend_schema(responses=MembershipSerializer(many=True))
@@ -141,7 +141,7 @@ class MemberViewSet(ApiViewSet):
 class SkillViewSet(ApiViewSet):
     """The organization's skill catalogue; people hold skills at a level from 1 to 5."""
 
-    queryset = Skill.unscoped.none()
+    queryset = Skill.objects.none()
     serializer_class = SkillSerializer
 
     @extend_schema(responses=SkillSerializer(many=True))
