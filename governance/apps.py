@@ -7,10 +7,15 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import permissions, receivers  # noqa: F401  (registers rules and receivers)
-        from governance.health import overdue_escalations_check
-        from pods.health import register_health_check
+        from governance.health import OVERDUE_ESCALATIONS
+        from tenancy.registry import NavEntry, Panel, registry
 
-        register_health_check(overdue_escalations_check)
+        registry.register_health_check(OVERDUE_ESCALATIONS)
+        registry.nav.register(NavEntry(label="Governance", url_name="governance:home", section="governance", order=10))
+        registry.panels.register(
+            Panel(page="pods.pod_detail", url_name="governance:pod_panel", html_id="governance-panel",
+                  loading="Loading escalations…", trigger="load, podChanged from:body", order=10)
+        )
         from integrations.events import register_event_types
 
         register_event_types({

@@ -1,12 +1,19 @@
-"""Governance's reason in pod health: open escalations older than their SLA."""
+"""Governance's reason in pod health: open escalations older than their SLA.
+
+Registered with `tenancy.registry` in both forms: the batch reasons a page shows, and the SQL
+twin `?health=` filters on (the same condition: active and past `due_at`)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
 from pods.health import WARN, HealthReason
 from tenancy.models import Organization
+from tenancy.registry import HealthCheck
 
 
 def overdue_escalations_check(organization: Organization, pods: list[Any],
@@ -21,3 +28,19 @@ def overdue_escalations_check(organization: Organization, pods: list[Any],
         out[pod_id] = [HealthReason("escalations", WARN,
                                     f"{n} open escalation{'' if n == 1 else 's'} past {'its' if n == 1 else 'their'} SLA.")]
     return out
+
+
+def overdue_escalations_sql(organization: Organization, today: datetime.date) -> dict[str, Q]:
+    """Pods with an open escalation past its SLA, as a condition on Pod (the batch check's twin)."""
+    from governance.models import Escalation
+    from governance.selectors import ACTIVE_STATUSES
+
+    overdue = Escalation.objects.for_org(organization).filter(
+        pod=OuterRef("pk"), status__in=ACTIVE_STATUSES, due_at__lt=timezone.now()
+    )
+    return {WARN: Q(Exists(overdue))}
+
+
+OVERDUE_ESCALATIONS = HealthCheck(
+    name="escalations", batch=overdue_escalations_check, sql=overdue_escalations_sql
+)

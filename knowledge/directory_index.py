@@ -14,13 +14,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
-from knowledge.search import index_remove, index_upsert, register_kind
+from knowledge.search import index_remove, index_upsert
 from pods.models import Pod
 from tenancy.models import Organization, Person
+from tenancy.registry import SearchKind, registry
 
 POD, PERSON = "pod", "person"
-register_kind(POD, "Pod")
-register_kind(PERSON, "Person")
+registry.search_kinds.register(SearchKind(kind=POD, label="Pod"))
+registry.search_kinds.register(SearchKind(kind=PERSON, label="Person"))
 
 
 def index_pod(pod: Pod) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from knowledge.models import INCIDENT_TAXONOMY, IncidentStatus, LessonKind, Severity
-from knowledge.search import KINDS
+from knowledge.search import search_kinds
 from tenancy.forms import OrgScopedForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -120,7 +120,7 @@ class SearchForm(OrgScopedForm):
                           *((g.pk, g.name) for g in guild_choices(organization=org))]),
             options_html([("", "Any pod"), *((p.pk, p.name) for p in _pods(org))])),
             scopes=(KNOWLEDGE, PODS))
-        self.fields["kind"].choices = [("", "Everything"), *KINDS.items()]
+        self.fields["kind"].choices = [("", "Everything"), *search_kinds().items()]
         self.choices = {"kind": self.fields["kind"].choices, "guild": options[0],
                         "pod": options[1]}
 

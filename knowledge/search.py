@@ -1,6 +1,7 @@
 """The one search: a registration API for indexed kinds, index upkeep, and the ranked query.
 
-Apps that want their rows found (the platform catalog, later) call `register_kind` once and
+Apps that want their rows found (the platform catalog, later) register a
+`tenancy.registry.SearchKind` once (in their `AppConfig.ready`) and call
 `index_upsert` / `index_remove` from their services; the search page then finds them with the
 rest. Queries use PostgreSQL full-text search (websearch syntax, title weighted above body) on
 a GIN index with the organization inside it. When nothing matches, the words are tried as
@@ -28,8 +29,16 @@ from django.db import connection, transaction
 from knowledge import search_sql as sql
 from knowledge.models import SearchDocument, SearchKind, SearchTerm
 from tenancy.models import Organization
+from tenancy.registry import SearchKind as RegisteredKind
+from tenancy.registry import registry
 
-KINDS: dict[str, str] = dict(SearchKind.choices)
+for _kind, _label in SearchKind.choices:
+    registry.search_kinds.register(RegisteredKind(kind=_kind, label=_label))
+
+
+def search_kinds() -> dict[str, str]:
+    """kind → label of every kind registered (knowledge's own and other apps')."""
+    return {k.kind: k.label for k in registry.search_kinds.all()}
 
 MAX_QUERY_WORDS = 8
 MAX_PAGE = 1000  # deeper pages are never read; a huge ?page= must not overflow OFFSET
@@ -37,17 +46,12 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _OPERATORS = frozenset({"or", "and"})
 
 
-def register_kind(kind: str, label: str) -> None:
-    """Let another app index its rows under `kind` (shown as `label` in filters and results)."""
-    KINDS[kind] = label
-
-
 def index_upsert(*, organization: Organization, kind: str, object_id: int, title: str,
                  body: str = "", tags: list[str] | None = None, pod_id: int | None = None,
                  guild_id: int | None = None, date: datetime.date | None = None,
                  url: str = "") -> None:
-    if kind not in KINDS:
-        raise ValueError(f"Unknown search kind {kind!r}: call register_kind first.")
+    if kind not in registry.search_kinds:
+        raise ValueError(f"Unknown search kind {kind!r}: register a SearchKind first.")
     tags = list(tags or [])
     SearchDocument.objects.update_or_create(
         organization=organization, kind=kind, object_id=object_id,
@@ -200,7 +204,7 @@ def _mark(text: str | None) -> str:
 
 
 def _hit(row: dict[str, Any]) -> SearchHit:
-    return SearchHit(kind=row["kind"], kind_label=KINDS.get(row["kind"], row["kind"]),
+    return SearchHit(kind=row["kind"], kind_label=search_kinds().get(row["kind"], row["kind"]),
                      title_html=_mark(row["title_hl"]), snippet_html=_mark(row["body_hl"]),
                      url=row["url"], date=row["date"], tags=row["tags"],
                      rank=float(row["rank"] or 0))

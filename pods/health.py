@@ -1,9 +1,10 @@
 """Pod health, derived from the pod's data, never stored by hand.
 
-The built-in checks read the figures `pods.selectors.with_health` attaches (one query for a
-page of pods). Higher apps (governance: open escalations …) add their reasons by registering a
-batch check here: `register_health_check(fn)`, where `fn(organization, pods, today)` returns
-`{pod_id: [HealthReason, …]}` in a constant number of queries. The lower app never imports them.
+The built-in checks read the figures `pods.selectors.pod_list_with_health` attaches (one query
+for a page of pods). Higher apps (governance: open escalations …) add their reasons by
+registering a `tenancy.registry.HealthCheck` with both forms: a batch function that gives the
+reasons for a page of pods, and its SQL twin that `?health=` filters on, so the filter and the
+health shown cannot disagree. The lower app never imports them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenancy.models import Organization
+from tenancy.registry import registry
 
 OK, WARN, FAIL, NOT_ASSESSED = "ok", "warn", "fail", "na"
 LEVEL_ORDER = {NOT_ASSESSED: -1, OK: 0, WARN: 1, FAIL: 2}
@@ -42,13 +44,6 @@ class PodHealth:
 
 
 BatchCheck = Callable[[Organization, list[Any], datetime.date], dict[int, list[HealthReason]]]
-_registry: list[BatchCheck] = []
-
-
-def register_health_check(check: BatchCheck) -> BatchCheck:
-    if check not in _registry:
-        _registry.append(check)
-    return check
 
 
 def core_reasons(pod: Any, organization: Organization, today: datetime.date) -> list[HealthReason]:
@@ -94,8 +89,8 @@ def attach_health(organization: Organization, pods: Iterable[Any], today: dateti
     """Set `pod.health` on each annotated pod; registered checks run once for the whole batch."""
     pods = list(pods)
     extra: dict[int, list[HealthReason]] = {}
-    for check in _registry:
-        for pod_id, reasons in check(organization, pods, today).items():
+    for check in registry.health_checks.all():
+        for pod_id, reasons in check.batch(organization, pods, today).items():
             extra.setdefault(pod_id, []).extend(reasons)
     for pod in pods:
         if getattr(pod, "status", "") == "sunset":

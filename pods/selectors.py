@@ -24,6 +24,7 @@ from django.utils import timezone
 from pods.health import FAIL, NOT_ASSESSED, OK, WARN, attach_health
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus, active_assignment_q
 from tenancy.models import Organization, Person, User
+from tenancy.registry import registry
 from tenancy.selectors import person_list
 
 
@@ -56,10 +57,11 @@ FIGURES = ("member_count", "lead_count", "protected_count", "charter_review", "c
 
 
 def _health_level_q(organization: Organization, today: datetime.date) -> dict[str, Q]:
-    """SQL twins of the core health checks, so lists can filter by health."""
+    """SQL twins of every health check (the core ones and those registered by other apps), so
+    lists filter on the same level the page shows."""
     assessed = ~Q(status=PodStatus.SUNSET)
-    fail = assessed & ~Q(lead_count=1)
-    warn = assessed & (
+    fail = ~Q(lead_count=1)
+    warn = (
         Q(member_count__lt=organization.pod_size_min)
         | Q(member_count__gt=organization.pod_size_max)
         | Q(protected_gap__gt=0)
@@ -67,7 +69,13 @@ def _health_level_q(organization: Organization, today: datetime.date) -> dict[st
         | Q(charter_review__isnull=True)
         | Q(charter_review__lt=today)
     )
-    return {FAIL: fail, WARN: ~fail & warn, OK: assessed & ~fail & ~warn}
+    for check in registry.health_checks.all():
+        levels = check.sql(organization, today)
+        if FAIL in levels:
+            fail |= levels[FAIL]
+        if WARN in levels:
+            warn |= levels[WARN]
+    return {FAIL: assessed & fail, WARN: assessed & ~fail & warn, OK: assessed & ~fail & ~warn}
 
 
 def pod_list(

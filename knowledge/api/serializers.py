@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from knowledge.models import Guild, Incident, Lesson, LessonKind, LessonStatus, Presentation
-from knowledge.search import KINDS, MAX_PAGE
+from knowledge.search import MAX_PAGE, search_kinds
 from pods.models import Pod
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
 
@@ -120,11 +120,11 @@ class SearchFilter(serializers.Serializer):
     page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def validate_kind(self, value: str) -> str:
-        return _choice(value, list(KINDS.items()))
+        return _choice(value, list(search_kinds().items()))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(KINDS.items())
+        self.fields["kind"].choices = list(search_kinds().items())
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -139,7 +139,7 @@ class SearchHitSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(KINDS.items())
+        self.fields["kind"].choices = list(search_kinds().items())
 
 
 class SearchResultSerializer(serializers.Serializer):

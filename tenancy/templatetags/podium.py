@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 from tenancy.permissions import can as can_check
+from tenancy.registry import registry
 
 register = template.Library()
 
@@ -89,3 +91,29 @@ def audit_object(event: Any) -> str:
     from tenancy.audit import shown_repr
 
     return shown_repr(event.target_repr, event.target_id)
+
+
+@register.simple_tag
+def registered_nav(org_slug: str) -> list[tuple[str, str, str]]:
+    """(label, url, section) of the top-bar links other apps registered (`tenancy.registry`)."""
+    entries = []
+    for entry in registry.nav.all():
+        try:
+            entries.append((entry.label, reverse(entry.url_name, args=[org_slug]), entry.section))
+        except NoReverseMatch:  # an app registered but not routed (e.g. in a trimmed test setup)
+            continue
+    return entries
+
+
+@register.simple_tag
+def registered_panels(page: str, org_slug: str, pk: Any) -> list[dict[str, str]]:
+    """The htmx panels other apps contribute to `page` (e.g. "pods.pod_detail"), with their URLs."""
+    panels = []
+    for panel in registry.panels_for(page):
+        try:
+            url = reverse(panel.url_name, args=[org_slug, pk])
+        except NoReverseMatch:
+            continue
+        panels.append({"url": url, "id": panel.html_id, "loading": panel.loading,
+                       "trigger": panel.trigger})
+    return panels

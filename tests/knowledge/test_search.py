@@ -13,10 +13,10 @@ from knowledge.models import SearchTerm
 from knowledge.search import (
     corrected_query,
     index_upsert,
-    register_kind,
     search_documents,
     search_terms_rebuild,
 )
+from tenancy.registry import SearchKind, registry
 from tests.factories import PodFactory, member
 from tests.knowledge.factories import guild, incident, lesson
 
@@ -192,13 +192,14 @@ def test_pagination(org):
 
 
 def test_other_apps_can_register_a_kind(org):
-    register_kind("catalog_model", "Catalog model")
+    registry.search_kinds.register(SearchKind(kind="catalog_model", label="Catalog model"))
     index_upsert(organization=org, kind="catalog_model", object_id=1, title="Llama guard",
                  body="A safety classifier", url="/x/")
     r = search_documents(organization=org, q="safety classifier")
     assert r.hits[0].kind_label == "Catalog model"
     with pytest.raises(ValueError):
         index_upsert(organization=org, kind="unknown", object_id=1, title="x")
+    registry.search_kinds.unregister("catalog_model")
 
 
 def test_editing_a_lesson_updates_its_document(org):
