@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from governance import defaults
@@ -241,8 +241,24 @@ def next_tier(*, organization: Organization, tier: DecisionTier) -> DecisionTier
 # --- Escalations ------------------------------------------------------------------------------
 
 
-def escalation_list(*, organization: Organization, status: str = "", pod: Any = None,
-                    approver: Membership | None = None, q: str = "") -> QuerySet[Escalation]:
+def escalation_visible_q(viewer: Membership) -> Q:
+    """The one rule for which escalations a member sees, for lists and single objects alike:
+    leaders and admins every one; others those filed for pods they lead and those routed to them
+    (a named approver must find in a list what they may open)."""
+    from pods.permissions import led_pods
+    from tenancy.permissions import is_org_leader
+
+    if is_org_leader(viewer):
+        return Q()
+    routed = Escalation.approvers.through.objects.filter(
+        escalation_id=OuterRef("pk"), membership_id=viewer.pk)
+    return Q(pod_id__in=sorted(led_pods(viewer))) | Q(Exists(routed))
+
+
+def escalation_list(*, organization: Organization, viewer: Membership, status: str = "",
+                    pod: Any = None, approver: Membership | None = None,
+                    q: str = "") -> QuerySet[Escalation]:
+    """The escalations `viewer` may see, filtered."""
     # Joins multiply PostgreSQL's planning time (eight relations took ~60-100 ms to plan); the
     # org's small lookup tables come in by prefetch instead, a tiny query each.
     qs = (Escalation.objects.for_org(organization)
@@ -253,6 +269,7 @@ def escalation_list(*, organization: Organization, status: str = "", pod: Any = 
               Prefetch("matrix_version",
                        queryset=MatrixVersion.objects.for_org(organization).defer("cells")),
           )
+          .filter(escalation_visible_q(viewer))
           .order_by("-filed_at", "-id"))
     if status == "active":
         qs = qs.filter(status__in=ACTIVE_STATUSES)
@@ -276,7 +293,7 @@ def inbox(*, organization: Organization, membership: Membership,
     """Escalations routed to this member and not yet decided, oldest due first: `waiting_on`
     "me" (open or in review: my move) or "pod" (I asked the pod for more information)."""
     statuses = WAITING_ON_APPROVER if waiting_on == "me" else (EscalationStatus.NEEDS_INFO,)
-    return (escalation_list(organization=organization, approver=membership)
+    return (escalation_list(organization=organization, viewer=membership, approver=membership)
             .filter(status__in=statuses).order_by("due_at", "id"))
 
 
@@ -286,8 +303,10 @@ def inbox_count(*, organization: Organization, membership: Membership) -> int:
             .filter(approvers=membership, status__in=WAITING_ON_APPROVER).count())
 
 
-def escalation_get(*, organization: Organization, pk: Any) -> Escalation:
+def escalation_get(*, organization: Organization, viewer: Membership, pk: Any) -> Escalation:
+    """One escalation `viewer` may see; a missing one and a hidden one both raise DoesNotExist."""
     return (Escalation.objects.for_org(organization)
+            .filter(escalation_visible_q(viewer))
             .select_related("pod", "decision_type", "risk_tier", "current_tier", "filed_by",
                             "decided_by", "matrix_version")
             .prefetch_related(Prefetch("approvers", queryset=Membership.objects.for_org(organization).select_related("user")))
@@ -299,8 +318,9 @@ def escalation_events(*, organization: Organization, escalation: Escalation) -> 
             .select_related("actor").order_by("created_at", "id"))
 
 
-def pod_open_escalations(*, organization: Organization, pod: Any, limit: int = 10) -> list[Escalation]:
-    return list(escalation_list(organization=organization, pod=pod, status="active")
+def pod_open_escalations(*, organization: Organization, viewer: Membership, pod: Any,
+                         limit: int = 10) -> list[Escalation]:
+    return list(escalation_list(organization=organization, viewer=viewer, pod=pod, status="active")
                 .order_by("filed_at", "id")[:limit])
 
 

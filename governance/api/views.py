@@ -48,17 +48,14 @@ class EscalationViewSet(ApiViewSet):
     serializer_class = EscalationSerializer
 
     def _escalation(self, pk: Any) -> Escalation:
-        esc = get_or_404(selectors.escalation_list(organization=self.organization)
-                         .prefetch_related("approvers"), pk=pk)
-        if not can(self.membership, "governance.view_escalation", esc):
-            from django.http import Http404
-
-            raise Http404
-        return esc
+        return get_or_404(selectors.escalation_list(organization=self.organization,
+                                                    viewer=self.membership)
+                          .prefetch_related("approvers"), pk=pk)
 
     def list(self, request: Request, **kwargs: Any) -> Response:
         params = self.query_params(EscalationFilter)
-        qs = selectors.escalation_list(organization=self.organization, status=params.get("status", ""),
+        qs = selectors.escalation_list(organization=self.organization, viewer=self.membership,
+                                       status=params.get("status", ""),
                                        q=params.get("q", ""),
                                        approver=self.membership if params.get("mine") == "true" else None)
         if "pod" in params:
@@ -67,8 +64,7 @@ class EscalationViewSet(ApiViewSet):
         if params.get("mine") == "true":
             scope = ("mine", self.membership.pk)
         elif not can(self.membership, "governance.view_all"):
-            scope = tuple(sorted(led_pods(self.membership)))
-            qs = qs.filter(pod_id__in=scope)
+            scope = ("viewer", self.membership.pk, tuple(sorted(led_pods(self.membership))))
         return self.cached_list("escalations", lambda: self.paginated(qs, EscalationSerializer),
                                 scope=scope, scopes=(ESCALATIONS, PODS, PEOPLE, GOVERNANCE))
 
@@ -84,7 +80,8 @@ class EscalationViewSet(ApiViewSet):
         data = self.validated(EscalationCreateSerializer).validated_data
         self.check_rule("governance.file_escalation", data["pod"])
         esc = esc_services.escalation_file(organization=self.organization, actor=request.user, **data)
-        esc = get_or_404(selectors.escalation_list(organization=self.organization), pk=esc.pk)
+        esc = get_or_404(selectors.escalation_list(organization=self.organization,
+                                                   viewer=self.membership), pk=esc.pk)
         return Response(EscalationSerializer(esc).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
@@ -109,7 +106,8 @@ class EscalationViewSet(ApiViewSet):
         self.check_rule("governance.decide_escalation", esc)
         data = self.validated(DecideSerializer).validated_data
         esc_services.escalation_decide(organization=self.organization, actor=request.user, escalation=esc, **data)
-        esc = get_or_404(selectors.escalation_list(organization=self.organization), pk=esc.pk)
+        esc = get_or_404(selectors.escalation_list(organization=self.organization,
+                                                   viewer=self.membership), pk=esc.pk)
         return Response(EscalationSerializer(esc).data)
 
 

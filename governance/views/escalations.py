@@ -44,15 +44,16 @@ def _now_slot() -> datetime.datetime:
 
 
 def _visibility(view: OrgPageMixin) -> tuple[Any, ...]:
-    """Whose escalations the viewer sees: all of them, or those of the pods they lead."""
+    """The cache key part for what the viewer sees (the rule itself is the selector's)."""
     if can(view.membership, "governance.view_all"):
         return ("all",)
-    return tuple(sorted(led_pods(view.membership)))
+    return ("viewer", view.membership.pk, tuple(sorted(led_pods(view.membership))))
 
 
 class EscalationListView(OrgPageMixin, View):
-    """Leaders see every escalation; others those of the pods they lead. The table is cached
-    per org version, filters, page, visibility and five-minute slot."""
+    """Leaders see every escalation; others those of the pods they lead and those routed to them
+    (`selectors.escalation_visible_q`). The table is cached per org version, filters, page,
+    visibility and five-minute slot."""
 
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         status = request.GET.get("status", "")
@@ -63,9 +64,8 @@ class EscalationListView(OrgPageMixin, View):
         visibility, now = _visibility(self), _now_slot()
 
         def render_table() -> str:
-            qs = selectors.escalation_list(organization=self.organization, status=status, q=q)
-            if visibility != ("all",):
-                qs = qs.filter(pod_id__in=visibility)
+            qs = selectors.escalation_list(organization=self.organization, viewer=self.membership,
+                                           status=status, q=q)
             page = Paginator(qs, PER_PAGE).get_page(page_no)
             return render_to_string("governance/_escalation_table.html", {
                 "page": page, "status": status, "now": now, "request": request,
@@ -180,11 +180,10 @@ class EscalationPreviewView(OrgPageMixin, View):
 class EscalationObjectMixin(OrgPageMixin):
     def load(self, pk: Any) -> Escalation:
         try:
-            esc = selectors.escalation_get(organization=self.organization, pk=pk)
+            return selectors.escalation_get(organization=self.organization, viewer=self.membership,
+                                            pk=pk)
         except Escalation.DoesNotExist as exc:
             raise Http404 from exc
-        self.require("governance.view_escalation", esc)
-        return esc
 
 
 class EscalationDetailView(EscalationObjectMixin, View):
@@ -272,7 +271,8 @@ class PodPanelView(OrgPageMixin, View):
             pod = pod_selectors.pod_lookup(organization=self.organization, pk=pk)
         except Pod.DoesNotExist as exc:
             raise Http404 from exc
-        rows = selectors.pod_open_escalations(organization=self.organization, pod=pod)
+        rows = selectors.pod_open_escalations(organization=self.organization, viewer=self.membership,
+                                               pod=pod)
         return render(request, "governance/_pod_panel.html", {
             "pod": pod, "rows": rows, "now": timezone.now(),
             "can_file": can(self.membership, "governance.file_escalation", pod),

@@ -303,10 +303,8 @@ class LessonObjectMixin(OrgPageMixin):
         return self.lesson
 
 
-class LessonDetailView(LessonObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        self.load_lesson(pk)
-        return render(request, "knowledge/lesson_detail.html", self.context(CommentForm()))
+class LessonPageMixin(LessonObjectMixin):
+    """What the lesson page shows; POST views re-render it with a form's errors."""
 
     def context(self, comment_form: CommentForm) -> dict[str, Any]:
         org = self.organization
@@ -316,6 +314,12 @@ class LessonDetailView(LessonObjectMixin, View):
             "comments": selectors.lesson_comments(organization=org, lesson=self.lesson),
             "comment_form": comment_form,
         }
+
+
+class LessonDetailView(LessonPageMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        self.load_lesson(pk)
+        return render(request, "knowledge/lesson_detail.html", self.context(CommentForm()))
 
 
 class LessonEditView(LessonObjectMixin, View):
@@ -386,7 +390,7 @@ class LessonVoteView(LessonObjectMixin, View):
         return redirect("knowledge:lesson_detail", org_slug=self.organization.slug, pk=lesson.pk)
 
 
-class LessonCommentView(LessonDetailView):
+class LessonCommentView(LessonPageMixin, View):
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         self.require("knowledge.comment_lesson", lesson)
@@ -413,7 +417,7 @@ class LessonCommentView(LessonDetailView):
                            partial="knowledge/_comments.html", status=status)
 
 
-class LessonCommentRemoveView(LessonDetailView):
+class LessonCommentRemoveView(LessonPageMixin, View):
     """Authors, the guild's stewards and admins remove a comment (the thread stays)."""
 
     def post(self, request: HttpRequest, pk: int, comment_pk: int, **kw: Any) -> HttpResponse:

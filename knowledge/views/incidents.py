@@ -99,9 +99,8 @@ class IncidentObjectMixin(IncidentFormMixin):
         return self.incident
 
 
-class IncidentDetailView(IncidentObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        return render(request, "knowledge/incident_detail.html", self.context(pk))
+class IncidentPageMixin(IncidentObjectMixin):
+    """What the incident page shows; POST views re-render it with a form's errors."""
 
     def context(self, pk: Any, action_form: Any = None) -> dict[str, Any]:
         incident = self.load_incident(pk)
@@ -116,6 +115,11 @@ class IncidentDetailView(IncidentObjectMixin, View):
             if pm and pm.is_published else None,
             "lessons": list(incident.lessons.filter(status="published").only("id", "title")),
         }
+
+
+class IncidentDetailView(IncidentPageMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        return render(request, "knowledge/incident_detail.html", self.context(pk))
 
 
 class IncidentEditView(IncidentObjectMixin, View):
@@ -185,7 +189,7 @@ class PostMortemEditView(IncidentObjectMixin, View):
             status=status)
 
 
-class ActionItemCreateView(IncidentDetailView):
+class ActionItemCreateView(IncidentPageMixin, View):
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)

@@ -58,11 +58,11 @@ class ShowcaseCreateView(OrgPageMixin, View):
             "cancel": kurl(self.organization, "showcase_list")}, status=status)
 
 
-class ShowcaseDetailView(OrgPageMixin, View):
-    permission_required = "knowledge.view"
+class ShowcasePageMixin(OrgPageMixin):
+    """What the showcase page shows; used by its GET view and by the POST views that re-render
+    it with a form's errors (a POST-only view does not inherit the GET one)."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        return render(request, "knowledge/showcase_detail.html", self.context(pk))
+    permission_required = "knowledge.view"
 
     def context(self, pk: Any, form: Any = None) -> dict[str, Any]:
         org = self.organization
@@ -77,6 +77,11 @@ class ShowcaseDetailView(OrgPageMixin, View):
         }
 
 
+class ShowcaseDetailView(ShowcasePageMixin, View):
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        return render(request, "knowledge/showcase_detail.html", self.context(pk))
+
+
 class ShowcaseEditView(ObjectEditView):
     permission_required = "knowledge.manage_showcases"
     noun, form_class, saved = "showcase", ShowcaseForm, "Showcase saved."
@@ -85,7 +90,7 @@ class ShowcaseEditView(ObjectEditView):
         return kurl(self.organization, "showcase_detail", obj.pk)
 
 
-class PresentationCreateView(ShowcaseDetailView):
+class PresentationCreateView(ShowcasePageMixin, View):
     permission_required = "knowledge.manage_showcases"
 
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:

@@ -123,29 +123,8 @@ class PodCreateView(OrgPageMixin, View):
         return render(self.request, "pods/pod_form.html", {"form": form, "pod": None}, status=status)
 
 
-class PodDetailView(PodObjectMixin, View):
-    """The pod page. Its body is cached per org version, pod, the viewer's rights and the day;
-    the one per-session piece, the add-member form's CSRF token, is put in on the way out."""
-
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        pod = self.load_pod(pk)
-        rights = tuple(can(self.membership, name, pod) for name in
-                       ("pods.change_pod", "pods.edit_charter", "pods.manage_assignments"))
-        today = timezone.localdate()
-
-        def render_body() -> str:
-            selectors.with_health(self.organization, [pod], today)
-            return render_to_string("pods/_pod_detail_body.html", {
-                **self.members_context(), "pod": pod, "organization": self.organization,
-                "charter": selectors.charter_current(organization=self.organization, pod=pod),
-                "may_edit": rights[0], "may_charter": rights[1],
-                "csrf_placeholder": CSRF_PLACEHOLDER,
-            }, request=None)
-
-        body = cached_fragment(self.organization, "pod_detail", (pod.pk, rights, today), render_body,
-                               scopes=(PODS, PEOPLE, pod_scope(pod.pk)))
-        body = fill_csrf(body, request)
-        return render(request, "pods/pod_detail.html", {"pod": pod, "body_html": body})
+class PodPageMixin(PodObjectMixin):
+    """The pod page's members panel; the add-member POST re-renders it with the form's errors."""
 
     def members_context(self, form: AssignmentForm | None = None) -> dict[str, Any]:
         can_manage = can(self.membership, "pods.manage_assignments", self.pod)
@@ -174,6 +153,31 @@ class PodDetailView(PodObjectMixin, View):
             "can_manage": can_manage,
             "today": today,
         }
+
+
+class PodDetailView(PodPageMixin, View):
+    """The pod page. Its body is cached per org version, pod, the viewer's rights and the day;
+    the one per-session piece, the add-member form's CSRF token, is put in on the way out."""
+
+    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+        pod = self.load_pod(pk)
+        rights = tuple(can(self.membership, name, pod) for name in
+                       ("pods.change_pod", "pods.edit_charter", "pods.manage_assignments"))
+        today = timezone.localdate()
+
+        def render_body() -> str:
+            selectors.with_health(self.organization, [pod], today)
+            return render_to_string("pods/_pod_detail_body.html", {
+                **self.members_context(), "pod": pod, "organization": self.organization,
+                "charter": selectors.charter_current(organization=self.organization, pod=pod),
+                "may_edit": rights[0], "may_charter": rights[1],
+                "csrf_placeholder": CSRF_PLACEHOLDER,
+            }, request=None)
+
+        body = cached_fragment(self.organization, "pod_detail", (pod.pk, rights, today), render_body,
+                               scopes=(PODS, PEOPLE, pod_scope(pod.pk)))
+        body = fill_csrf(body, request)
+        return render(request, "pods/pod_detail.html", {"pod": pod, "body_html": body})
 
 
 class PodHealthPartial(PodObjectMixin, View):
@@ -222,7 +226,7 @@ class PodEditView(PodObjectMixin, View):
         return render(request, "pods/pod_form.html", {"form": form, "pod": pod}, status=400)
 
 
-class AssignmentCreateView(PodDetailView):
+class AssignmentCreateView(PodPageMixin, View):
     """Add a member inline: htmx swaps the members panel and tells the health panel to reload."""
 
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:

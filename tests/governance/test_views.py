@@ -122,7 +122,7 @@ def test_members_cannot_file_or_see_others(client, gorg, lead):
     login(client, plain)
     assert client.get(u(gorg, "escalation_create")).status_code == 403
     esc = file(gorg, lead)
-    assert client.get(u(gorg, "escalation_detail", pk=esc.pk)).status_code == 403
+    assert client.get(u(gorg, "escalation_detail", pk=esc.pk)).status_code == 404  # hidden answers as missing
     assert client.get(u(gorg, "dashboard")).status_code == 403
     assert esc.title not in client.get(u(gorg, "escalation_list")).content.decode()
     # A lead cannot file for someone else's pod by posting its id.
