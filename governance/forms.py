@@ -7,19 +7,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from governance import selectors
+from governance.bands import Band
 from governance.models import (
     ApproverRole,
     CheckKind,
-    DecisionTier,
     DecisionType,
     Direction,
     Outcome,
     RiskTier,
 )
-from governance.services.matrix import Band
 from pods.models import Pod
+from pods.selectors import pod_list
 from tenancy.forms import OrgScopedForm
 from tenancy.models import Membership
+from tenancy.selectors import membership_list
 
 NOT_ALLOWED = "x"
 
@@ -38,7 +39,7 @@ class CellForm(OrgScopedForm):
     def __init__(self, *args: Any, decision_type: DecisionType, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decision_type = decision_type
-        self.tiers = {str(t.level): t for t in DecisionTier.objects.for_org(self.organization).order_by("level")}
+        self.tiers = {str(t.level): t for t in selectors.decision_tiers(organization=self.organization)}
         choices = [(k, str(t)) for k, t in self.tiers.items()] + [(NOT_ALLOWED, "Not allowed")]
         self.fields["tier_1"].choices = choices
         self.fields["tier_2"].choices = [("", "—")] + choices
@@ -106,7 +107,7 @@ class EscalationForm(OrgScopedForm):
 
     def __init__(self, *args: Any, pod_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = Pod.objects.for_org(self.organization).filter(pk__in=pod_ids)
+        self.fields["pod"].queryset = pod_list(organization=self.organization).filter(pk__in=pod_ids)
         self.fields["decision_type"].queryset = selectors.decision_types(organization=self.organization)
         self.fields["risk_tier"].queryset = selectors.risk_tiers(organization=self.organization)
 
@@ -157,4 +158,4 @@ class DecisionTierForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approvers"].queryset = Membership.objects.for_org(self.organization).select_related("user")
+        self.fields["approvers"].queryset = membership_list(organization=self.organization)

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import OuterRef, Q
 
 from pods.health import WARN, HealthReason
 from tenancy.models import Organization
@@ -32,13 +31,9 @@ def overdue_escalations_check(organization: Organization, pods: list[Any],
 
 def overdue_escalations_sql(organization: Organization, today: datetime.date) -> dict[str, Q]:
     """Pods with an open escalation past its SLA, as a condition on Pod (the batch check's twin)."""
-    from governance.models import Escalation
-    from governance.selectors import ACTIVE_STATUSES
+    from governance.selectors import escalation_overdue_exists
 
-    overdue = Escalation.objects.for_org(organization).filter(
-        pod=OuterRef("pk"), status__in=ACTIVE_STATUSES, due_at__lt=timezone.now()
-    )
-    return {WARN: Q(Exists(overdue))}
+    return {WARN: Q(escalation_overdue_exists(organization=organization, pod_ref=OuterRef("pk")))}
 
 
 OVERDUE_ESCALATIONS = HealthCheck(

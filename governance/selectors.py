@@ -41,6 +41,18 @@ def decision_types(*, organization: Organization) -> QuerySet[DecisionType]:
     return DecisionType.objects.for_org(organization).order_by("sort_order", "id")
 
 
+def risk_tier_get(*, organization: Organization, pk: Any) -> RiskTier:
+    return RiskTier.objects.for_org(organization).get(pk=pk)
+
+
+def decision_type_get(*, organization: Organization, pk: Any) -> DecisionType:
+    return DecisionType.objects.for_org(organization).get(pk=pk)
+
+
+def decision_tier_get(*, organization: Organization, pk: Any) -> DecisionTier:
+    return DecisionTier.objects.for_org(organization).get(pk=pk)
+
+
 def decision_tiers(*, organization: Organization) -> QuerySet[DecisionTier]:
     return DecisionTier.objects.for_org(organization).order_by("level").prefetch_related(
         Prefetch("approvers", queryset=Membership.objects.for_org(organization).select_related("user")))
@@ -70,7 +82,7 @@ class Matrix:
 def _cell_problem(cell: Cell) -> str:
     from django.core.exceptions import ValidationError
 
-    from governance.services.matrix import validate_bands
+    from governance.bands import validate_bands
 
     if not cell.bands:
         return "No decision tier yet."
@@ -233,6 +245,27 @@ def routing_for(*, organization: Organization, decision_type: DecisionType, risk
     return Routing(True, version, tier, approvers_for(organization=organization, tier=tier))
 
 
+def routing_preview(*, organization: Organization, data: Any) -> Routing | None:
+    """Where an escalation being typed would be routed, from the raw form data (the live preview)."""
+    from decimal import InvalidOperation
+
+    try:
+        dt = decision_type_get(organization=organization, pk=int(data.get("decision_type") or 0))
+        rt = risk_tier_get(organization=organization, pk=int(data.get("risk_tier") or 0))
+    except (ValueError, DecisionType.DoesNotExist, RiskTier.DoesNotExist):
+        return None
+    amount = None
+    raw = (data.get("amount") or "").strip()
+    if raw:
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation:
+            return Routing(False, None, None, [], "The amount is not a number.")
+    routing = routing_for(organization=organization, decision_type=dt, risk_tier=rt, amount=amount)
+    routing.decision_type = dt  # type: ignore[attr-defined]
+    return routing
+
+
 def next_tier(*, organization: Organization, tier: DecisionTier) -> DecisionTier | None:
     return (decision_tiers(organization=organization).filter(level__gt=tier.level)
             .exclude(approver_role=ApproverRole.POD).first())
@@ -322,6 +355,12 @@ def pod_open_escalations(*, organization: Organization, viewer: Membership, pod:
                          limit: int = 10) -> list[Escalation]:
     return list(escalation_list(organization=organization, viewer=viewer, pod=pod, status="active")
                 .order_by("filed_at", "id")[:limit])
+
+
+def escalation_overdue_exists(*, organization: Organization, pod_ref: Any) -> Exists:
+    """EXISTS (an active escalation of `pod_ref` past its SLA): the SQL twin of `overdue_counts`."""
+    return Exists(Escalation.objects.for_org(organization).filter(
+        pod=pod_ref, status__in=ACTIVE_STATUSES, due_at__lt=timezone.now()))
 
 
 def overdue_counts(*, organization: Organization, pod_ids: list[int],

@@ -8,6 +8,7 @@ from django import forms
 
 from knowledge.models import INCIDENT_TAXONOMY, IncidentStatus, LessonKind, Severity
 from knowledge.search import search_kinds
+from knowledge.selectors import incident_choices
 from tenancy.forms import OrgScopedForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -58,14 +59,12 @@ class LessonForm(OrgScopedForm):
 
     def __init__(self, *args: Any, guilds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from knowledge.models import Incident
         from knowledge.selectors import presentation_list
 
         org = self.organization
         self.fields["guild"].queryset = guilds
         self.fields["pod"].queryset = _pods(org)
-        self.fields["incident"].queryset = (Incident.objects.for_org(org).only("id", "title")
-                                            .order_by("-started_at"))
+        self.fields["incident"].queryset = incident_choices(organization=org)
         self.fields["presentation"].queryset = presentation_list(organization=org)
 
 
@@ -167,10 +166,9 @@ class ActionItemForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from tenancy.models import User
+        from tenancy.selectors import member_user_list
 
-        self.fields["owner"].queryset = User.objects.filter(
-            memberships__organization=self.organization).order_by("full_name", "email")
+        self.fields["owner"].queryset = member_user_list(organization=self.organization)
 
 
 class ToLessonForm(OrgScopedForm):
@@ -236,10 +234,9 @@ class RotationForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from tenancy.models import Person
+        from tenancy.selectors import person_choices
 
-        self.fields["person"].queryset = Person.objects.for_org(self.organization).filter(
-            is_active=True).order_by("full_name")
+        self.fields["person"].queryset = person_choices(organization=self.organization)
         self.fields["home_pod"].queryset = _pods(self.organization)
         self.fields["host_pod"].queryset = _pods(self.organization)
 

@@ -57,6 +57,14 @@ def guild_choices(*, organization: Organization) -> QuerySet[Guild]:
     return Guild.objects.for_org(organization).only("id", "name").order_by("name", "id")
 
 
+def guild_list_postable(*, organization: Organization, viewer: Any) -> QuerySet[Guild]:
+    """Guilds the viewer (a membership) may post into: admins every guild, others their own."""
+    qs = Guild.objects.for_org(organization).order_by("name")
+    if viewer.is_admin:
+        return qs
+    return qs.filter(members__user=viewer.user)
+
+
 def guild_get(*, organization: Organization, pk: Any) -> Guild:
     return guild_list(organization=organization).get(pk=pk)
 
@@ -108,6 +116,11 @@ def lesson_comments(*, organization: Organization, lesson: Lesson) -> list[Lesso
     return top
 
 
+def lesson_comment_get(*, organization: Organization, lesson: Lesson, pk: Any) -> LessonComment:
+    return (LessonComment.objects.for_org(organization).select_related("lesson")
+            .get(lesson=lesson, pk=pk))
+
+
 def lesson_revisions(*, organization: Organization, lesson: Lesson) -> list[LessonRevision]:
     return list(LessonRevision.objects.for_org(organization).filter(lesson=lesson)
                 .select_related("editor").order_by("-version"))
@@ -150,6 +163,10 @@ def incident_list(*, organization: Organization, q: str = "", severity: str = ""
     return qs.order_by("-started_at", "-id")
 
 
+def incident_choices(*, organization: Organization) -> QuerySet[Incident]:
+    return Incident.objects.for_org(organization).only("id", "title").order_by("-started_at")
+
+
 def incident_get(*, organization: Organization, pk: Any) -> Incident:
     return Incident.objects.for_org(organization).select_related("pod", "reported_by").get(pk=pk)
 
@@ -159,6 +176,10 @@ def postmortem_for(*, organization: Organization, incident: Incident) -> PostMor
             .select_related("author").prefetch_related(
                 Prefetch("action_items", queryset=ActionItem.objects.for_org(organization)
                          .select_related("owner").order_by("due_date", "id"))).first())
+
+
+def action_item_get(*, organization: Organization, incident: Incident, pk: Any) -> ActionItem:
+    return ActionItem.objects.for_org(organization).get(pk=pk, postmortem__incident=incident)
 
 
 def overdue_action_items(*, organization: Organization,

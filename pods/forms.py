@@ -8,8 +8,8 @@ from django.utils import timezone
 from pods.models import Charter, PodStatus
 from pods.selectors import HEALTH_CHOICES, pod_people_choices, pod_roles
 from tenancy.forms import OrgScopedForm
-from tenancy.models import PersonKind, Skill
-from tenancy.selectors import leader_memberships
+from tenancy.models import PersonKind
+from tenancy.selectors import leader_memberships, skill_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -124,7 +124,7 @@ class PeopleFilterForm(OrgScopedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill"].choices = [("", "Any skill")] + list(
-            Skill.objects.for_org(self.organization).order_by("name").values_list("pk", "name")
+            skill_choices(organization=self.organization).values_list("pk", "name")
         )
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tenancy.models import AuditEvent, Membership, Organization, User
+from tenancy.selectors import audit_event_list_site_wide, membership_list_site_wide
 
 
 @admin.register(User)
@@ -28,8 +29,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organization"]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        # unscoped: the Django admin is for site operators (staff), who look across tenants
-        return Membership.unscoped.all()
+        return membership_list_site_wide()
 
 
 @admin.register(AuditEvent)
@@ -40,8 +40,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        # unscoped: the Django admin is for site operators (staff), who look across tenants
-        return AuditEvent.unscoped.all()
+        return audit_event_list_site_wide()
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

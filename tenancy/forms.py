@@ -91,11 +91,9 @@ class PersonForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from tenancy.models import User
+        from tenancy.selectors import member_user_list
 
-        self.fields["user"].queryset = User.objects.filter(
-            memberships__organization=self.organization
-        ).order_by("email")
+        self.fields["user"].queryset = member_user_list(organization=self.organization).order_by("email")
 
 
 class CsvImportForm(forms.Form):

@@ -84,10 +84,27 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
     )
 
 
+def membership_list_site_wide() -> QuerySet[Membership]:
+    """For the Django admin, which site operators (staff) use across tenants."""
+    # unscoped: the Django admin is for site operators, who look across tenants
+    return Membership.unscoped.all()
+
+
+def audit_event_list_site_wide() -> QuerySet[AuditEvent]:
+    """For the Django admin (read-only), across tenants."""
+    # unscoped: the Django admin is for site operators, who look across tenants
+    return AuditEvent.unscoped.all()
+
+
 def membership_list(*, organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.for_org(organization).select_related("user").order_by(
         "user__full_name", "user__email"
     )
+
+
+def member_user_list(*, organization: Organization) -> QuerySet[User]:
+    """Users who belong to the organization (for choosing a login or an owner)."""
+    return User.objects.filter(memberships__organization=organization).order_by("full_name", "email")
 
 
 def membership_get(*, organization: Organization, pk: int) -> Membership:
@@ -106,6 +123,14 @@ def invitation_list(*, organization: Organization) -> QuerySet[Invitation]:
     return Invitation.objects.for_org(organization).select_related("invited_by").order_by(
         "-created_at"
     )
+
+
+def invitation_get(*, organization: Organization, pk: Any) -> Invitation:
+    return Invitation.objects.for_org(organization).get(pk=pk)
+
+
+def api_token_get(*, organization: Organization, pk: Any) -> ApiToken:
+    return ApiToken.objects.for_org(organization).get(pk=pk)
 
 
 def api_token_list(*, organization: Organization, user: User | None = None) -> QuerySet[ApiToken]:
@@ -154,6 +179,10 @@ def audit_target_types(*, organization: Organization) -> list[str]:
     return cached_value(organization, "audit_types", (), load, scopes=(AUDIT,))
 
 
+def skill_choices(*, organization: Organization) -> QuerySet[Skill]:
+    return Skill.objects.for_org(organization).order_by("name")
+
+
 def skill_list(*, organization: Organization) -> QuerySet[Skill]:
     return Skill.objects.for_org(organization).annotate(holder_count=Count("holders")).order_by(
         "name"
@@ -184,6 +213,12 @@ def person_list(
             .select_related("skill").order_by("-level", "skill__name"),
         )
     ).order_by("full_name", "id")
+
+
+def person_choices(*, organization: Organization, keep_pk: int | None = None) -> QuerySet[Person]:
+    """Active people to pick in a form, plus `keep_pk` (someone who left keeps past records)."""
+    return (Person.objects.for_org(organization).filter(Q(is_active=True) | Q(pk=keep_pk))
+            .order_by("full_name"))
 
 
 def person_get(*, organization: Organization, pk: Any) -> Person:

@@ -31,7 +31,8 @@ from governance.models import DeploymentReview, Escalation
 from governance.services import escalations as esc_services
 from governance.services import guardrails as guard_services
 from pods.permissions import led_pods
-from tenancy.api.views import ApiViewSet, get_or_404
+from tenancy.access import get_or_404
+from tenancy.api.views import ApiViewSet
 from tenancy.cache import ESCALATIONS, GOVERNANCE, PEOPLE, PODS
 from tenancy.permissions import can
 

@@ -87,8 +87,11 @@ class GuardrailsView(OrgPageMixin, View):
     def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         self.require("governance.edit_policies")
         form = PolicyForm(request.POST)
-        tier = RiskTier.objects.for_org(self.organization).filter(pk=request.POST.get("risk_tier") or 0).first() \
-            if (request.POST.get("risk_tier") or "").isdigit() else None
+        try:
+            tier = selectors.risk_tier_get(organization=self.organization,
+                                           pk=int(request.POST.get("risk_tier") or ""))
+        except (ValueError, RiskTier.DoesNotExist):
+            tier = None
         if tier is None:
             form.add_error(None, "Choose a risk tier.")
         if form.is_valid() and tier is not None:

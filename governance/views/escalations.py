@@ -16,7 +16,7 @@ from django.views import View
 
 from governance import selectors
 from governance.forms import CommentForm, DecideForm, EscalationForm
-from governance.models import DecisionType, Escalation, EscalationStatus, RiskTier
+from governance.models import Escalation, EscalationStatus
 from governance.services import escalations as services
 from pods import selectors as pod_selectors
 from pods.models import Pod
@@ -142,27 +142,7 @@ class EscalationCreateView(OrgPageMixin, View):
                     messages.success(request, "Escalation filed and routed.")
                 return redirect("governance:escalation_detail", org_slug=self.organization.slug, pk=esc.pk)
         return render(request, "governance/escalation_form.html",
-                      {"form": form, "preview": preview_for(self.organization, request.POST)}, status=400)
-
-
-def preview_for(organization: Any, data: Any) -> selectors.Routing | None:
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        dt = DecisionType.objects.for_org(organization).get(pk=int(data.get("decision_type") or 0))
-        rt = RiskTier.objects.for_org(organization).get(pk=int(data.get("risk_tier") or 0))
-    except (ValueError, DecisionType.DoesNotExist, RiskTier.DoesNotExist):
-        return None
-    amount = None
-    raw = (data.get("amount") or "").strip()
-    if raw:
-        try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            return selectors.Routing(False, None, None, [], "The amount is not a number.")
-    routing = selectors.routing_for(organization=organization, decision_type=dt, risk_tier=rt, amount=amount)
-    routing.decision_type = dt  # type: ignore[attr-defined]
-    return routing
+                      {"form": form, "preview": selectors.routing_preview(organization=self.organization, data=request.POST)}, status=400)
 
 
 class EscalationPreviewView(OrgPageMixin, View):
@@ -174,7 +154,7 @@ class EscalationPreviewView(OrgPageMixin, View):
     def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         self.require("governance.view_matrix")
         data = request.POST if request.method == "POST" else request.GET
-        return render(request, "governance/_preview.html", {"preview": preview_for(self.organization, data)})
+        return render(request, "governance/_preview.html", {"preview": selectors.routing_preview(organization=self.organization, data=data)})
 
 
 class EscalationObjectMixin(OrgPageMixin):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,6 +16,7 @@ from governance import selectors
 from governance.forms import CellForm, DecisionTierForm, NameForm, RiskTierForm
 from governance.models import DecisionType, RiskTier
 from governance.services import matrix as services
+from tenancy.access import get_or_404
 from tenancy.cache import GOVERNANCE, PEOPLE, cached_fragment, cached_value
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
@@ -51,12 +52,9 @@ class MatrixView(OrgPageMixin, View):
 
 class CellMixin(OrgPageMixin):
     def load(self, type_pk: int, tier_pk: int) -> tuple[DecisionType, RiskTier]:
-        try:
-            dt = DecisionType.objects.for_org(self.organization).get(pk=type_pk)
-            rt = RiskTier.objects.for_org(self.organization).get(pk=tier_pk)
-        except (DecisionType.DoesNotExist, RiskTier.DoesNotExist) as exc:
-            raise Http404 from exc
-        return dt, rt
+        org = self.organization
+        return (get_or_404(selectors.decision_type_get, organization=org, pk=type_pk),
+                get_or_404(selectors.risk_tier_get, organization=org, pk=tier_pk))
 
 
 class CellView(CellMixin, View):
@@ -172,12 +170,7 @@ class DecisionTierEditView(OrgPageMixin, View):
     permission_required = "governance.edit_matrix"
 
     def _tier(self, pk: int) -> Any:
-        from governance.models import DecisionTier
-
-        tier = DecisionTier.objects.for_org(self.organization).filter(pk=pk).first()
-        if tier is None:
-            raise Http404
-        return tier
+        return get_or_404(selectors.decision_tier_get, organization=self.organization, pk=pk)
 
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         tier = self._tier(pk)
@@ -211,10 +204,8 @@ class LabelEditView(OrgPageMixin, View):
     model: Any = DecisionType
 
     def _obj(self, pk: int) -> Any:
-        obj = self.model.objects.for_org(self.organization).filter(pk=pk).first()
-        if obj is None:
-            raise Http404
-        return obj
+        getter = selectors.risk_tier_get if self.model is RiskTier else selectors.decision_type_get
+        return get_or_404(getter, organization=self.organization, pk=pk)
 
     def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self._obj(pk)

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from knowledge import selectors
 from knowledge.models import Guild, Incident, Lesson, LessonKind, LessonStatus, Presentation
 from knowledge.search import MAX_PAGE, search_kinds
 from pods.models import Pod
@@ -53,7 +54,7 @@ class LessonDetailSerializer(LessonSerializer):
 
 
 def _guilds(org: Any) -> Any:
-    return Guild.objects.for_org(org)
+    return selectors.guild_choices(organization=org)
 
 
 def _pods(org: Any) -> Any:
@@ -63,7 +64,7 @@ def _pods(org: Any) -> Any:
 
 
 def _incidents(org: Any) -> Any:
-    return Incident.objects.for_org(org)
+    return selectors.incident_choices(organization=org)
 
 
 def _presentations(org: Any) -> Any:

@@ -28,8 +28,9 @@ from knowledge.api.serializers import (
 )
 from knowledge.models import Guild, Incident, Lesson, LessonStatus, SearchDocument
 from knowledge.search import search_documents
+from tenancy.access import get_or_404
 from tenancy.api.schema import ObjectSchema
-from tenancy.api.views import ApiViewSet, get_or_404
+from tenancy.api.views import ApiViewSet
 from tenancy.permissions import can
 
 

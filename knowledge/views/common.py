@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from knowledge import selectors, services
+from tenancy.access import get_or_404  # noqa: F401  (re-exported for knowledge views)
 from tenancy.forms import OrgScopedForm, add_service_errors
 from tenancy.views.base import OrgPageMixin
-
-
-def get_or_404(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a `*_get` selector; a missing row and another org's row both answer 404."""
-    try:
-        return fn(**kwargs)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
 
 
 def kurl(organization: Any, name: str, *args: Any) -> str:

@@ -241,10 +241,7 @@ class DraftListView(OrgPageMixin, View):
 
 def _my_guilds(view: OrgPageMixin) -> Any:
     """Guilds the viewer may post into (admins: every guild)."""
-    qs = Guild.objects.for_org(view.organization).order_by("name")
-    if view.membership.is_admin:
-        return qs
-    return qs.filter(members__user=view.request.user)
+    return selectors.guild_list_postable(organization=view.organization, viewer=view.membership)
 
 
 class LessonCreateView(OrgPageMixin, View):
@@ -399,8 +396,11 @@ class LessonCommentView(LessonPageMixin, View):
         if form.is_valid():
             parent = None
             if form.cleaned_data.get("parent"):
-                parent = LessonComment.objects.for_org(self.organization).filter(
-                    lesson=lesson, pk=form.cleaned_data["parent"]).first()
+                try:
+                    parent = selectors.lesson_comment_get(organization=self.organization,
+                                                          lesson=lesson, pk=form.cleaned_data["parent"])
+                except LessonComment.DoesNotExist:
+                    parent = None
             try:
                 services.lesson_comment_create(organization=self.organization, actor=request.user,
                                                lesson=lesson, body=form.cleaned_data["body"],
@@ -422,8 +422,8 @@ class LessonCommentRemoveView(LessonPageMixin, View):
 
     def post(self, request: HttpRequest, pk: int, comment_pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
-        comment = get_or_404(LessonComment.objects.for_org(self.organization).select_related("lesson").get,
-                             pk=comment_pk, lesson=lesson)
+        comment = get_or_404(selectors.lesson_comment_get, organization=self.organization,
+                             lesson=lesson, pk=comment_pk)
         self.require("knowledge.remove_comment", comment)
         services.lesson_comment_remove(organization=self.organization, actor=request.user,
                                        comment=comment)

@@ -16,7 +16,7 @@ from django.views import View
 
 from knowledge import selectors, services
 from knowledge.forms import ActionItemForm, IncidentForm, PostMortemForm, ToLessonForm
-from knowledge.models import INCIDENT_TAXONOMY, ActionItem, Incident, IncidentStatus, Severity
+from knowledge.models import INCIDENT_TAXONOMY, Incident, IncidentStatus, Severity
 from knowledge.views.common import get_or_404, kurl
 from knowledge.views.guilds import _my_guilds
 from tenancy.cache import KNOWLEDGE, PEOPLE, PODS, cached_fragment
@@ -213,10 +213,8 @@ class ActionItemCreateView(IncidentPageMixin, View):
 class ActionItemStatusView(IncidentObjectMixin, View):
     def post(self, request: HttpRequest, pk: int, item_pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
-        item = ActionItem.objects.for_org(self.organization).filter(
-            pk=item_pk, postmortem__incident=incident).first()
-        if item is None:
-            raise Http404
+        item = get_or_404(selectors.action_item_get, organization=self.organization,
+                          incident=incident, pk=item_pk)
         if not (can(self.membership, "knowledge.change_incident", incident)
                 or can(self.membership, "knowledge.update_action", item)):
             self.require("knowledge.update_action", item)

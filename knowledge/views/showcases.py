@@ -7,18 +7,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from knowledge import selectors, services
 from knowledge.forms import CitationForm, PresentationForm, RotationForm, ShowcaseForm, TalkForm
-from knowledge.models import Presentation
 from knowledge.views.common import ObjectEditView, get_or_404, kurl
 from tenancy.forms import add_service_errors
-from tenancy.models import Person
 from tenancy.permissions import can
+from tenancy.selectors import person_choices
 from tenancy.views.base import OrgPageMixin
 
 PER_PAGE = 25
@@ -112,9 +110,7 @@ class PresentationCiteView(OrgPageMixin, View):
     permission_required = "knowledge.cite_presentation"
 
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        p = Presentation.objects.for_org(self.organization).filter(pk=pk).first()
-        if p is None:
-            raise Http404
+        p = get_or_404(selectors.presentation_get, organization=self.organization, pk=pk)
         form = CitationForm(request.POST, organization=self.organization)
         if form.is_valid():
             try:
@@ -213,8 +209,8 @@ class RotationEditView(ObjectEditView):
     def make_form(self, obj: Any, **kwargs: Any) -> Any:
         form = super().make_form(obj, **kwargs)
         # The form offers active people; someone who has left keeps their past rotations.
-        form.fields["person"].queryset = Person.objects.for_org(self.organization).filter(
-            Q(is_active=True) | Q(pk=obj.person_id)).order_by("full_name")
+        form.fields["person"].queryset = person_choices(organization=self.organization,
+                                                        keep_pk=obj.person_id)
         return form
 
     def title(self, obj: Any) -> str:

@@ -37,8 +37,9 @@ from pods.api.serializers import (
 )
 from pods.models import Assignment, Charter, Pod, PodRole
 from tenancy import services as tenancy_services
+from tenancy.access import get_or_404
 from tenancy.api.serializers import PersonSerializer, PersonWriteSerializer
-from tenancy.api.views import ApiViewSet, get_or_404
+from tenancy.api.views import ApiViewSet
 from tenancy.cache import PEOPLE, POD_LIST_SCOPES, PODS, STAFFING
 from tenancy.models import Person
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from tenancy.models import Membership, Organization, Person, PersonKind, PersonSkill, Skill, User
-from tenancy.selectors import membership_list, skill_list
+from tenancy.selectors import member_user_list, skill_list
 
 NOT_FOUND = "Not found in this organization."
 
@@ -47,9 +47,7 @@ class OrgScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 def org_members(organization: Organization) -> QuerySet[User]:
     """Users who belong to the organization (for linking a directory entry to a login)."""
-    return User.objects.filter(
-        pk__in=membership_list(organization=organization).values("user_id")
-    )
+    return member_user_list(organization=organization)
 
 
 # --- Organization and members ------------------------------------------------------------------

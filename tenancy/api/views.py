@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
@@ -21,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenancy import services
+from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIMixin, OrgViewSet
 from tenancy.api.serializers import MembershipSerializer, OrganizationSerializer, SkillSerializer
 from tenancy.cache import cached_value
@@ -42,14 +41,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "description": "A personal token for one organization: "
             "`manage.py issue_token --org SLUG --email EMAIL`.",
         }
-
-
-def get_or_404(queryset: QuerySet[Any], **lookup: Any) -> Any:
-    """One row of an org-scoped queryset; missing and other-tenant both answer 404."""
-    try:
-        return queryset.get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
 
 
 class ApiViewSet(OrgViewSet):

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 
 from tenancy import selectors, services
+from tenancy.access import get_or_404
 from tenancy.cache import AUDIT, cached_fragment
 from tenancy.forms import (
     ApiTokenForm,
@@ -26,7 +27,6 @@ from tenancy.forms import (
     add_service_errors,
 )
 from tenancy.imports import ImportRejected, people_import_csv
-from tenancy.models import ApiToken, Invitation, Membership
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -93,7 +93,7 @@ class MembershipChangeView(OrgPageMixin, View):
     permission_required = "tenancy.manage_members"
 
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        membership = get_object_or_404(Membership.objects.for_org(self.organization), pk=pk)
+        membership = get_or_404(selectors.membership_get, organization=self.organization, pk=pk)
         try:
             if request.POST.get("action") == "remove":
                 services.membership_remove(organization=self.organization, actor=request.user,
@@ -115,7 +115,7 @@ class InvitationRevokeView(OrgPageMixin, View):
     permission_required = "tenancy.manage_members"
 
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        invitation = get_object_or_404(Invitation.objects.for_org(self.organization), pk=pk)
+        invitation = get_or_404(selectors.invitation_get, organization=self.organization, pk=pk)
         try:
             services.invitation_revoke(organization=self.organization, actor=request.user,
                                        invitation=invitation)
@@ -155,7 +155,7 @@ class ApiTokensView(OrgPageMixin, View):
 
 class ApiTokenRevokeView(OrgPageMixin, View):
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
-        token = get_object_or_404(ApiToken.objects.for_org(self.organization), pk=pk)
+        token = get_or_404(selectors.api_token_get, organization=self.organization, pk=pk)
         self.require("tenancy.revoke_token", token)
         services.api_token_revoke(organization=self.organization, actor=request.user, token=token)
         messages.success(request, f"Token “{token.name}” revoked.")
