@@ -54,8 +54,13 @@ bench: install
 db-stop: install
 	$(BIN)/python -c "from pathlib import Path; from config.embedded_db import stop; print('stopped' if stop(Path('.').resolve()) else 'not running')"
 
+# Ruff, the layer contract of DESIGN.md (import-linter, in pyproject.toml), no table access or raw
+# SQL outside selectors/services/tasks, and no import cycles.
 lint: install
 	$(BIN)/python -m ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/lint/data_access.py
+	$(BIN)/python scripts/lint/cycles.py
 
 clean: db-stop
 	rm -rf .podium

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+# The cycle-time tasks live apart, because the escalation services enqueue them (see there).
+from governance.cycle_time_tasks import cycle_time_recompute_all, cycle_time_recompute_task  # noqa: E402,F401
 from tenancy.models import Organization
 from tenancy.outbox import enqueue
-
-
-@shared_task
-def cycle_time_recompute_task(organization_id: int) -> None:
-    from governance.services.escalations import cycle_time_recompute
-
-    org = Organization.objects.filter(pk=organization_id).first()
-    if org is not None:
-        cycle_time_recompute(organization=org)
-
-
-@shared_task
-def cycle_time_recompute_all() -> None:
-    for org_id in Organization.objects.values_list("pk", flat=True):
-        enqueue(cycle_time_recompute_task, org_id)
 
 
 @shared_task

@@ -87,13 +87,14 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL only. DATABASE_URL when set, else the embedded server. -------------
+# Importing settings never starts a server: the embedded backend starts it on first connection.
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 else:
-    from config.embedded_db import embedded_database_url
+    from config.embedded_db import DATABASE_NAME
 
-    DATABASES = {"default": env.db_url_config(embedded_database_url(BASE_DIR))}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASES = {"default": {"ENGINE": "config.db.embedded", "NAME": DATABASE_NAME}}
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # After a PostgreSQL restart: a persistent connection is checked before each request, a pooled one

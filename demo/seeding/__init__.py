@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from demo.seeding import governance, knowledge, pods, tenancy
+from demo.seeding import governance, knowledge, pods, pods_bulk, tenancy, tenancy_bulk
 from demo.seeding.context import ENTERPRISE, SCALES, SMALL, SeedContext
 from tenancy import context as request_context
 from tenancy.cache import AREAS, scopes_touch
@@ -28,10 +28,16 @@ class SeedStep:
     seed: Callable[[SeedContext], None]
 
 
+def _by_scale(small: Callable[[SeedContext], None],
+              enterprise: Callable[[SeedContext], None]) -> Callable[[SeedContext], None]:
+    """Small scale goes through the services; enterprise scale bulk-inserts."""
+    return lambda ctx: (enterprise if ctx.is_enterprise else small)(ctx)
+
+
 # In dependency order: tenancy ← pods ← (governance, resources, knowledge, strategy, catalog).
 STEPS: list[SeedStep] = [
-    SeedStep("tenancy", tenancy.seed),
-    SeedStep("pods", pods.seed),
+    SeedStep("tenancy", _by_scale(tenancy.seed_small, tenancy_bulk.seed)),
+    SeedStep("pods", _by_scale(pods.seed_small, pods_bulk.seed)),
     SeedStep("governance", governance.seed),
     SeedStep("knowledge", knowledge.seed),
 ]

@@ -16,15 +16,6 @@ from pods.models import Charter, Pod, PodRole
 from tenancy.models import Membership, Person, User
 
 
-def seed(ctx: SeedContext) -> None:
-    if ctx.is_enterprise:
-        from demo.seeding import pods_bulk
-
-        pods_bulk.seed(ctx)
-    else:
-        seed_small(ctx)
-
-
 def pod_roles(ctx: SeedContext) -> dict[str, PodRole]:
     """The org's pod roles by key; the defaults come with the org (signal), this only backfills."""
     roles = {r.key: r for r in PodRole.objects.for_org(ctx.org)}

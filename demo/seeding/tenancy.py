@@ -12,15 +12,6 @@ from tenancy import services
 from tenancy.models import Membership, Organization, Person, Skill, User
 
 
-def seed(ctx: SeedContext) -> None:
-    if ctx.is_enterprise:
-        from demo.seeding import tenancy_bulk
-
-        tenancy_bulk.seed(ctx)
-    else:
-        seed_small(ctx)
-
-
 def ensure_user(ctx: SeedContext, email: str, full_name: str) -> User:
     """The login for `email`, created with the demo password if missing.
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from governance import defaults
+from governance.bands import Band, validate_bands  # noqa: F401  (Band re-exported)
 from governance.models import (
     DecisionRight,
     DecisionTier,
@@ -21,12 +22,11 @@ from governance.models import (
     MatrixVersion,
     RiskTier,
 )
+from governance.selectors import matrix_problems
 from tenancy.audit import audit_record, snapshot
 from tenancy.cache import GOVERNANCE
 from tenancy.models import Organization, User
 from tenancy.writes import org_write, same_org
-
-Band = tuple[Decimal | None, Decimal | None, DecisionTier | None]
 
 
 def governance_seed_defaults(*, organization: Organization, actor: User | None = None) -> None:
@@ -103,33 +103,6 @@ def backfill_governance_defaults() -> int:
 # --- Cells ----------------------------------------------------------------------------------
 
 
-def validate_bands(decision_type: DecisionType, bands: list[Band]) -> list[Band]:
-    """Bands of one cell, sorted; refuse gaps, overlaps and bands on types without amounts."""
-    if not bands:
-        raise ValidationError({"bands": "A cell needs a decision tier or “not allowed”."})
-    if not decision_type.has_amount:
-        if len(bands) != 1 or bands[0][0] is not None or bands[0][1] is not None:
-            raise ValidationError({"bands": f"“{decision_type}” has no amounts: one band only."})
-        return bands
-    ordered = sorted(bands, key=lambda b: b[0] if b[0] is not None else Decimal(0))
-    expected = Decimal(0)
-    for i, (lo, hi, _tier) in enumerate(ordered):
-        lo = Decimal(0) if lo is None else lo
-        if lo != expected:
-            word = "overlap" if lo < expected else "gap"
-            raise ValidationError({"bands": f"Amount bands {word} at {min(lo, expected):,}: "
-                                            "each band starts where the last one ends."})
-        if hi is None:
-            if i != len(ordered) - 1:
-                raise ValidationError({"bands": "Only the last band may be open-ended."})
-        elif hi <= lo:
-            raise ValidationError({"bands": f"A band must end above its start ({lo:,})."})
-        expected = hi if hi is not None else expected
-    if ordered[-1][1] is not None:
-        raise ValidationError({"bands": f"Amounts from {ordered[-1][1]:,} upwards have no tier."})
-    return [(lo if lo is not None else Decimal(0), hi, tier) for lo, hi, tier in ordered]
-
-
 def _cell_repr(bands: list[Any]) -> list[dict[str, Any]]:
     return [{"from": str(b.amount_min) if b.amount_min is not None else None,
              "to": str(b.amount_max) if b.amount_max is not None else None,
@@ -197,8 +170,6 @@ def risk_tier_create(*, organization: Organization, actor: User, name: str, desc
 
 
 def _publish(organization: Organization, actor: User | None, note: str) -> MatrixVersion:
-    from governance.selectors import matrix_problems
-
     problems = matrix_problems(organization=organization)
     if problems:
         raise ValidationError({"__all__": problems})

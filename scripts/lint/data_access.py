@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("tenancy", "pods", "governance", "knowledge", "strategy", "resources", "platform_catalog",
+APPS = ("tenancy", "integrations", "pods", "governance", "knowledge", "strategy", "resources", "platform_catalog",
         "bench", "dashboards")
 RAW_SQL_CALLS = {"cursor", "raw", "RawSQL"}
 
