@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0002_notifications'),
+        ('tenancy', '0003_task_outbox'),
     ]
 
     operations = [
