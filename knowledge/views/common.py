@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views import View
 
 from knowledge import selectors, services
 from tenancy.access import get_or_404  # noqa: F401  (re-exported for knowledge views)
-from tenancy.forms import OrgScopedForm, add_service_errors
+from tenancy.forms import OrgScopedForm
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_submit
 
 
 def kurl(organization: Any, name: str, *args: Any) -> str:
@@ -43,17 +42,13 @@ class ObjectEditView(OrgPageMixin, View):
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self.load(pk)
         form = self.make_form(obj, data=request.POST)
-        if form.is_valid():
-            update = getattr(services, f"{self.noun}_update")
-            try:
-                update(organization=self.organization, actor=request.user,
-                       **{self.noun: obj}, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, self.saved)
-                return redirect(self.back_url(obj))
-        return self._render(obj, form, status=400)
+        update = getattr(services, f"{self.noun}_update")
+        done = form_submit(
+            request, form,
+            lambda data: update(organization=self.organization, actor=request.user,
+                                **{self.noun: obj}, **data),
+            success=self.saved, redirect_to=self.back_url(obj))
+        return done or self._render(obj, form, status=400)
 
     def load(self, pk: Any) -> Any:
         return get_or_404(getattr(selectors, f"{self.noun}_get"), organization=self.organization,

@@ -23,6 +23,7 @@ from tenancy.cache import KNOWLEDGE, PEOPLE, PODS, cached_fragment
 from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.forms import form_submit
 
 INCIDENTS_PER_PAGE = 25
 
@@ -197,16 +198,13 @@ class ActionItemCreateView(IncidentPageMixin, View):
         if pm is None:
             raise Http404("Write the post-mortem first.")
         form = ActionItemForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.action_item_create(organization=self.organization, actor=request.user,
-                                            postmortem=pm, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Action item added.")
-                return redirect("knowledge:incident_detail", org_slug=self.organization.slug,
-                                pk=incident.pk)
+        done = form_submit(
+            request, form,
+            lambda data: services.action_item_create(organization=self.organization,
+                                                     actor=request.user, postmortem=pm, **data),
+            success="Action item added.", redirect_to=kurl(self.organization, "incident_detail", incident.pk))
+        if done:
+            return done
         return render(request, "knowledge/incident_detail.html", self.context(pk, form), status=400)
 
 

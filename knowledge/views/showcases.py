@@ -18,6 +18,7 @@ from tenancy.forms import add_service_errors
 from tenancy.permissions import can
 from tenancy.selectors import person_choices
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_submit
 
 PER_PAGE = 25
 
@@ -94,15 +95,13 @@ class PresentationCreateView(ShowcasePageMixin, View):
     def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
         showcase = get_or_404(selectors.showcase_get, organization=self.organization, pk=pk)
         form = PresentationForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.presentation_create(organization=self.organization, actor=request.user,
-                                             showcase=showcase, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Presentation added.")
-                return redirect("knowledge:showcase_detail", org_slug=self.organization.slug, pk=pk)
+        done = form_submit(
+            request, form,
+            lambda data: services.presentation_create(organization=self.organization,
+                                                      actor=request.user, showcase=showcase, **data),
+            success="Presentation added.", redirect_to=kurl(self.organization, "showcase_detail", pk))
+        if done:
+            return done
         return render(request, "knowledge/showcase_detail.html", self.context(pk, form), status=400)
 
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -23,6 +24,7 @@ from tenancy.models import Person, PersonSkill
 from tenancy.permissions import can
 from tenancy.selectors import person_get, skill_list
 from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.forms import form_submit
 
 PEOPLE_PER_PAGE = 50
 
@@ -140,16 +142,12 @@ class RolesView(OrgPageMixin, View):
     def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         self.require("pods.manage_roles")
         form = PodRoleForm(request.POST)
-        if form.is_valid():
-            try:
-                role = pod_role_create(organization=self.organization, actor=request.user,
-                                       **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Role “{role.name}” added.")
-                return redirect("pods:roles", org_slug=self.organization.slug)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: pod_role_create(organization=self.organization, actor=request.user, **data),
+            success=lambda role: f"Role “{role.name}” added.",
+            redirect_to=reverse("pods:roles", args=[self.organization.slug]))
+        return done or self._render(form, status=400)
 
     def _render(self, form: PodRoleForm, status: int = 200) -> HttpResponse:
         return render(self.request, "pods/roles.html", {
@@ -165,16 +163,13 @@ class SkillsView(OrgPageMixin, View):
     def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
         self.require("tenancy.manage_skills")
         form = SkillForm(request.POST)
-        if form.is_valid():
-            try:
-                skill = tenancy_services.skill_create(organization=self.organization,
-                                                      actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Skill “{skill.name}” added.")
-                return redirect("pods:skills", org_slug=self.organization.slug)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: tenancy_services.skill_create(organization=self.organization,
+                                                       actor=request.user, **data),
+            success=lambda skill: f"Skill “{skill.name}” added.",
+            redirect_to=reverse("pods:skills", args=[self.organization.slug]))
+        return done or self._render(form, status=400)
 
     def _render(self, form: SkillForm, status: int = 200) -> HttpResponse:
         return render(self.request, "pods/skills.html", {
