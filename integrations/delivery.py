@@ -77,6 +77,7 @@ def next_delay(
 
 def _claim(delivery_id: int, now: datetime.datetime) -> bool:
     return bool(
+        # unscoped: a delivery is claimed by id alone (the worker learns its organization from it)
         WebhookDelivery.unscoped.filter(
             pk=delivery_id,
             status=DeliveryStatus.PENDING,
@@ -106,9 +107,11 @@ def delivery_attempt(*, delivery_id: int, manual: bool = False) -> WebhookAttemp
     now = timezone.now()
     if not _claim(delivery_id, now):
         return None
+    # unscoped: a delivery is claimed by id alone (the worker learns its organization from it)
     d = WebhookDelivery.unscoped.select_related("endpoint", "event", "organization").get(pk=delivery_id)
     endpoint, organization = d.endpoint, d.organization
     if not endpoint.enabled:
+        # unscoped: a delivery is claimed by id alone (the worker learns its organization from it)
         WebhookDelivery.unscoped.filter(pk=d.pk).update(
             status=DeliveryStatus.FAILED, next_attempt_at=None, claimed_until=None
         )
@@ -192,6 +195,7 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
     """Ids of pending deliveries whose next attempt is due and that no worker holds (all orgs)."""
     now = timezone.now()
     return list(
+        # unscoped: a delivery is claimed by id alone (the worker learns its organization from it)
         WebhookDelivery.unscoped.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("next_attempt_at")

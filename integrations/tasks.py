@@ -13,6 +13,7 @@ def webhook_deliver(delivery_id: int, manual: bool = False) -> None:
     delivery_attempt(delivery_id=delivery_id, manual=manual)
     if current_app.conf.task_always_eager:
         return  # in-process (demo, tests): retries wait for the sweep, not a sleeping request
+    # unscoped: the task carries only the delivery id; the row names its organization
     d = WebhookDelivery.unscoped.filter(pk=delivery_id, status=DeliveryStatus.PENDING).first()
     if d is not None and d.next_attempt_at is not None:
         webhook_deliver.apply_async((delivery_id,), eta=d.next_attempt_at)

@@ -26,7 +26,7 @@ from tenancy.api.views import ApiViewSet, get_or_404
 class WebhookEndpointViewSet(ApiViewSet):
     """Endpoints that receive the organization's events, signed per Standard Webhooks."""
 
-    queryset = WebhookEndpoint.unscoped.none()
+    queryset = WebhookEndpoint.objects.none()
     serializer_class = EndpointSerializer
 
     def _endpoint(self, pk: Any) -> WebhookEndpoint:
