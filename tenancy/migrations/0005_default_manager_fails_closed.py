@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0003_task_outbox'),
+        ('tenancy', '0004_cache_scopes'),
     ]
 
     operations = [
