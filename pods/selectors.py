@@ -260,3 +260,8 @@ def pod_member_candidates(*, organization: Organization, pod: Pod, q: str = "", 
 HEALTH_CHOICES = [(OK, "Healthy"), (WARN, "At risk"), (FAIL, "Unhealthy")]
 # What the API reports: a check, or a pod with too little data yet, can be "not assessed".
 HEALTH_REASON_CHOICES = [*HEALTH_CHOICES, (NOT_ASSESSED, "Not assessed")]
+
+
+def assignment_list_for_export(*, organization: Organization) -> QuerySet[Assignment]:
+    """Every assignment, running and ended, with what a CSV row names."""
+    return Assignment.objects.for_org(organization).select_related("pod", "person", "role")

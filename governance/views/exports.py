@@ -9,7 +9,6 @@ from django.views import View
 
 from governance import selectors
 from governance.models import EscalationStatus
-from governance.views.escalations import _visibility
 from tenancy.csv_export import csv_response
 from tenancy.views.base import OrgPageMixin
 
@@ -23,10 +22,9 @@ class EscalationExportView(OrgPageMixin, View):
         if status not in {"", "active", *EscalationStatus.values}:
             status = ""
         q = request.GET.get("q", "").strip()[:100]
-        qs = selectors.escalation_list(organization=self.organization, status=status, q=q)
-        visibility = _visibility(self)
-        if visibility != ("all",):
-            qs = qs.filter(pod_id__in=visibility)
+        # The same rows the viewer finds in the list (leaders all; others led pods and routed ones).
+        qs = selectors.escalation_list(organization=self.organization, viewer=self.membership,
+                                       status=status, q=q)
         rows = ((e.pk, e.title, e.pod.name, e.decision_type.name, e.risk_tier.name, e.status, e.outcome,
                  e.filed_by.email if e.filed_by else "", e.filed_at, e.due_at, e.decided_at)
                 for e in qs.iterator(500))

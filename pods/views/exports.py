@@ -17,7 +17,6 @@ from django.views import View
 from pods import selectors
 from pods.forms import PeopleFilterForm, PodFilterForm
 from pods.imports import ASSIGNMENT_COLUMNS, POD_COLUMNS, assignments_import_csv, pods_import_csv
-from pods.models import Assignment
 from tenancy.csv_export import csv_response
 from tenancy.forms import CsvImportForm
 from tenancy.imports import ImportRejected
@@ -55,7 +54,7 @@ class AssignmentsExportView(OrgPageMixin, View):
     """Every assignment (running and ended), or those of one pod with `?pod=<id>`."""
 
     def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
-        qs = Assignment.objects.for_org(self.organization).select_related("pod", "person", "role")
+        qs = selectors.assignment_list_for_export(organization=self.organization)
         pod = request.GET.get("pod", "")
         if pod.isdigit():
             qs = qs.filter(pod_id=int(pod))

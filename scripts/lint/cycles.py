@@ -72,8 +72,15 @@ def cycles(packages: list[str]) -> list[list[str]]:
     return strongly_connected(edges)
 
 
+# Cycles known and owned elsewhere, each with the reason it is tolerated for now. Shrink, never grow.
+KNOWN: dict[tuple[str, ...], str] = {
+    ("tenancy.audit", "tenancy.writes"): "audit_record asks the open org_write for its scope "
+    "(lazy import); the write helper (issue 14, Writes) is to pass the scope in instead",
+}
+
+
 def main() -> int:
-    found = cycles(PACKAGES)
+    found = [c for c in cycles(PACKAGES) if tuple(c) not in KNOWN]
     for component in found:
         print("import cycle: " + " <-> ".join(component))
     return 1 if found else 0

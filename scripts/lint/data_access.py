@@ -30,6 +30,7 @@ ALLOWED_FILES = {
     "tenancy/audit.py",  # audit_record: the audit write every service calls
     "tenancy/cache.py",  # the per-organization cache version (one UPDATE … RETURNING)
     "tenancy/imports.py",  # people_import_csv: a bulk-create service
+    "pods/imports.py",  # pods and assignments CSV import: a bulk-create service
     "tenancy/notifications.py",  # notify (service) and unread_count (selector)
     "knowledge/search.py",  # the search index (service) and its ranked query (selector)
     "integrations/delivery.py",  # webhook delivery attempts: a service run by the worker
