@@ -32,6 +32,7 @@ ALLOWED_FILES = {
     "tenancy/imports.py",  # people_import_csv: a bulk-create service
     "pods/imports.py",  # pods and assignments CSV import: a bulk-create service
     "tenancy/notifications.py",  # notify (service) and unread_count (selector)
+    "knowledge/directory_index.py",  # indexes pods and people for search (a service)
     "knowledge/search.py",  # the search index (service) and its ranked query (selector)
     "integrations/delivery.py",  # webhook delivery attempts: a service run by the worker
     "tenancy/outbox.py",  # the transactional task outbox: enqueue (service) and its relay
