@@ -40,7 +40,16 @@ def _wait(predicate, timeout: float, what: str, log: Path) -> None:  # type: ign
 def worker(tmp_path: Path):  # type: ignore[no-untyped-def]
     server = OwnRedis(tmp_path)
     server.start()
-    db = connection.settings_dict
+    # The live connection's own parameters: with the embedded default, the server (and its port)
+    # is chosen on first connection, so the settings alone do not say where it is.
+    connection.ensure_connection()
+    info = connection.connection.info
+    if info.host.startswith("/"):
+        # The embedded default listens on a Unix socket, which the worker's DATABASE_URL cannot
+        # name; CI (and any DATABASE_URL over TCP) runs this test.
+        server.stop()
+        pytest.skip("the database is on a Unix socket (embedded default); runs against TCP PostgreSQL")
+    db = {"USER": info.user, "HOST": info.host, "PORT": info.port, "NAME": info.dbname}
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
