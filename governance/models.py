@@ -289,6 +289,8 @@ class DeploymentReview(OrgOwned):
     results = models.JSONField(default=dict)
     gate = models.CharField(max_length=16, choices=Gate.choices)
     failures = models.JSONField(default=list)
+    warnings = models.JSONField(default=list, blank=True,
+                                help_text="Passed, but with a caveat (e.g. a deprecated catalog model).")
     escalation = models.OneToOneField(Escalation, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="deployment_review")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -56,6 +56,8 @@ ESCALATION_THREADS = "escalation_threads"  # comments that change no status
 KNOWLEDGE = "knowledge"  # guilds, lessons, incidents, post-mortems, showcases, talks, rotations
 LESSON_FEEDBACK = "lesson_feedback"  # helpful votes and comments on lessons
 AUDIT = "audit"  # every audit event (`tenancy.audit.audit_record` touches it)
+CATALOG = "catalog"  # platform catalog: models, components, data products, relations, adoptions
+TRACKING = "tracking"  # experiments and runs (MLflow-compatible tracking)
 AREAS = frozenset(
     {
         ORG,
@@ -70,6 +72,8 @@ AREAS = frozenset(
         KNOWLEDGE,
         LESSON_FEEDBACK,
         AUDIT,
+        CATALOG,
+        TRACKING,
     }
 )
 # Object families: `pod:<id>` is touched by every write to that pod's own page data.

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "governance",
     "knowledge",
     "resources",
+    "platform_catalog",
     "demo",
 ]
 

@@ -158,7 +158,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DeploymentReview
-        fields = ("id", "pod", "model", "version", "risk_tier", "gate", "failures", "results",
+        fields = ("id", "pod", "model", "version", "risk_tier", "gate", "failures", "warnings", "results",
                   "escalation", "escalation_status", "created_at", "updated_at")
 
 

@@ -20,6 +20,7 @@ from governance.models import (
     Outcome,
     RiskTier,
 )
+from governance.signals import escalation_decided
 from integrations.payloads import webhook_data
 from integrations.services import event_emit
 from pods.models import Pod
@@ -185,6 +186,8 @@ def escalation_decide(*, organization: Organization, actor: User, escalation: Es
             title = f"Escalation {Outcome(outcome).label.lower()}: {esc.title}"
             _update_review_gate(esc)
         esc.save()
+        if esc.status == EscalationStatus.DECIDED:
+            escalation_decided.send(sender=Escalation, organization=organization, escalation=esc, actor=actor)
         audit_record(organization=organization, actor=actor, action="governance.escalation_decided",
                      target=esc, before=before, after=snapshot(esc, AUDIT_FIELDS))
         event_emit(organization=organization, type="escalation.decided", data=webhook_data(esc))

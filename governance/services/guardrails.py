@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from governance import defaults, selectors
+from governance import defaults, gate_checks, selectors
 from governance.models import (
     CheckKind,
     DecisionType,
@@ -76,10 +76,17 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
                if deploy_type else None)
     if routing is not None and not routing.allowed:
         failures.insert(0, {"check": "risk_tier", "reason": routing.message})
+    # Checks other apps registered (the catalog: is this model approved at this risk tier?).
+    extra = gate_checks.run_all(gate_checks.GateRequest(organization=organization, pod=pod,
+                                                        model_name=model_name.strip(),
+                                                        version=version.strip(), risk_tier=risk_tier))
+    failures += [f.as_dict() for _c, found in extra for f in found if f.level == gate_checks.FAIL]
+    warnings = [f.as_dict() for _c, found in extra for f in found if f.level == gate_checks.WARN]
     with org_write(organization, actor, GOVERNANCE) as w:
         review = DeploymentReview(organization=organization, pod=pod, model_name=model_name.strip(),
                                   version=version.strip(), risk_tier=risk_tier, results=results,
-                                  failures=failures, submitted_by=actor, gate=Gate.PASS)
+                                  failures=failures, warnings=warnings, submitted_by=actor,
+                                  gate=Gate.PASS)
         if failures:
             review.gate = Gate.FAIL
         elif routing is not None and routing.tier is not None and routing.tier.needs_approval:
@@ -91,8 +98,12 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
                         + ", ".join(f"{k}={_score(v)}" for k, v in sorted(results.items())),
                 recommendation="Approve the deployment.")
         review.save()
+        for check, found in extra:
+            warned = [f for f in found if f.level == gate_checks.WARN]
+            if warned and check.on_warn is not None:
+                check.on_warn(review, warned)
         audit_record(organization=organization, actor=actor, action="governance.deployment_reviewed",
-                     target=review, after={"gate": review.gate, "failures": failures})
+                     target=review, after={"gate": review.gate, "failures": failures, "warnings": warnings})
         event_emit(organization=organization, type="deployment.gated", data=webhook_data(review))
         w.touch(pod_scope(pod.pk))
     return review

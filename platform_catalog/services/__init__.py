@@ -1,0 +1,1 @@
+"""Writes of the platform catalog, one module per concept (library, components, data products…)."""
