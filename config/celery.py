@@ -53,4 +53,12 @@ app.conf.beat_schedule = {
         "task": "knowledge.tasks.rebuild_search_terms",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every 15 minutes: data contracts (freshness, quality); a breach opens an incident for the
+    # owner pod, a contract that holds again resolves it.
+    "catalog-contracts-check": {"task": "platform_catalog.tasks.catalog_contracts_check_task", "schedule": 15 * 60},
+    # Nightly: duplication candidates across pods (a snapshot of pairs, decisions kept).
+    "catalog-duplicates": {
+        "task": "platform_catalog.tasks.catalog_duplicates_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

@@ -411,3 +411,12 @@ def exception_list(*, organization: Organization, open_only: bool = True) -> Que
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
     return qs
+
+
+def deployments_of_model(*, organization: Organization, model_name: str, version: str = "",
+                         limit: int = 50) -> QuerySet[DeploymentReview]:
+    """Recent deployments of a model (any version, or one), e.g. to show what deprecating it touches."""
+    qs = DeploymentReview.objects.for_org(organization).filter(model_name__iexact=model_name)
+    if version:
+        qs = qs.filter(version=version)
+    return qs.select_related("pod", "risk_tier").order_by("-created_at", "-id")[:limit]

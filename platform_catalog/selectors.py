@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 
-from platform_catalog.models import CatalogModel, ModelAlias, ModelApproval, ModelEvaluation
+from platform_catalog.models import (
+    CatalogModel,
+    Component,
+    DataProduct,
+    EntityKind,
+    Experiment,
+    ModelAlias,
+    ModelApproval,
+    ModelEvaluation,
+)
 from pods.models import Pod
 from pods.selectors import pod_members
 from tenancy.models import Organization, User
@@ -59,3 +70,139 @@ def model_evaluations(*, organization: Organization, model: CatalogModel) -> Que
 def model_approvals(*, organization: Organization, model: CatalogModel) -> QuerySet[ModelApproval]:
     return (ModelApproval.objects.for_org(organization).filter(model=model)
             .select_related("risk_tier", "requested_by", "decided_by", "escalation"))
+
+
+# --- Entries by kind (relations, adoptions, duplicates name an entry by kind and id) ---------
+
+
+def entity_models() -> dict[str, type[models.Model]]:
+    return {EntityKind.MODEL: CatalogModel, EntityKind.COMPONENT: Component,
+            EntityKind.DATA_PRODUCT: DataProduct, EntityKind.EXPERIMENT: Experiment}
+
+
+def entity_get(organization: Organization, kind: str, pk: Any, *, field: str = "target") -> Any:
+    """The entry of `kind` with id `pk` in this organization; a 400 naming `field` otherwise."""
+    table = entity_models().get(kind)
+    if table is None:
+        raise ValidationError({f"{field}_kind": f"Unknown kind “{kind}”: use one of {', '.join(EntityKind.values)}."})
+    try:
+        return table.objects.for_org(organization).get(pk=int(pk))  # type: ignore[attr-defined]
+    except (TypeError, ValueError, table.DoesNotExist):  # type: ignore[attr-defined]
+        raise ValidationError({f"{field}_id": "Not found in this organization."}) from None
+
+
+def entities_by_key(organization: Organization, keys: set[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+    """Entries for (kind, id) pairs in one query per kind (for lists of relations and adoptions)."""
+    out: dict[tuple[str, int], Any] = {}
+    by_kind: dict[str, set[int]] = {}
+    for kind, pk in keys:
+        by_kind.setdefault(kind, set()).add(pk)
+    for kind, pks in by_kind.items():
+        table = entity_models()[kind]
+        for obj in table.objects.for_org(organization).filter(pk__in=pks).select_related("owner_pod"):  # type: ignore[attr-defined]
+            out[(kind, obj.pk)] = obj
+    return out
+
+
+# --- Relations and adoptions ---------------------------------------------------------------------
+
+
+def relations_of(*, organization: Organization, kind: str, pk: int) -> list[dict[str, Any]]:
+    """Both directions of every relation of one entry: outgoing as stored (`depends_on`),
+    incoming under the inverse name (`dependency_of`), with the other entry loaded. 1 + kinds queries."""
+    from platform_catalog.models import INVERSE, Relation
+
+    rows = list(Relation.objects.for_org(organization).filter(
+        Q(source_kind=kind, source_id=pk) | Q(target_kind=kind, target_id=pk)))
+    keys = set()
+    for r in rows:
+        keys.add((r.target_kind, r.target_id) if (r.source_kind, r.source_id) == (kind, pk)
+                 else (r.source_kind, r.source_id))
+    others = entities_by_key(organization, keys)
+    out = []
+    for r in rows:
+        outgoing = (r.source_kind, r.source_id) == (kind, pk)
+        other_key = (r.target_kind, r.target_id) if outgoing else (r.source_kind, r.source_id)
+        out.append({"relation": r, "id": r.pk, "kind": r.kind if outgoing else INVERSE[r.kind],
+                    "other_kind": other_key[0], "other_id": other_key[1], "other": others.get(other_key)})
+    return sorted(out, key=lambda d: (d["kind"], str(d["other"])))
+
+
+def adoptions_of(*, organization: Organization, kind: str, pk: int) -> QuerySet[Any]:
+    from platform_catalog.models import Adoption
+
+    return Adoption.objects.for_org(organization).filter(entity_kind=kind, entity_id=pk).select_related("pod")
+
+
+def deprecation_impact(*, organization: Organization, kind: str, entry: Any) -> dict[str, Any]:
+    """What deprecating an entry touches: consuming pods, dependants and (models) deployments."""
+    from governance.selectors import deployments_of_model
+
+    impact = {"pods": [a.pod for a in adoptions_of(organization=organization, kind=kind, pk=entry.pk)],
+              "dependants": [r for r in relations_of(organization=organization, kind=kind, pk=entry.pk)
+                             if r["kind"] in ("dependency_of", "consumed_by")],
+              "deployments": []}
+    if kind == EntityKind.MODEL:
+        impact["deployments"] = list(deployments_of_model(organization=organization, model_name=entry.name,
+                                                          version=entry.version))
+    return impact
+
+
+# --- Coordination quality ------------------------------------------------------------------------
+
+REUSE_SQL = """
+WITH owned AS (
+    SELECT 'component' AS kind, id, owner_pod_id FROM platform_catalog_component WHERE organization_id = %(org)s
+    UNION ALL SELECT 'data_product', id, owner_pod_id FROM platform_catalog_dataproduct WHERE organization_id = %(org)s
+    UNION ALL SELECT 'model', id, owner_pod_id FROM platform_catalog_catalogmodel WHERE organization_id = %(org)s
+), reuse AS (
+    SELECT a.pod_id, a.since FROM platform_catalog_adoption a
+    JOIN owned o ON o.kind = a.entity_kind AND o.id = a.entity_id AND o.owner_pod_id <> a.pod_id
+    WHERE a.organization_id = %(org)s
+), quarters AS (
+    SELECT (date_trunc('quarter', %(today)s::date) - (n || ' months')::interval + interval '3 months' - interval '1 day')::date AS q_end
+    FROM generate_series(0, 9, 3) AS n
+)
+SELECT q.q_end,
+       (SELECT count(DISTINCT r.pod_id) FROM reuse r WHERE r.since <= q.q_end),
+       (SELECT count(*) FROM pods_pod p WHERE p.organization_id = %(org)s AND p.status <> 'sunset')
+FROM quarters q ORDER BY q.q_end
+"""
+
+
+def reuse_figures(*, organization: Organization, today: Any = None) -> dict[str, Any]:
+    """Share of pods consuming something another pod owns (now and per quarter, last four), and
+    adoptions per component. A constant three queries."""
+    import datetime
+
+    from django.db import connection
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from platform_catalog.models import Adoption, DuplicateDecision, DuplicatePair
+
+    today = today or datetime.date.today()
+    with connection.cursor() as cur:
+        cur.execute(REUSE_SQL, {"org": organization.pk, "today": today})
+        trend = [{"quarter_end": q_end, "pods_reusing": n, "pods": total,
+                  "share": round(n / total, 3) if total else 0.0} for q_end, n, total in cur.fetchall()]
+    counts = (Adoption.objects.for_org(organization).filter(entity_kind="component", entity_id=OuterRef("pk"))
+              .values("entity_id").annotate(n=Count("id")).values("n"))
+    components = list(Component.objects.for_org(organization).select_related("owner_pod")
+                      .annotate(adoptions=Coalesce(Subquery(counts), 0)).order_by("-adoptions", "name")[:20])
+    open_pairs = DuplicatePair.objects.for_org(organization).filter(current=True,
+                                                                    decision=DuplicateDecision.OPEN).count()
+    now = trend[-1] if trend else {"pods_reusing": 0, "pods": 0, "share": 0.0}
+    return {"share": now["share"], "pods_reusing": now["pods_reusing"], "pods": now["pods"], "trend": trend,
+            "components": components, "open_duplicates": open_pairs}
+
+
+def duplicate_pairs(*, organization: Organization, decision: str = "open", kind: str = "") -> QuerySet[Any]:
+    from platform_catalog.models import DuplicatePair
+
+    qs = DuplicatePair.objects.for_org(organization).filter(current=True).select_related("decided_by")
+    if decision:
+        qs = qs.filter(decision=decision)
+    if kind:
+        qs = qs.filter(entity_kind=kind)
+    return qs.order_by("-score", "id")

@@ -24,3 +24,21 @@ def catalog_model(org: Any, pod: Any, *, name: str = "churn-xgb", version: str =
         library.model_approval_request(organization=org, actor=actor, model=model, risk_tier=tier(org, approved))
         model.refresh_from_db()
     return model
+
+
+def component(org: Any, pod: Any, *, name: str = "Feature store", actor: Any = None, **fields: Any) -> Any:
+    from platform_catalog.services.components import component_save
+
+    fields.setdefault("description", "Shared online and offline features.")
+    return component_save(organization=org, actor=actor, owner_pod=pod, name=name, **fields)
+
+
+def data_product(org: Any, pod: Any, *, name: str = "Customer events", actor: Any = None,
+                 schema: list[dict[str, Any]] | None = None, **fields: Any) -> Any:
+    from platform_catalog.services.components import data_product_save, schema_publish
+
+    dp = data_product_save(organization=org, actor=actor, owner_pod=pod, name=name, **fields)
+    if schema:
+        schema_publish(organization=org, actor=actor, data_product=dp, fields=schema)
+        dp.refresh_from_db()
+    return dp
