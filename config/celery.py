@@ -30,6 +30,10 @@ app.conf.beat_schedule = {
     "governance-matrix-review-reminders": {
         "task": "governance.tasks.matrix_review_reminders", "schedule": 7 * 24 * 60 * 60,
     },
+    # --- dashboards ---
+    # The leader's overview reads snapshots: recompute the last two days' facts of every tile
+    # and today's pod scorecards, every hour (the page says "as of" per tile).
+    "dashboards-overview-refresh": {"task": "dashboards.tasks.overview_refresh_all", "schedule": 60 * 60},
     # --- knowledge ---
     # Weekly digest per guild, Monday 07:00 UTC, for the week that just ended (claimed per
     # guild and week, so a retried or doubled run sends nothing twice).

@@ -15,6 +15,7 @@ api_v1 = [
     path("o/<slug:org_slug>/", include("governance.api.urls")),
     path("o/<slug:org_slug>/", include("knowledge.api.urls")),
     path("o/<slug:org_slug>/", include("integrations.api.urls")),
+    path("o/<slug:org_slug>/", include("dashboards.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/governance/", include("governance.urls")),
     path("o/<slug:org_slug>/knowledge/", include("knowledge.urls")),
     path("o/<slug:org_slug>/webhooks/", include("integrations.urls")),
+    path("o/<slug:org_slug>/overview/", include("dashboards.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

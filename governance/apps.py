@@ -16,6 +16,24 @@ class GovernanceConfig(AppConfig):
             Panel(page="pods.pod_detail", url_name="governance:pod_panel", html_id="governance-panel",
                   loading="Loading escalations…", trigger="load, podChanged from:body", order=10)
         )
+        from governance import overview_selectors as ov
+        from tenancy.registry import AttentionSource, OverviewTile, ScorecardMeasure, TileFigure
+
+        registry.tiles.register(OverviewTile(
+            key="approval_cycle_time", title="Approval cycle time", url_name="governance:dashboard",
+            metrics=(ov.CYCLE_METRIC, ov.BREACH_METRIC),
+            figures=(TileFigure("Median", ov.CYCLE_METRIC, "median", "h", better="down"),
+                     TileFigure("p90", ov.CYCLE_METRIC, "p90", "h", better="down"),
+                     TileFigure("SLA breaches", ov.BREACH_METRIC, "sum", "", better="down")),
+            trend=TileFigure("Median", ov.CYCLE_METRIC, "median", "h", better="down"),
+            collect=ov.cycle_time_facts, permission="governance.view_dashboard", order=20))
+        registry.attention.register(AttentionSource(
+            key="escalations_past_sla", label="Escalations past SLA", items=ov.escalations_past_sla, order=10))
+        registry.scorecard_measures.register(ScorecardMeasure(
+            "governance.breached_open", "Open escalations past SLA", "governance", ov.breached_open_values))
+        registry.scorecard_measures.register(ScorecardMeasure(
+            "governance.gate_pass_rate", "Deployment reviews passing the gate (180 days)", "governance",
+            ov.gate_pass_values, "%"))
         from integrations.events import register_event_types
 
         register_event_types({

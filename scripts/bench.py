@@ -75,6 +75,10 @@ TARGETS: list[Target] = [
     Target("pod escalations panel", "/o/{slug}/governance/pods/{pod}/panel/"),
     Target("API escalations", "/api/v1/o/{slug}/escalations/", kind="api"),
     # --- knowledge ---
+    Target("overview", "/o/{slug}/overview/", min_share_of_trivial=25.0),
+    Target("overview: attention queue", "/o/{slug}/overview/attention/"),
+    Target("overview: pod scorecards", "/o/{slug}/overview/scorecards/"),
+    Target("API overview", "/api/v1/o/{slug}/overview/", kind="api"),
     Target("knowledge home", "/o/{slug}/knowledge/"),
     Target("guild page", "/o/{slug}/knowledge/guilds/{guild}/"),
     Target("lesson list", "/o/{slug}/knowledge/lessons/"),
@@ -271,7 +275,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for line in lines:
         print(fmt_line(line))
     print(f"targets: p95 ≤ {TARGET_P95_MS:g} ms; queries ≤ {TARGET_MAX_QUERIES} and equal small vs "
-          "enterprise (cold/warm fragment cache when they differ); org home ≥ 25% of trivial rps.")
+          "enterprise (cold/warm fragment cache when they differ); org home and overview ≥ 25% of trivial rps.")
 
 
 # --- Main ---------------------------------------------------------------------------------------

@@ -11,9 +11,13 @@ Kinds:
 - `panels`         an htmx panel on another app's page (`Panel`: page, url name, title)
 - `health_checks`  a reason in pod health, in batch and in SQL (`HealthCheck`)
 - `search_kinds`   a kind of search document (`SearchKind`)
+- `tiles`          a tile on the leader's overview (`OverviewTile`): the facts it snapshots, its figures
+- `pod_dimensions` what the overview filters pods by (`PodDimension`: sponsor, theme, pod type …)
+- `attention`      a source of the overview's attention queue (`AttentionSource`)
+- `scorecard_measures` a per-pod figure that scorecard checks compare to a threshold (`ScorecardMeasure`)
 
-Next kinds (seeding steps, bench targets, overview tiles) get a record and a store here when their
-first contributor lands, the same way.
+Next kinds (seeding steps, bench targets) get a record and a store here when their first
+contributor lands, the same way.
 """
 
 from __future__ import annotations
@@ -95,6 +99,120 @@ class Store(Generic[T]):
         return key in self._items
 
 
+@dataclass(frozen=True)
+class Fact:
+    """One number of one day, for one pod (or the whole organization when `pod_id` is None)."""
+
+    metric: str
+    day: datetime.date
+    value: float
+    pod_id: int | None = None
+
+
+def day_range(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start 00:00, the day after end 00:00) in the current time zone: the moments a tile's
+    `collect` looks at for the days [start, end]."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+
+
+# How a tile's figure aggregates the facts of its metric over the date range (and per week for the trend):
+#   sum, count, avg, median, p90    over the values in the range
+#   per_pod                         the sum over the number of pods the filters select
+#   latest:<v>                      pods whose latest value in the range is <v> (a state, such as health)
+#   share:<v>                       % of the values equal to <v>
+AGGREGATIONS = ("sum", "count", "avg", "median", "p90", "per_pod")
+
+
+def _check_agg(agg: str) -> str:
+    head, _, arg = agg.partition(":")
+    if agg in AGGREGATIONS or (head in ("latest", "share") and arg):
+        return agg
+    raise ValueError(f"unknown aggregation {agg!r}")
+
+
+@dataclass(frozen=True)
+class TileFigure:
+    label: str
+    metric: str
+    agg: str
+    unit: str = ""  # "h" (hours), "%" or a noun shown after the figure
+    better: str = "up"  # which way is good: "up", "down" (for the quarter-over-quarter arrow)
+
+    def __post_init__(self) -> None:
+        _check_agg(self.agg)
+
+
+@dataclass(frozen=True)
+class OverviewTile:
+    """A tile on the leader's overview, contributed by the app that owns its data.
+
+    `collect(organization, start, end)` returns the `Fact`s of days in [start, end], computed from
+    the contributing app's own selectors; a worker stores them (dashboards never reads the app's
+    tables). `figures` are computed from the stored facts for the chosen range and filters, with
+    the previous quarter beside them; `trend` is drawn per week. `metrics` names every metric the
+    tile's `collect` writes (a recompute replaces those facts for the range)."""
+
+    key: str
+    title: str
+    url_name: str  # the page behind the tile, reversed with the organization's slug
+    metrics: tuple[str, ...]
+    figures: tuple[TileFigure, ...]
+    trend: TileFigure
+    collect: Callable[[Any, datetime.date, datetime.date], list[Fact]]
+    permission: str = ""  # who sees the tile (a `can()` name); empty: every member
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PodDimension:
+    """A filter of the overview: `values(organization)` gives `{pod_id: [value, …]}`;
+    `choices(organization)` the `(value, label)` pairs offered."""
+
+    key: str
+    label: str
+    values: Callable[[Any], dict[int, list[str]]]
+    choices: Callable[[Any], list[tuple[str, str]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    source: str
+    title: str
+    url: str  # where it is acted on
+    due_at: datetime.datetime  # overdue since; the queue is ordered by now - due_at, largest first
+    pod_id: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AttentionSource:
+    """What needs a leader now: `items(organization, membership, now, limit)` returns at most
+    `limit` items, in a constant number of queries, each overdue since its `due_at`."""
+
+    key: str
+    label: str
+    items: Callable[[Any, Any, datetime.datetime, int], list[AttentionItem]]
+    permission: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ScorecardMeasure:
+    """A per-pod figure for scorecard checks: `values(organization, pod_ids, today)` gives
+    `{pod_id: value}` in a constant number of queries (a pod left out has no value and fails)."""
+
+    key: str
+    label: str
+    category: str  # health, governance, knowledge, reuse, outcomes
+    values: Callable[[Any, list[int], datetime.date], dict[int, float]]
+    unit: str = ""
+
+
 def _require_sql(check: HealthCheck) -> HealthCheck:
     if not callable(check.sql) or not callable(check.batch):
         raise TypeError(f"health check {check.name!r} needs both its batch and its SQL form")
@@ -107,6 +225,11 @@ class Registry:
     panels: Store[Panel] = field(default_factory=lambda: Store(Panel, lambda p: (p.page, p.url_name)))
     health_checks: Store[HealthCheck] = field(default_factory=lambda: Store(HealthCheck, lambda c: c.name))
     search_kinds: Store[SearchKind] = field(default_factory=lambda: Store(SearchKind, lambda k: k.kind))
+    tiles: Store[OverviewTile] = field(default_factory=lambda: Store(OverviewTile, lambda t: t.key))
+    pod_dimensions: Store[PodDimension] = field(default_factory=lambda: Store(PodDimension, lambda d: d.key))
+    attention: Store[AttentionSource] = field(default_factory=lambda: Store(AttentionSource, lambda a: a.key))
+    scorecard_measures: Store[ScorecardMeasure] = field(
+        default_factory=lambda: Store(ScorecardMeasure, lambda m: m.key))
 
     def register_health_check(self, check: HealthCheck) -> HealthCheck:
         return self.health_checks.register(_require_sql(check))

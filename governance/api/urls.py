@@ -2,12 +2,17 @@
 
 from rest_framework.routers import SimpleRouter
 
-from governance.api import views
+from governance.api import matrix_views, views
 
 app_name = "governance_api"
 
 router = SimpleRouter(use_regex_path=False)
 router.register("escalations", views.EscalationViewSet, basename="escalation")
 router.register("deployments", views.DeploymentViewSet, basename="deployment")
+router.register("risk-tiers", matrix_views.RiskTierViewSet, basename="risk-tier")
+router.register("decision-types", matrix_views.DecisionTypeViewSet, basename="decision-type")
+router.register("decision-tiers", matrix_views.DecisionTierViewSet, basename="decision-tier")
+router.register("matrix", matrix_views.MatrixViewSet, basename="matrix")
+router.register("guardrail-policies", matrix_views.PolicyViewSet, basename="guardrail-policy")
 
 urlpatterns = [*router.urls]

@@ -47,5 +47,8 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
 API_FILLERS: dict[str, dict[str, Any]] = {
     "escalation-": {"pk": lambda v: v.extra["escalation"].pk},
     "deployment-": {"pk": lambda v: v.extra["review"].pk},
+    "risk-tier-": {"pk": lambda v: v.extra["risk_tier"].pk},
+    "decision-type-": {"pk": lambda v: v.extra["decision_type"].pk},
+    "decision-tier-": {"pk": lambda v: v.extra["decision_tier"].pk},
 }
 VICTIM_NAMES: list[str] = ["zzvictim escalation", "zzvictim context", "zzvictim comment", "zzvictim-model"]

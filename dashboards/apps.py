@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dashboards"
+    verbose_name = "Dashboards"
+
+    def ready(self) -> None:
+        from dashboards import permissions  # noqa: F401  (registers the rules)
+        from tenancy.registry import NavEntry, registry
+
+        registry.nav.register(NavEntry(label="Overview", url_name="dashboards:overview", section="overview", order=5))

@@ -1,0 +1,299 @@
+"""Reads of the leader's overview: tiles from the stored facts, the attention queue from the
+registered sources, and pod scorecards. A constant number of queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from dashboards import charts
+from dashboards.aggregates import figure_exprs, figure_value, period_q
+from dashboards.models import (
+    DailyFact,
+    PodFacet,
+    PodLevel,
+    ScorecardCheck,
+    ScorecardLevel,
+    ScorecardResult,
+    TileSnapshot,
+)
+from dashboards.periods import Period, this_quarter
+from tenancy.models import Membership, Organization
+from tenancy.permissions import can
+from tenancy.registry import AttentionItem, OverviewTile, registry
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    dims: dict[str, str] = field(default_factory=dict)  # registered dimension key → chosen value
+
+    @classmethod
+    def default(cls, organization: Organization, today: datetime.date | None = None) -> Filters:
+        return cls(this_quarter(today or timezone.localdate(), organization.quarter_start_month))
+
+
+def dimension_choices(*, organization: Organization) -> list[dict[str, Any]]:
+    """Every registered filter with its choices (one query or so per dimension)."""
+    return [{"key": d.key, "label": d.label, "choices": d.choices(organization)}
+            for d in registry.pod_dimensions.all()]
+
+
+def facets(*, organization: Organization, filters: Filters) -> QuerySet[PodFacet]:
+    qs = PodFacet.objects.for_org(organization)
+    for key, value in filters.dims.items():
+        if key in registry.pod_dimensions and value:
+            qs = qs.filter(**{f"dims__{key}__contains": [value]})
+    return qs
+
+
+def _pod_q(organization: Organization, filters: Filters) -> Q:
+    """Facts of the pods the filters select (organization-wide facts only when nothing is filtered)."""
+    if not any(filters.dims.values()):
+        return Q()
+    return Q(pod_id__in=facets(organization=organization, filters=filters).values("pod_id"))
+
+
+@dataclass
+class FigureData:
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str
+    better: str
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return round(self.value - self.previous, 1)
+
+    @property
+    def trend_word(self) -> str:
+        """better, worse or same, against the previous quarter."""
+        d = self.delta
+        if not d:
+            return "same"
+        return "better" if (d > 0) == (self.better == "up") else "worse"
+
+
+@dataclass
+class TileData:
+    key: str
+    title: str
+    url: str
+    figures: list[FigureData]
+    trend_label: str
+    trend: list[tuple[datetime.date, float | None]]
+    chart: dict[str, Any] | None
+    as_of: datetime.datetime | None
+
+
+def visible_tiles(membership: Membership) -> list[OverviewTile]:
+    return [t for t in registry.tiles.all() if not t.permission or can(membership, t.permission)]
+
+
+def overview_tiles(*, organization: Organization, membership: Membership, filters: Filters) -> list[TileData]:
+    """Every tile the member may see, for the filters: figures for the range and the same range a
+    quarter earlier, and the weekly trend. Four queries (five with a per-pod figure)."""
+    tiles = visible_tiles(membership)
+    if not tiles:
+        return []
+    cur, prev = filters.period, filters.period.previous_quarter()
+    pod_q = _pod_q(organization, filters)
+    facts = DailyFact.objects.for_org(organization).filter(pod_q)
+    # 1. The latest snapshot day of each "state" metric in each period.
+    state = {(f.metric) for t in tiles for f in (*t.figures, t.trend) if f.agg.startswith("latest:")}
+    latest: dict[tuple[str, str], datetime.date | None] = {}
+    if state:
+        exprs = {f"{m}|{key}": Max("day", filter=Q(metric=m) & period_q(p))
+                 for m in state for key, p in (("cur", cur), ("prev", prev))}
+        for name, day in facts.filter(metric__in=state).aggregate(**exprs).items():
+            m, key = name.split("|")
+            latest[(m, key)] = day
+    # 2. Every figure of every tile, now and a quarter earlier: one query.
+    exprs: dict[str, Any] = {}
+    for ti, tile in enumerate(tiles):
+        for fi, fig in enumerate(tile.figures):
+            for key, p in (("cur", cur), ("prev", prev)):
+                exprs.update(figure_exprs(f"t{ti}f{fi}{key}", fig, period_q(p), latest, key))
+    metrics = {f.metric for t in tiles for f in t.figures} | {t.trend.metric for t in tiles}
+    row = (facts.filter(metric__in=metrics).filter(period_q(cur) | period_q(prev)).aggregate(**exprs)
+           if exprs else {})
+    pod_count = 0
+    if any(f.agg == "per_pod" for t in tiles for f in (*t.figures, t.trend)):
+        pod_count = facets(organization=organization, filters=filters).count()
+    # 3. The trends: one GROUP BY week.
+    trend_exprs: dict[str, Any] = {}
+    for ti, tile in enumerate(tiles):
+        trend_exprs.update(figure_exprs(f"t{ti}trend", tile.trend, Q(), latest, "week"))
+    weekly = {r["week"].date() if isinstance(r["week"], datetime.datetime) else r["week"]: r
+              for r in facts.filter(metric__in=metrics).filter(period_q(cur))
+              .annotate(week=TruncWeek("day")).values("week").order_by("week").annotate(**trend_exprs)}
+    # 4. "As of" of each tile.
+    as_of = dict(TileSnapshot.objects.for_org(organization).values_list("tile", "computed_at"))
+    out = []
+    for ti, tile in enumerate(tiles):
+        figures = [FigureData(fig.label, figure_value(f"t{ti}f{fi}cur", fig, row, pod_count),
+                              figure_value(f"t{ti}f{fi}prev", fig, row, pod_count), fig.unit, fig.better)
+                   for fi, fig in enumerate(tile.figures)]
+        trend = [(week, figure_value(f"t{ti}trend", tile.trend, weekly[week], pod_count) if week in weekly else None)
+                 for week in cur.weeks()]
+        out.append(TileData(key=tile.key, title=tile.title, url=_url(tile.url_name, organization),
+                            figures=figures, trend_label=tile.trend.label, trend=trend,
+                            chart=charts.sparkline(trend, unit=tile.trend.unit), as_of=as_of.get(tile.key)))
+    return out
+
+
+def _url(name: str, organization: Organization) -> str:
+    try:
+        return reverse(name, args=[organization.slug])
+    except NoReverseMatch:
+        return ""
+
+
+# --- The attention queue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttentionRow:
+    item: AttentionItem
+    source_label: str
+    overdue: datetime.timedelta
+
+
+def attention_queue(*, organization: Organization, membership: Membership, filters: Filters | None = None,
+                    now: datetime.datetime | None = None, limit: int = 50) -> list[AttentionRow]:
+    """What needs a leader now, from every registered source the member may see, most overdue
+    first; each source answers in a constant number of queries and gives at most `limit` items."""
+    now = now or timezone.now()
+    pods: set[int] | None = None
+    if filters is not None and any(filters.dims.values()):
+        pods = set(facets(organization=organization, filters=filters).values_list("pod_id", flat=True))
+    rows = []
+    for source in registry.attention.all():
+        if source.permission and not can(membership, source.permission):
+            continue
+        for item in source.items(organization, membership, now, limit):
+            if pods is not None and item.pod_id not in pods:
+                continue
+            rows.append(AttentionRow(item=item, source_label=source.label, overdue=now - item.due_at))
+    rows.sort(key=lambda r: (-r.overdue, r.item.title))
+    return rows[:limit]
+
+
+# --- Scorecards ------------------------------------------------------------------------------------
+
+
+def scorecard_levels(*, organization: Organization) -> QuerySet[ScorecardLevel]:
+    return ScorecardLevel.objects.for_org(organization).order_by("rank")
+
+
+def scorecard_level_get(*, organization: Organization, pk: Any) -> ScorecardLevel:
+    return scorecard_levels(organization=organization).get(pk=pk)
+
+
+def scorecard_checks(*, organization: Organization) -> QuerySet[ScorecardCheck]:
+    return ScorecardCheck.objects.for_org(organization).select_related("level").order_by("level__rank", "name")
+
+
+def scorecard_check_get(*, organization: Organization, pk: Any) -> ScorecardCheck:
+    return scorecard_checks(organization=organization).get(pk=pk)
+
+
+def scorecard_day(*, organization: Organization) -> datetime.date | None:
+    """The day of the latest evaluation."""
+    return PodLevel.objects.for_org(organization).aggregate(d=Max("day"))["d"]
+
+
+def scorecard_rollup(*, organization: Organization, filters: Filters | None = None) -> dict[str, Any]:
+    """Pods per level and each check's pass rate, on the latest evaluation day (four queries)."""
+    day = scorecard_day(organization=organization)
+    levels = list(scorecard_levels(organization=organization))
+    pod_q = _pod_q(organization, filters) if filters else Q()
+    by_rank: dict[int, int] = {}
+    checks: list[dict[str, Any]] = []
+    if day is not None:
+        by_rank = dict(PodLevel.objects.for_org(organization).filter(pod_q, day=day)
+                       .values("rank").annotate(n=Count("id")).values_list("rank", "n"))
+        passed = {r["check_rule"]: r for r in ScorecardResult.objects.for_org(organization)
+                  .filter(pod_q, day=day).values("check_rule")
+                  .annotate(n=Count("id"), ok=Count("id", filter=Q(passed=True)))}
+        for check in scorecard_checks(organization=organization):
+            r = passed.get(check.pk, {"n": 0, "ok": 0})
+            checks.append({"check": check, "passed": r["ok"], "total": r["n"],
+                           "share": round(100 * r["ok"] / r["n"]) if r["n"] else None})
+    total = sum(by_rank.values())
+    return {"day": day, "total": total, "none": by_rank.get(0, 0), "checks": checks,
+            "levels": [{"level": lv, "pods": by_rank.get(lv.rank, 0),
+                        "share": round(100 * by_rank.get(lv.rank, 0) / total) if total else 0} for lv in levels]}
+
+
+def pod_level_list(*, organization: Organization, filters: Filters | None = None) -> QuerySet[PodFacet]:
+    """Pods with the level they reached on the latest evaluation day, lowest level first."""
+    from django.db.models import OuterRef, Subquery
+
+    day = scorecard_day(organization=organization)
+    latest = PodLevel.objects.for_org(organization).filter(pod_id=OuterRef("pod_id"), day=day)
+    qs = facets(organization=organization, filters=filters) if filters else PodFacet.objects.for_org(organization)
+    return qs.annotate(rank=Subquery(latest.values("rank")[:1]), passed=Subquery(latest.values("passed")[:1]),
+                       total=Subquery(latest.values("total")[:1])).order_by("rank", "name", "pod_id")
+
+
+def pod_facet_get(*, organization: Organization, pod_id: Any) -> PodFacet:
+    return PodFacet.objects.for_org(organization).get(pod_id=pod_id)
+
+
+def pod_scorecard(*, organization: Organization, pod_id: int, history_days: int = 180) -> dict[str, Any]:
+    """One pod: each level with its checks (value, passed) on the latest day, and the level's history."""
+    day = scorecard_day(organization=organization)
+    levels = list(scorecard_levels(organization=organization))
+    results = {r.check_rule_id: r for r in ScorecardResult.objects.for_org(organization).filter(pod_id=pod_id, day=day)}
+    checks = list(scorecard_checks(organization=organization).filter(enabled=True))
+    reached = PodLevel.objects.for_org(organization).filter(pod_id=pod_id, day=day).first()
+    since = (day or timezone.localdate()) - datetime.timedelta(days=history_days)
+    history = list(PodLevel.objects.for_org(organization).filter(pod_id=pod_id, day__gte=since)
+                   .order_by("day").values_list("day", "rank"))
+    grouped = [{"level": lv, "reached": reached is not None and reached.rank >= lv.rank,
+                "checks": [{"check": c, "result": results.get(c.pk),
+                            "measure": registry.scorecard_measures.get(c.measure)}
+                           for c in checks if c.level_id == lv.pk]} for lv in levels]
+    return {"day": day, "rank": reached.rank if reached else 0, "levels": grouped, "history": history,
+            "chart": charts.sparkline([(d, float(r)) for d, r in history], unit="")}
+
+
+def check_history(*, organization: Organization, check: ScorecardCheck, days: int = 180) -> dict[str, Any]:
+    """Pods passing the check per evaluation day, and the pods failing it on the latest day."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    rows = list(ScorecardResult.objects.for_org(organization).filter(check_rule=check, day__gte=since)
+                .values("day").annotate(n=Count("id"), ok=Count("id", filter=Q(passed=True))).order_by("day"))
+    day = rows[-1]["day"] if rows else None
+    failing = list(ScorecardResult.objects.for_org(organization).filter(check_rule=check, day=day, passed=False)
+                   .order_by("pod_id").values("pod_id", "value")[:200]) if day else []
+    names = dict(PodFacet.objects.for_org(organization).filter(pod_id__in=[f["pod_id"] for f in failing])
+                 .values_list("pod_id", "name"))
+    for f in failing:
+        f["name"] = names.get(f["pod_id"], f"Pod {f['pod_id']}")
+    history = [(r["day"], round(100 * r["ok"] / r["n"], 1) if r["n"] else None) for r in rows]
+    return {"history": history, "failing": failing, "day": day,
+            "chart": charts.sparkline(history, unit="%")}
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(m.key, f"{m.label} ({m.category})") for m in registry.scorecard_measures.all()]
+
+
+def tile_figures_for_api(tile: TileData) -> dict[str, Any]:
+    return {"key": tile.key, "title": tile.title, "url": tile.url, "as_of": tile.as_of,
+            "figures": [{"label": f.label, "value": f.value, "previous_quarter": f.previous, "unit": f.unit,
+                         "better": f.better, "delta": f.delta} for f in tile.figures],
+            "trend": {"label": tile.trend_label,
+                      "points": [{"week": w.isoformat(), "value": v} for w, v in tile.trend]}}
+
+

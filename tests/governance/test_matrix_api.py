@@ -1,0 +1,84 @@
+"""The governance configuration API (risk tiers, decision types and tiers, cells, publishing,
+reviews, guardrail policies): the matrix pages' writes, for a team that keeps governance in a
+repository. Members read, admins write, every write audited, errors name the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance import selectors
+from governance.models import DecisionRight, GuardrailPolicy, MatrixReview, MatrixVersion
+from tenancy.models import AuditEvent
+from tests.api.helpers import client_for, error_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def api(org, path):
+    return f"/api/v1/o/{org.slug}/{path}"
+
+
+def test_members_read_admins_write(gorg, leader, admin):
+    reader = client_for(leader)
+    assert reader.get(api(gorg, "risk-tiers/")).json()["count"] == 4
+    assert reader.get(api(gorg, "decision-types/")).json()["count"] == 6
+    assert reader.get(api(gorg, "decision-tiers/")).json()["count"] == 4
+    assert reader.post(api(gorg, "risk-tiers/"), {"name": "Extreme"}, format="json").status_code == 403
+    r = client_for(admin).post(api(gorg, "risk-tiers/"), {"name": "Extreme"}, format="json")
+    assert r.status_code == 201 and r.json()["key"] == "extreme"
+    assert AuditEvent.objects.for_org(gorg).filter(action="governance.risk_tier_created").exists()
+
+
+def test_rename_types_and_tiers_and_set_a_tiers_sla(gorg, admin):
+    c = client_for(admin)
+    dt = c.get(api(gorg, "decision-types/")).json()["results"][0]
+    r = c.patch(api(gorg, f"decision-types/{dt['id']}/"), {"name": "Pick a model"}, format="json")
+    assert r.status_code == 200 and r.json()["name"] == "Pick a model" and r.json()["key"] == dt["key"]
+    tier3 = next(t for t in c.get(api(gorg, "decision-tiers/")).json()["results"] if t["level"] == 3)
+    r = c.patch(api(gorg, f"decision-tiers/{tier3['id']}/"), {"sla_hours": 24, "approvers": [admin.pk]},
+                format="json")
+    assert r.status_code == 200 and r.json()["sla_hours"] == 24 and r.json()["approvers"] == [admin.pk]
+    bad = c.patch(api(gorg, f"decision-tiers/{tier3['id']}/"), {"sla_hours": 0}, format="json")
+    assert bad.status_code == 400 and error_fields(bad) == {"sla_hours"}
+
+
+def test_set_a_cell_publish_and_review(gorg, admin):
+    c = client_for(admin)
+    body = {"decision_type": "compute_spend", "risk_tier": "low",
+            "bands": [{"amount_min": None, "amount_max": "5000", "tier": 1},
+                      {"amount_min": "5000", "amount_max": None, "tier": 3}]}
+    r = c.put(api(gorg, "matrix/cells/"), body, format="json")
+    assert r.status_code == 200, r.content
+    assert [b["tier"] for b in r.json()["bands"]] == [1, 3]
+    gap = {**body, "bands": [{"amount_min": None, "amount_max": "5000", "tier": 1},
+                             {"amount_min": "6000", "amount_max": None, "tier": 3}]}
+    bad = c.put(api(gorg, "matrix/cells/"), gap, format="json")
+    assert bad.status_code == 400 and error_fields(bad) == {"bands"}
+    unknown = c.put(api(gorg, "matrix/cells/"), {**body, "risk_tier": "nope"}, format="json")
+    assert unknown.status_code == 400 and "low" in unknown.json()["detail"]
+    assert DecisionRight.objects.for_org(gorg).filter(decision_type__key="compute_spend",
+                                                      risk_tier__key="low").count() == 2
+    matrix = c.get(api(gorg, "matrix/")).json()
+    assert matrix["problems"] == [] and matrix["published_version"] == 1
+    r = c.post(api(gorg, "matrix/publish/"), {"note": "Lower the spend threshold"}, format="json")
+    assert r.status_code == 201 and r.json()["number"] == 2
+    assert MatrixVersion.objects.for_org(gorg).count() == 2
+    assert c.post(api(gorg, "matrix/reviews/"), {"notes": "Q3 review"}, format="json").status_code == 201
+    assert MatrixReview.objects.for_org(gorg).filter(notes="Q3 review").exists()
+    assert c.get(api(gorg, "matrix/")).json()["review_overdue"] is False
+    assert [v["number"] for v in c.get(api(gorg, "matrix/versions/")).json()] == [2, 1]
+    actions = set(AuditEvent.objects.for_org(gorg).values_list("action", flat=True))
+    assert {"governance.cell_changed", "governance.matrix_published", "governance.matrix_reviewed"} <= actions
+
+
+def test_guardrail_policies(gorg, admin, leader):
+    body = {"risk_tier": "high", "check_kind": "fairness", "required": True, "direction": "min",
+            "threshold": 0.85}
+    assert client_for(leader).post(api(gorg, "guardrail-policies/"), body, format="json").status_code == 403
+    c = client_for(admin)
+    r = c.post(api(gorg, "guardrail-policies/"), body, format="json")
+    assert r.status_code == 200 and r.json()["threshold"] == 0.85
+    assert GuardrailPolicy.objects.for_org(gorg).get(risk_tier__key="high", check_kind="fairness").threshold == 0.85
+    bad = c.post(api(gorg, "guardrail-policies/"), {**body, "check_kind": "vibes"}, format="json")
+    assert bad.status_code == 400 and error_fields(bad) == {"check_kind"}
+    assert c.get(api(gorg, "guardrail-policies/")).json()["count"] == len(selectors.policies(organization=gorg))

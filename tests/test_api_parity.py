@@ -1,0 +1,161 @@
+"""An API that can do everything the pages do (issue: "A test lists every page action and fails
+when one has no API counterpart").
+
+Every organization page that accepts a write (a form POST or an htmx write) is listed here with
+the API route and method that does the same, or in PAGE_ONLY with the reason it has none. A new
+page action that is in neither fails `test_every_page_action_is_known`; a counterpart that does
+not exist (or does not take that method) fails `test_every_counterpart_exists`.
+
+NOT_YET lists the page actions whose API counterpart is still to be written: the gap, named
+one by one, so it shrinks visibly; an action moves to COUNTERPARTS when its endpoint lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ORG_PREFIX = "o/<slug:org_slug>/"
+API_PREFIX = "api/v1/o/<slug:org_slug>/"
+
+# page url name → [(API route name, method), …]
+COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
+    "pods:pod_create": [("pods_api:pod-list", "post")],
+    "pods:pod_edit": [("pods_api:pod-detail", "patch")],
+    "pods:assignment_create": [("pods_api:assignment-list", "post")],
+    "pods:assignment_edit": [("pods_api:assignment-detail", "patch"), ("pods_api:assignment-end", "post")],
+    "pods:charter_edit": [("pods_api:pod-charter-list", "post")],
+    "pods:person_create": [("pods_api:person-list", "post")],
+    "pods:person_edit": [("pods_api:person-detail", "patch")],
+    "pods:roles": [("pods_api:role-list", "post")],
+    "pods:skills": [("tenancy_api:skill-list", "post")],
+    "governance:escalation_create": [("governance_api:escalation-list", "post")],
+    "governance:escalation_action": [("governance_api:escalation-decide", "post"),
+                                     ("governance_api:escalation-comments", "post")],
+    "governance:matrix_cell": [("governance_api:matrix-cells", "put")],
+    "governance:decision_tier_edit": [("governance_api:decision-tier-detail", "patch")],
+    "governance:decision_type_edit": [("governance_api:decision-type-detail", "patch")],
+    "governance:decision_type_create": [("governance_api:decision-type-list", "post")],
+    "governance:risk_tier_edit": [("governance_api:risk-tier-detail", "patch")],
+    "governance:risk_tier_create": [("governance_api:risk-tier-list", "post")],
+    "governance:matrix_publish": [("governance_api:matrix-publish", "post")],
+    "governance:matrix_review": [("governance_api:matrix-reviews", "post")],
+    "governance:guardrails": [("governance_api:guardrail-policy-list", "post")],
+    "knowledge:lesson_create": [("knowledge_api:lesson-list", "post")],
+    "knowledge:lesson_edit": [("knowledge_api:lesson-detail", "patch")],
+    "integrations:endpoints": [("integrations_api:webhook-list", "post")],
+    "integrations:endpoint_detail": [("integrations_api:webhook-detail", "patch")],
+    "integrations:endpoint_rotate": [("integrations_api:webhook-rotate-secret", "post")],
+    "integrations:endpoint_delete": [("integrations_api:webhook-detail", "delete")],
+    "integrations:endpoint_replay": [("integrations_api:webhook-replay", "post")],
+    "integrations:delivery_redeliver": [("integrations_api:webhook-redeliver", "post")],
+    "dashboards:recompute": [("dashboards_api:overview-recompute", "post")],
+    "dashboards:checks": [("dashboards_api:scorecard-check-list", "post")],
+    "dashboards:check_detail": [("dashboards_api:scorecard-check-detail", "patch")],
+    "dashboards:check_delete": [("dashboards_api:scorecard-check-detail", "delete")],
+    "dashboards:level_create": [("dashboards_api:scorecard-level-list", "post")],
+    "dashboards:level_edit": [("dashboards_api:scorecard-level-detail", "patch"),
+                              ("dashboards_api:scorecard-level-detail", "delete")],
+}
+
+# Page actions that have no API counterpart by nature, and why.
+PAGE_ONLY: dict[str, str] = {
+    "governance:escalation_preview": "a preview of the routing while a form is typed; the API answers with "
+                                     "the routing when the escalation is filed",
+    "knowledge:lesson_preview": "a Markdown preview while typing; the API stores and returns the rendered lesson",
+    "tenancy:api_tokens": "a token is the API's own credential: it is minted by a signed-in person (or "
+                          "`manage.py issue_token`), never by another token, as with GitHub's personal tokens",
+    "tenancy:api_token_revoke": "as above: token management stays with a signed-in person",
+}
+
+# Page actions whose API counterpart is not written yet (the remaining gap of issue #13).
+NOT_YET: dict[str, str] = {
+    "pods:pods_import": "CSV import of pods",
+    "pods:assignments_import": "CSV import of assignments",
+    "tenancy:people_import": "CSV import of people",
+    "tenancy:settings": "organization settings (PATCH organization/)",
+    "tenancy:members": "invitations",
+    "tenancy:membership_change": "member role changes",
+    "tenancy:invitation_revoke": "invitations",
+    "tenancy:notifications": "notifications (mark read)",
+    "governance:dashboard": "recompute approval cycle times",
+    "governance:exception_resolve": "resolving monitoring exceptions",
+    "knowledge:guild_create": "guilds (write)",
+    "knowledge:guild_edit": "guilds (write)",
+    "knowledge:guild_membership": "joining and leaving guilds",
+    "knowledge:lesson_vote": "helpful votes",
+    "knowledge:lesson_comment": "lesson comments",
+    "knowledge:lesson_comment_remove": "lesson comments",
+    "knowledge:incident_create": "incidents (write)",
+    "knowledge:incident_edit": "incidents (write)",
+    "knowledge:postmortem_edit": "post-mortems",
+    "knowledge:action_item_create": "post-mortem action items",
+    "knowledge:action_item_status": "post-mortem action items",
+    "knowledge:postmortem_to_lesson": "post-mortem → lesson",
+    "knowledge:showcase_create": "showcases",
+    "knowledge:showcase_edit": "showcases",
+    "knowledge:presentation_create": "presentations",
+    "knowledge:presentation_edit": "presentations",
+    "knowledge:presentation_cite": "presentation citations",
+    "knowledge:talk_list": "talks",
+    "knowledge:talk_edit": "talks",
+    "knowledge:rotation_list": "rotations",
+    "knowledge:rotation_edit": "rotations",
+}
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> Iterator[tuple[str, str, object]]:
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+            yield from _walk(p, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{ns}:{p.name}" if ns else (p.name or ""), p.callback
+
+
+def page_actions() -> set[str]:
+    """Organization pages whose view accepts a write method."""
+    out = set()
+    for path, name, callback in _walk(get_resolver()):
+        if not path.startswith(ORG_PREFIX):
+            continue
+        cls = getattr(callback, "view_class", None)
+        assert cls is not None, f"{name}: a function view; make it a class so its methods can be listed"
+        if any(hasattr(cls, m) for m in WRITE_METHODS):
+            out.add(name)
+    return out
+
+
+def api_routes() -> dict[str, set[str]]:
+    """API route name → the methods it accepts."""
+    out: dict[str, set[str]] = {}
+    for path, name, callback in _walk(get_resolver()):
+        if path.startswith(API_PREFIX):
+            actions = getattr(callback, "actions", None)
+            cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+            methods = set(actions) if actions else {m for m in ("get", *WRITE_METHODS) if hasattr(cls, m)}
+            out[name] = methods
+    return out
+
+
+def test_every_page_action_is_known():
+    unknown = page_actions() - set(COUNTERPARTS) - set(PAGE_ONLY) - set(NOT_YET)
+    assert not unknown, f"page actions without an API counterpart (add one, or a reason): {sorted(unknown)}"
+    stale = (set(COUNTERPARTS) | set(PAGE_ONLY) | set(NOT_YET)) - page_actions()
+    assert not stale, f"listed but no longer a page action: {sorted(stale)}"
+    assert not (set(COUNTERPARTS) & set(NOT_YET)) and not (set(PAGE_ONLY) & set(NOT_YET))
+
+
+def test_every_counterpart_exists():
+    routes = api_routes()
+    for page, targets in COUNTERPARTS.items():
+        for route, method in targets:
+            assert route in routes, f"{page}: API route {route} does not exist"
+            assert method in routes[route], f"{page}: {route} does not accept {method.upper()}"
+
+
+def test_page_only_reasons_are_given():
+    assert all(len(reason) > 20 for reason in PAGE_ONLY.values())
