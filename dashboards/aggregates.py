@@ -48,6 +48,11 @@ def figure_exprs(prefix: str, figure: TileFigure, where: Q,
         return {prefix: Percentile("value", 0.9, filter=q)}
     if head == "share":
         return {prefix + "__hit": Count("id", filter=q & Q(value=float(arg))), prefix + "__all": Count("id", filter=q)}
+    if head == "last":
+        day = latest.get((figure.metric, period_key))
+        if period_key == "week":  # per week: the gauge averaged over the week's snapshot days
+            return {prefix: Sum("value", filter=q), prefix + "__days": Count("day", filter=q, distinct=True)}
+        return {prefix: Sum("value", filter=q & Q(day=day))} if day else {}
     if head == "latest":
         day = latest.get((figure.metric, period_key))
         if period_key == "week":  # per week: pods at that value, averaged over the week's snapshot days
@@ -62,6 +67,9 @@ def figure_value(prefix: str, figure: TileFigure, row: dict[str, Any], pod_count
     if head == "share":
         total = row.get(prefix + "__all") or 0
         return round(100.0 * (row.get(prefix + "__hit") or 0) / total, 1) if total else None
+    if head == "last" and prefix + "__days" in row:
+        days = row.get(prefix + "__days") or 0
+        return round((row.get(prefix) or 0) / days, 1) if days else None
     if head == "latest" and prefix + "__days" in row:
         days = row.get(prefix + "__days") or 0
         return round((row.get(prefix + "__hit") or 0) / days, 1) if days else None
@@ -70,6 +78,6 @@ def figure_value(prefix: str, figure: TileFigure, row: dict[str, Any], pod_count
     value = row.get(prefix)
     if head == "per_pod":
         return round((value or 0) / pod_count, 2) if pod_count else None
-    if head in ("sum", "count", "latest"):
+    if head in ("sum", "count", "latest", "last"):
         return float(value or 0)
     return None if value is None else round(float(value), 1)

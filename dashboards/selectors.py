@@ -109,7 +109,7 @@ def overview_tiles(*, organization: Organization, membership: Membership, filter
     pod_q = _pod_q(organization, filters)
     facts = DailyFact.objects.for_org(organization).filter(pod_q)
     # 1. The latest snapshot day of each "state" metric in each period.
-    state = {(f.metric) for t in tiles for f in (*t.figures, t.trend) if f.agg.startswith("latest:")}
+    state = {f.metric for t in tiles for f in (*t.figures, t.trend) if f.agg.startswith("latest:") or f.agg == "last"}
     latest: dict[tuple[str, str], datetime.date | None] = {}
     if state:
         exprs = {f"{m}|{key}": Max("day", filter=Q(metric=m) & period_q(p))

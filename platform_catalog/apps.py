@@ -11,3 +11,17 @@ class PlatformCatalogConfig(AppConfig):
         from platform_catalog.gate import GATE_CHECK
 
         gate_checks.register(GATE_CHECK)
+
+        from platform_catalog import overview_selectors as ov
+        from tenancy.registry import AttentionSource, OverviewTile, TileFigure, registry
+
+        registry.tiles.register(OverviewTile(
+            key="coordination_quality", title="Coordination quality", url_name="platform_catalog:home",
+            metrics=(ov.ADOPTION_METRIC, ov.REUSING_METRIC, ov.DUPLICATES_METRIC),
+            figures=(TileFigure("Pods reusing", ov.REUSING_METRIC, "share:1", "%"),
+                     TileFigure("New adoptions", ov.ADOPTION_METRIC, "sum"),
+                     TileFigure("Open duplicates", ov.DUPLICATES_METRIC, "last", better="down")),
+            trend=TileFigure("Pods reusing", ov.REUSING_METRIC, "share:1", "%"),
+            collect=ov.coordination_facts, order=50))
+        registry.attention.register(AttentionSource(
+            key="contract_breaches", label="Data contract breaches", items=ov.contract_breaches, order=30))

@@ -123,8 +123,9 @@ def day_range(start: datetime.date, end: datetime.date) -> tuple[datetime.dateti
 #   sum, count, avg, median, p90    over the values in the range
 #   per_pod                         the sum over the number of pods the filters select
 #   latest:<v>                      pods whose latest value in the range is <v> (a state, such as health)
+#   last                            the sum of the values on the latest day in the range (a gauge)
 #   share:<v>                       % of the values equal to <v>
-AGGREGATIONS = ("sum", "count", "avg", "median", "p90", "per_pod")
+AGGREGATIONS = ("sum", "count", "avg", "median", "p90", "per_pod", "last")
 
 
 def _check_agg(agg: str) -> str:

@@ -62,7 +62,8 @@ def test_figures_now_and_a_quarter_earlier(world):
     knowledge = tiles["knowledge_flow"]
     assert _fig(knowledge, "Lessons").value == 3
     assert _fig(knowledge, "Lessons per pod").value == 1.0
-    assert all(t.as_of is not None and t.url for t in tiles.values())
+    assert all(t.as_of is not None for t in tiles.values())
+    assert all(tiles[k].url for k in ("pod_health", "approval_cycle_time", "knowledge_flow"))
 
 
 def test_every_tile_honours_the_sponsor_filter(world):
