@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "PersonKindEnum": "tenancy.models.PersonKind",
         "StatusEnum": "pods.models.PodStatus",  # named so before webhooks came
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
+        "IncidentStatusEnum": "knowledge.models.IncidentStatus",
+        "ActionItemStatusEnum": "knowledge.models.ActionStatus",
     },
 }
 

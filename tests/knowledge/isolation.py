@@ -39,7 +39,13 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
 API_FILLERS: dict[str, dict[str, Any]] = {
     "guild-": {"pk": lambda v: v.extra["guild"].pk},
     "lesson-": {"pk": lambda v: v.extra["lesson"].pk},
+    "incident-action-status": {"pk": lambda v: v.extra["incident"].pk,
+                               "item_pk": lambda v: v.extra["action_item"].pk},
     "incident-": {"pk": lambda v: v.extra["incident"].pk},
+    "showcase-": {"pk": lambda v: v.extra["showcase"].pk},
+    "presentation-": {"pk": lambda v: v.extra["presentation"].pk},
+    "talk-": {"pk": lambda v: v.extra["talk"].pk},
+    "rotation-": {"pk": lambda v: v.extra["rotation"].pk},
 }
 VICTIM_NAMES: list[str] = [f"{MARKER} {what}" for what in (
     "guild", "lesson", "lesson body", "comment", "incident", "system", "postmortem", "action",
