@@ -16,6 +16,7 @@ api_v1 = [
     path("o/<slug:org_slug>/", include("knowledge.api.urls")),
     path("o/<slug:org_slug>/", include("integrations.api.urls")),
     path("o/<slug:org_slug>/", include("dashboards.api.urls")),
+    path("o/<slug:org_slug>/", include("platform_catalog.api.urls")),
 ]
 
 urlpatterns = [

@@ -27,6 +27,7 @@ from platform_catalog.models.catalog import (  # noqa: F401
 )
 from platform_catalog.models.tracking import (  # noqa: F401
     Experiment,
+    LatestMetric,
     LifecycleStage,
     MetricPoint,
     Run,

@@ -106,3 +106,19 @@ class MetricPoint(OrgOwned):
     class Meta(OrgOwned.Meta):
         ordering = ["step", "timestamp", "id"]
         indexes = [models.Index(fields=["organization", "run", "key", "step", "timestamp"], name="catmetric_org_run")]
+
+
+class LatestMetric(OrgOwned):
+    """A run's latest value per metric key (largest step, then timestamp, then value, as MLflow
+    orders them), kept on write so runs lists and searches read one row per key."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="latest_metrics")
+    key = models.CharField(max_length=250)
+    value = models.FloatField()
+    timestamp = models.BigIntegerField()
+    step = models.BigIntegerField(default=0)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["organization", "run", "key"], name="catlatest_unique")]
+        indexes = [models.Index(fields=["organization", "key", "value"], name="catlatest_org_key_value")]
