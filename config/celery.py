@@ -65,4 +65,11 @@ app.conf.beat_schedule = {
         "task": "platform_catalog.tasks.catalog_duplicates_task",
         "schedule": crontab(hour=3, minute=45),
     },
+    # --- bench ---
+    # Nightly: recompute every organization's scaling suggestions (writes also queue a debounced
+    # recompute); expires staffing requests whose start passed with nobody accepted.
+    "bench-suggestions-recompute": {
+        "task": "bench.tasks.suggestions_recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -265,3 +265,15 @@ HEALTH_REASON_CHOICES = [*HEALTH_CHOICES, (NOT_ASSESSED, "Not assessed")]
 def assignment_list_for_export(*, organization: Organization) -> QuerySet[Assignment]:
     """Every assignment, running and ended, with what a CSV row names."""
     return Assignment.objects.for_org(organization).select_related("pod", "person", "role")
+
+
+def assignments_overlapping(*, organization: Organization, start: datetime.date, end: datetime.date,
+                            person_ids: Any = None, pod_ids: Any = None) -> QuerySet[Assignment]:
+    """Assignments running on some day of `[start, end)` (capacity planning reads these)."""
+    qs = Assignment.objects.for_org(organization).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start), start_date__lt=end)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    if pod_ids is not None:
+        qs = qs.filter(pod_id__in=pod_ids)
+    return qs.order_by("start_date", "id")

@@ -58,6 +58,7 @@ LESSON_FEEDBACK = "lesson_feedback"  # helpful votes and comments on lessons
 AUDIT = "audit"  # every audit event (`tenancy.audit.audit_record` touches it)
 CATALOG = "catalog"  # platform catalog: models, components, data products, relations, adoptions
 TRACKING = "tracking"  # experiments and runs (MLflow-compatible tracking)
+BENCH = "bench"  # bench entries, staffing requests, scaling suggestions
 AREAS = frozenset(
     {
         ORG,
@@ -74,6 +75,7 @@ AREAS = frozenset(
         AUDIT,
         CATALOG,
         TRACKING,
+        BENCH,
     }
 )
 # Object families: `pod:<id>` is touched by every write to that pod's own page data.

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "knowledge",
     "resources",
     "platform_catalog",
+    "bench",
     "dashboards",
     "demo",
 ]

@@ -1,0 +1,1 @@
+"""Bench writes, split by concept: entries, requests, suggestions (recompute, accept, dismiss)."""
