@@ -42,6 +42,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("pods.urls")),
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/governance/", include("governance.urls")),
+    path("o/<slug:org_slug>/catalog/", include("platform_catalog.urls")),
     path("o/<slug:org_slug>/knowledge/", include("knowledge.urls")),
     path("o/<slug:org_slug>/webhooks/", include("integrations.urls")),
     path("o/<slug:org_slug>/overview/", include("dashboards.urls")),

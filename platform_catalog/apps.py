@@ -9,11 +9,19 @@ class PlatformCatalogConfig(AppConfig):
         from governance import gate_checks
         from platform_catalog import permissions, receivers  # noqa: F401  (rules; governance's decisions)
         from platform_catalog.gate import GATE_CHECK
+        from tenancy.registry import registry
 
         gate_checks.register(GATE_CHECK)
 
+        from platform_catalog.search_index import KINDS
+        from tenancy.registry import NavEntry, SearchKind
+
+        for kind, label in KINDS.items():
+            registry.search_kinds.register(SearchKind(kind=kind, label=label))
+        registry.nav.register(NavEntry(label="Catalog", url_name="platform_catalog:home", section="catalog", order=40))
+
         from platform_catalog import overview_selectors as ov
-        from tenancy.registry import AttentionSource, OverviewTile, TileFigure, registry
+        from tenancy.registry import AttentionSource, OverviewTile, TileFigure
 
         registry.tiles.register(OverviewTile(
             key="coordination_quality", title="Coordination quality", url_name="platform_catalog:home",

@@ -206,3 +206,61 @@ def duplicate_pairs(*, organization: Organization, decision: str = "open", kind:
     if kind:
         qs = qs.filter(entity_kind=kind)
     return qs.order_by("-score", "id")
+
+
+# --- Lists of components and data products --------------------------------------------------------
+
+
+def component_list(*, organization: Organization, q: str = "", maturity: str = "", pod: Any = None
+                   ) -> QuerySet[Component]:
+    qs = Component.objects.for_org(organization).select_related("owner_pod")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(kind__icontains=q) | Q(description__icontains=q))
+    if maturity:
+        qs = qs.filter(maturity=maturity)
+    if pod:
+        qs = qs.filter(owner_pod_id=pod)
+    return qs.order_by("name", "id")
+
+
+def data_product_list(*, organization: Organization, q: str = "", contract_state: str = "",
+                      access_policy: str = "", pod: Any = None) -> QuerySet[DataProduct]:
+    qs = DataProduct.objects.for_org(organization).select_related("owner_pod")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(domain__icontains=q) | Q(description__icontains=q))
+    if contract_state:
+        qs = qs.filter(contract_state=contract_state)
+    if access_policy:
+        qs = qs.filter(access_policy=access_policy)
+    if pod:
+        qs = qs.filter(owner_pod_id=pod)
+    return qs.order_by("name", "id")
+
+
+def data_product_detail(*, organization: Organization, data_product: DataProduct) -> dict[str, Any]:
+    from platform_catalog.models import AccessRequest, QualityRun, SchemaVersion
+
+    return {
+        "schema": SchemaVersion.objects.for_org(organization).filter(data_product=data_product).first(),
+        "quality_runs": list(QualityRun.objects.for_org(organization).filter(data_product=data_product)[:10]),
+        "access_requests": list(AccessRequest.objects.for_org(organization).filter(data_product=data_product)
+                                .select_related("requested_by", "pod", "decided_by")[:50]),
+    }
+
+
+def access_request_get(*, organization: Organization, pk: Any) -> Any:
+    from platform_catalog.models import AccessRequest
+
+    return AccessRequest.objects.for_org(organization).select_related("data_product__owner_pod").get(pk=pk)
+
+
+def relation_get(*, organization: Organization, pk: Any) -> Any:
+    from platform_catalog.models import Relation
+
+    return Relation.objects.for_org(organization).get(pk=pk)
+
+
+def duplicate_get(*, organization: Organization, pk: Any) -> Any:
+    from platform_catalog.models import DuplicatePair
+
+    return DuplicatePair.objects.for_org(organization).get(pk=pk)

@@ -20,6 +20,7 @@ from platform_catalog.models import (
     QualityRun,
     SchemaVersion,
 )
+from platform_catalog.search_index import index_entry
 from pods.models import Pod
 from tenancy.audit import snapshot
 from tenancy.cache import CATALOG
@@ -86,6 +87,8 @@ def _owned_finish(organization: Organization, table: Any, obj: Any, before: dict
                   noun: str) -> None:
     _unique_name(table, organization, obj)
     obj.save()
+    index_entry(f"catalog_{noun}", obj, title=obj.name, body=f"{getattr(obj, 'kind', '')} {obj.description}".strip(),
+                tags=[getattr(obj, "maturity", "") or getattr(obj, "domain", "")])
     current_write().audit(f"catalog.{noun}_created" if before is None else f"catalog.{noun}_updated",
                           target=obj, before=before, after=snapshot(obj))
 

@@ -21,6 +21,7 @@ from platform_catalog.models import (
     ModelEvaluation,
     ModelStatus,
 )
+from platform_catalog.search_index import index_entry
 from pods.models import Pod
 from tenancy.audit import snapshot
 from tenancy.cache import CATALOG
@@ -71,6 +72,12 @@ def _evaluations(organization: Organization, model: CatalogModel, rows: list[dic
     ModelEvaluation.objects.bulk_create(built)
 
 
+def _index(model: CatalogModel) -> None:
+    index_entry("catalog_model", model, title=f"{model.name} {model.version}",
+                body=" ".join([model.provider, model.description, model.intended_use, model.limitations]),
+                tags=[model.modality, model.status])
+
+
 @org_write.service(CATALOG)
 def catalog_model_create(*, organization: Organization, actor: User | None, owner_pod: Pod, provider: str,
                          name: str, version: str, licence: str = "", modality: str = Modality.TEXT,
@@ -92,6 +99,7 @@ def catalog_model_create(*, organization: Organization, actor: User | None, owne
         raise ValidationError({"version": f"{model.name} {model.version} is already in the catalog."})
     model.save()
     _evaluations(organization, model, evaluations or [])
+    _index(model)
     w.audit("catalog.model_created", target=model, after=snapshot(model))
     return model
 
@@ -116,6 +124,7 @@ def catalog_model_update(*, organization: Organization, actor: User | None, mode
     model.save()
     if evaluations is not None:
         _evaluations(organization, model, evaluations)
+    _index(model)
     w.audit("catalog.model_updated", target=model, before=before, after=snapshot(model))
     return model
 

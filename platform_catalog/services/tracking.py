@@ -20,6 +20,7 @@ from platform_catalog.models import (
     RunStatus,
     RunTag,
 )
+from platform_catalog.search_index import index_entry
 from pods.models import Pod
 from tenancy.cache import TRACKING
 from tenancy.models import Organization, User
@@ -78,6 +79,7 @@ def experiment_create(*, organization: Organization, actor: User | None, name: s
     exp = Experiment.objects.create(organization=organization, name=name, owner_pod=owner_pod,
                                     description=description, tags=dict(tags or {}), created_by=actor,
                                     creation_time=ms, last_update_time=ms)
+    index_entry("catalog_experiment", exp, title=exp.name, body=description)
     w.audit("tracking.experiment_created", target=exp, after={"name": name, "owner_pod": owner_pod and owner_pod.pk})
     return exp
 

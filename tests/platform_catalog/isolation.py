@@ -26,7 +26,19 @@ def build(victim: Any) -> None:
     victim.extra.update(catalog_model=model, component=comp, data_product=dp, experiment=exp, run=run)
 
 
-OBJECT_KWARGS: dict[str, dict[str, Any]] = {}
+def _pk(key: str) -> dict[str, Any]:
+    return {"pk": lambda v: v.extra[key].pk}
+
+
+OBJECT_KWARGS: dict[str, dict[str, Any]] = {
+    **{f"platform_catalog:{slug}_{view}": _pk(key)
+       for slug, key in (("model", "catalog_model"), ("component", "component"), ("data_product", "data_product"))
+       for view in ("detail", "edit")},
+    **{f"platform_catalog:{slug}_action": {**_pk(key), "action": lambda v: "adopt"}
+       for slug, key in (("model", "catalog_model"), ("component", "component"), ("data_product", "data_product"))},
+    "platform_catalog:experiment_detail": _pk("experiment"),
+    "platform_catalog:run_compare": _pk("experiment"),
+}
 API_FILLERS: dict[str, dict[str, Any]] = {
     # MLflow's endpoints carry ids in the body or query, not the path; the catch-all names an
     # endpoint Podium does not serve (404 in every org). The body/query ids are checked in
