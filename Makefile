@@ -54,10 +54,12 @@ bench: install
 db-stop: install
 	$(BIN)/python -c "from pathlib import Path; from config.embedded_db import stop; print('stopped' if stop(Path('.').resolve()) else 'not running')"
 
-# Ruff, the layer contract of DESIGN.md (import-linter, in pyproject.toml), no table access or raw
-# SQL outside selectors/services/tasks, and no import cycles.
+# Ruff, types (mypy with the Django and DRF stubs, strict on tenancy and every app's services and
+# selectors: [tool.mypy] in pyproject.toml), the layer contract of DESIGN.md (import-linter), no
+# table access or raw SQL outside selectors/services/tasks, and no import cycles. Any error fails.
 lint: install
 	$(BIN)/python -m ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/lint/data_access.py
 	$(BIN)/python scripts/lint/cycles.py

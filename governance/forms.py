@@ -18,7 +18,7 @@ from governance.models import (
 )
 from pods.models import Pod
 from pods.selectors import pod_list
-from tenancy.forms import OrgScopedForm
+from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
 from tenancy.models import Membership
 from tenancy.selectors import membership_list
 
@@ -41,9 +41,9 @@ class CellForm(OrgScopedForm):
         self.decision_type = decision_type
         self.tiers = {str(t.level): t for t in selectors.decision_tiers(organization=self.organization)}
         choices = [(k, str(t)) for k, t in self.tiers.items()] + [(NOT_ALLOWED, "Not allowed")]
-        self.fields["tier_1"].choices = choices
-        self.fields["tier_2"].choices = [("", "—")] + choices
-        self.fields["tier_3"].choices = [("", "—")] + choices
+        choice_field(self, "tier_1").choices = choices
+        choice_field(self, "tier_2").choices = [("", "—")] + choices
+        choice_field(self, "tier_3").choices = [("", "—")] + choices
         if not decision_type.has_amount:
             for name in ("threshold_1", "tier_2", "threshold_2", "tier_3"):
                 del self.fields[name]
@@ -75,7 +75,7 @@ class CellForm(OrgScopedForm):
             if nxt and hi is None:
                 raise ValidationError({f"threshold_{i}": "Give the amount where the next band starts."})
             bands.append((lo, hi if nxt else None, tier(choice)))
-            if not nxt:
+            if not nxt or hi is None:  # a next band always has its threshold (checked above)
                 break
             lo = hi
         return bands
@@ -107,9 +107,9 @@ class EscalationForm(OrgScopedForm):
 
     def __init__(self, *args: Any, pod_ids: set[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = pod_list(organization=self.organization).filter(pk__in=pod_ids)
-        self.fields["decision_type"].queryset = selectors.decision_types(organization=self.organization)
-        self.fields["risk_tier"].queryset = selectors.risk_tiers(organization=self.organization)
+        model_choice_field(self, "pod").queryset = pod_list(organization=self.organization).filter(pk__in=pod_ids)
+        model_choice_field(self, "decision_type").queryset = selectors.decision_types(organization=self.organization)
+        model_choice_field(self, "risk_tier").queryset = selectors.risk_tiers(organization=self.organization)
 
 
 class DecideForm(forms.Form):
@@ -125,7 +125,7 @@ class DecideForm(forms.Form):
                            label="Reason", help_text="Required to reject or to ask for more information.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         outcome, note = data.get("outcome"), (data.get("note") or "").strip()
         if outcome == Outcome.REJECTED and not note:
             self.add_error("note", "Give the reason for rejecting.")
@@ -158,4 +158,4 @@ class DecisionTierForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approvers"].queryset = membership_list(organization=self.organization)
+        model_choice_field(self, "approvers").queryset = membership_list(organization=self.organization)

@@ -137,7 +137,7 @@ def matrix_get(*, organization: Organization) -> Matrix:
 def _frozen(cells: dict[tuple[int, int], list[DecisionRight]]) -> dict[str, list[list[Any]]]:
     return {f"{t}:{r}": [[str(b.amount_min) if b.amount_min is not None else None,
                           str(b.amount_max) if b.amount_max is not None else None,
-                          b.tier.level if b.tier_id else None] for b in bands]
+                          b.tier.level if b.tier is not None else None] for b in bands]
             for (t, r), bands in cells.items()}
 
 
@@ -153,6 +153,7 @@ def review_overdue(*, organization: Organization, last: Any = _UNKNOWN,
     now = now or timezone.now()
     if last is _UNKNOWN:
         last = MatrixReview.objects.for_org(organization).order_by("-reviewed_at").first()
+    since: datetime.datetime
     if last is not None:
         since = last.reviewed_at
     else:
@@ -210,7 +211,7 @@ def approvers_for(*, organization: Organization, tier: DecisionTier) -> list[Mem
     if named or not tier.needs_approval:
         return named
     roles = {ApproverRole.LEADER: [Role.LEADER], ApproverRole.ADMIN: [Role.ADMIN, Role.OWNER],
-             ApproverRole.OWNER: [Role.OWNER]}[tier.approver_role]
+             ApproverRole.OWNER: [Role.OWNER]}[ApproverRole(tier.approver_role)]
     members = list(Membership.objects.for_org(organization).filter(role__in=roles)
                    .select_related("user").order_by("id"))
     if not members:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from integrations.events import event_type_choices
+from tenancy.forms import choice_field
 
 
 class EndpointForm(forms.Form):
@@ -22,7 +23,7 @@ class EndpointForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_types"].choices = [(t, f"{t} — {d}") for t, d in event_type_choices()]
+        choice_field(self, "event_types").choices = [(t, f"{t} — {d}") for t, d in event_type_choices()]
 
 
 class ReplayForm(forms.Form):

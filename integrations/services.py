@@ -27,7 +27,8 @@ ENDPOINT_FIELDS = ("url", "description", "event_types", "enabled")
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     import json
 
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    plain: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return plain
 
 
 def event_emit(*, organization: Organization, type: str, data: dict[str, Any]) -> WebhookEvent:

@@ -13,6 +13,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -62,7 +63,7 @@ def resolve(url: str) -> tuple[str, str]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UnsafeDestination(f"Cannot resolve {parts.hostname}.") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
         raise UnsafeDestination(f"Cannot resolve {parts.hostname}.")
     allow_private = getattr(settings, "PODIUM_WEBHOOKS_ALLOW_PRIVATE", False)
@@ -80,7 +81,7 @@ class _PinnedHostAdapter(HTTPAdapter):
         self._hostname = hostname
         super().__init__(max_retries=0)
 
-    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["server_hostname"] = self._hostname
         kwargs["assert_hostname"] = self._hostname
         return super().init_poolmanager(*args, **kwargs)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -15,6 +15,7 @@ from integrations import selectors, services
 from integrations.forms import EndpointForm, ReplayForm
 from integrations.models import WebhookEndpoint
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.views.base import OrgPageMixin
 
 DELIVERIES_PER_PAGE = 25
@@ -28,10 +29,10 @@ class _WebhookPage(OrgPageMixin, View):
 
 
 class EndpointsView(_WebhookPage):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(EndpointForm(initial={"enabled": True}))
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = EndpointForm(request.POST)
         created = None
         if form.is_valid():
@@ -58,7 +59,7 @@ class EndpointsView(_WebhookPage):
 
 
 class EndpointDetailView(_WebhookPage):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         form = EndpointForm(
             initial={
@@ -70,7 +71,7 @@ class EndpointDetailView(_WebhookPage):
         )
         return self._render(endpoint, form)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         form = EndpointForm(request.POST)
         if form.is_valid():
@@ -108,7 +109,7 @@ class EndpointDetailView(_WebhookPage):
 class EndpointRotateView(EndpointDetailView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = services.endpoint_rotate_secret(
             organization=self.organization, actor=request.user, endpoint=self.endpoint(pk)
         )
@@ -124,7 +125,7 @@ class EndpointRotateView(EndpointDetailView):
 
 
 class EndpointDeleteView(_WebhookPage):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         services.endpoint_delete(organization=self.organization, actor=request.user, endpoint=endpoint)
         messages.success(request, f"Endpoint {endpoint.url} deleted.")
@@ -132,7 +133,7 @@ class EndpointDeleteView(_WebhookPage):
 
 
 class EndpointReplayView(_WebhookPage):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         form = ReplayForm(request.POST)
         if not form.is_valid():
@@ -153,7 +154,7 @@ class EndpointReplayView(_WebhookPage):
 
 
 class DeliveryRedeliverView(_WebhookPage):
-    def post(self, request: HttpRequest, pk: int, delivery_pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, delivery_pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         delivery = get_object_or_404(
             selectors.delivery_list(organization=self.organization, endpoint=endpoint), pk=delivery_pk

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from knowledge.models import INCIDENT_TAXONOMY, IncidentStatus, LessonKind, Severity
 from knowledge.search import search_kinds
 from knowledge.selectors import incident_choices
-from tenancy.forms import OrgScopedForm
+from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
+
+if TYPE_CHECKING:
+    from knowledge.models import Guild, Incident, Presentation
+    from pods.models import Pod
+    from tenancy.models import Person, User
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -46,15 +51,15 @@ class GuildForm(forms.Form):
 
 
 class LessonForm(OrgScopedForm):
-    guild = forms.ModelChoiceField(queryset=None, widget=FastSelect, help_text="Lessons are posted into a guild you belong to.")
+    guild: forms.ModelChoiceField[Guild] = forms.ModelChoiceField(queryset=None, widget=FastSelect, help_text="Lessons are posted into a guild you belong to.")
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=LessonKind.choices, initial=LessonKind.HOWTO)
     body = forms.CharField(max_length=40000, label="Lesson (Markdown)", widget=forms.Textarea(attrs={
         "rows": 14, "placeholder": "## Context\n\n## What we did\n\n## What we learned"}))
     tags = forms.CharField(max_length=400, required=False, help_text="Comma-separated, e.g. rag, evaluation")
-    pod = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
-    incident = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
-    presentation = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False,
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    incident: forms.ModelChoiceField[Incident] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    presentation: forms.ModelChoiceField[Presentation] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False,
                                           label="Showcase presentation")
 
     def __init__(self, *args: Any, guilds: Any, **kwargs: Any) -> None:
@@ -62,10 +67,10 @@ class LessonForm(OrgScopedForm):
         from knowledge.selectors import presentation_list
 
         org = self.organization
-        self.fields["guild"].queryset = guilds
-        self.fields["pod"].queryset = _pods(org)
-        self.fields["incident"].queryset = incident_choices(organization=org)
-        self.fields["presentation"].queryset = presentation_list(organization=org)
+        model_choice_field(self, "guild").queryset = guilds
+        model_choice_field(self, "pod").queryset = _pods(org)
+        model_choice_field(self, "incident").queryset = incident_choices(organization=org)
+        model_choice_field(self, "presentation").queryset = presentation_list(organization=org)
 
 
 class LessonEditForm(LessonForm):
@@ -88,7 +93,7 @@ class LessonFilterForm(OrgScopedForm):
         super().__init__(*args, **kwargs)
         from knowledge.selectors import guild_choices
 
-        self.fields["guild"].choices = [("", "Any guild")] + [
+        choice_field(self, "guild").choices = [("", "Any guild")] + [
             (g.pk, g.name) for g in guild_choices(organization=self.organization)]
 
 
@@ -119,8 +124,8 @@ class SearchForm(OrgScopedForm):
                           *((g.pk, g.name) for g in guild_choices(organization=org))]),
             options_html([("", "Any pod"), *((p.pk, p.name) for p in _pods(org))])),
             scopes=(KNOWLEDGE, PODS))
-        self.fields["kind"].choices = [("", "Everything"), *search_kinds().items()]
-        self.choices = {"kind": self.fields["kind"].choices, "guild": options[0],
+        choice_field(self, "kind").choices = [("", "Everything"), *search_kinds().items()]
+        self.choices = {"kind": choice_field(self, "kind").choices, "guild": options[0],
                         "pod": options[1]}
 
     def filters(self) -> dict[str, Any]:
@@ -133,7 +138,7 @@ class SearchForm(OrgScopedForm):
 class IncidentForm(OrgScopedForm):
     title = forms.CharField(max_length=200)
     system = forms.CharField(max_length=160, label="System or model")
-    pod = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.SEV3)
     status = forms.ChoiceField(choices=IncidentStatus.choices, initial=IncidentStatus.OPEN)
     started_at = forms.DateTimeField(widget=DATETIME)
@@ -145,7 +150,7 @@ class IncidentForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = _pods(self.organization)
+        model_choice_field(self, "pod").queryset = _pods(self.organization)
 
 
 class PostMortemForm(forms.Form):
@@ -161,22 +166,22 @@ class PostMortemForm(forms.Form):
 
 class ActionItemForm(OrgScopedForm):
     title = forms.CharField(max_length=200, label="Action item")
-    owner = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
     due_date = forms.DateField(widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from tenancy.selectors import member_user_list
 
-        self.fields["owner"].queryset = member_user_list(organization=self.organization)
+        model_choice_field(self, "owner").queryset = member_user_list(organization=self.organization)
 
 
 class ToLessonForm(OrgScopedForm):
-    guild = forms.ModelChoiceField(queryset=None, widget=FastSelect)
+    guild: forms.ModelChoiceField[Guild] = forms.ModelChoiceField(queryset=None, widget=FastSelect)
 
     def __init__(self, *args: Any, guilds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guild"].queryset = guilds
+        model_choice_field(self, "guild").queryset = guilds
 
 
 class ShowcaseForm(forms.Form):
@@ -187,23 +192,23 @@ class ShowcaseForm(forms.Form):
 
 class PresentationForm(OrgScopedForm):
     title = forms.CharField(max_length=200)
-    pod = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
     kind = forms.ChoiceField(choices=[("success", "Success"), ("failure", "Failure")])
     summary = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     slides_url = forms.URLField(required=False, assume_scheme="https")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = _pods(self.organization)
+        model_choice_field(self, "pod").queryset = _pods(self.organization)
 
 
 class CitationForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False, label="Pod whose work it influenced")
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False, label="Pod whose work it influenced")
     note = forms.CharField(max_length=300, required=False, label="What it influenced")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = _pods(self.organization)
+        model_choice_field(self, "pod").queryset = _pods(self.organization)
 
 
 class TalkForm(OrgScopedForm):
@@ -211,7 +216,7 @@ class TalkForm(OrgScopedForm):
     kind = forms.ChoiceField(choices=[("talk", "Tech talk"), ("paper", "Paper review")])
     speaker = forms.CharField(max_length=150)
     date = forms.DateField(widget=DATE)
-    guild = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    guild: forms.ModelChoiceField[Guild] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
     summary = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     recording_url = forms.URLField(required=False, assume_scheme="https")
     paper_url = forms.URLField(required=False, assume_scheme="https")
@@ -221,13 +226,13 @@ class TalkForm(OrgScopedForm):
         super().__init__(*args, **kwargs)
         from knowledge.selectors import guild_choices
 
-        self.fields["guild"].queryset = guild_choices(organization=self.organization)
+        model_choice_field(self, "guild").queryset = guild_choices(organization=self.organization)
 
 
 class RotationForm(OrgScopedForm):
-    person = forms.ModelChoiceField(queryset=None, widget=FastSelect)
-    home_pod = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
-    host_pod = forms.ModelChoiceField(queryset=None, widget=FastSelect)
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(queryset=None, widget=FastSelect)
+    home_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, widget=FastSelect, required=False)
+    host_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, widget=FastSelect)
     start_date = forms.DateField(widget=DATE)
     end_date = forms.DateField(widget=DATE)
     goals = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -236,7 +241,7 @@ class RotationForm(OrgScopedForm):
         super().__init__(*args, **kwargs)
         from tenancy.selectors import person_choices
 
-        self.fields["person"].queryset = person_choices(organization=self.organization)
-        self.fields["home_pod"].queryset = _pods(self.organization)
-        self.fields["host_pod"].queryset = _pods(self.organization)
+        model_choice_field(self, "person").queryset = person_choices(organization=self.organization)
+        model_choice_field(self, "home_pod").queryset = _pods(self.organization)
+        model_choice_field(self, "host_pod").queryset = _pods(self.organization)
 

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 
 from pods.models import Charter, PodStatus
 from pods.selectors import HEALTH_CHOICES, pod_people_choices, pod_roles
-from tenancy.forms import OrgScopedForm
+from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
 from tenancy.models import PersonKind
 from tenancy.selectors import leader_memberships, skill_choices
+
+if TYPE_CHECKING:
+    from pods.models import PodRole
+    from tenancy.models import Membership, Person
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,17 +24,20 @@ class PodFilterForm(forms.Form):
     health = forms.ChoiceField(required=False, choices=[("", "Any health"), *HEALTH_CHOICES])
 
 
+class SponsorChoiceField(forms.ModelChoiceField["Membership"]):
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.full_name or obj.user.email
+
+
 class PodForm(OrgScopedForm):
     name = forms.CharField(max_length=120)
     mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
     status = forms.ChoiceField(choices=PodStatus.choices, initial=PodStatus.FORMING)
-    sponsor = forms.ModelChoiceField(queryset=None, required=False,
-                                     help_text="A leader who backs the pod.")
+    sponsor = SponsorChoiceField(queryset=None, required=False, help_text="A leader who backs the pod.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sponsor"].queryset = leader_memberships(organization=self.organization)
-        self.fields["sponsor"].label_from_instance = lambda m: m.user.full_name or m.user.email
+        model_choice_field(self, "sponsor").queryset = leader_memberships(organization=self.organization)
 
 
 class PodCreateForm(PodForm):
@@ -43,8 +50,8 @@ class AssignmentForm(OrgScopedForm):
     the whole directory; any person of the org is still accepted by id."""
 
     person_search = forms.CharField(required=False, label="Find a person", max_length=100)
-    person = forms.ModelChoiceField(queryset=None)
-    role = forms.ModelChoiceField(queryset=None)
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(queryset=None)
+    role: forms.ModelChoiceField[PodRole] = forms.ModelChoiceField(queryset=None)
     allocation_percent = forms.IntegerField(min_value=1, max_value=100, initial=100,
                                             label="Allocation %")
     start_date = forms.DateField(widget=DATE)
@@ -53,8 +60,8 @@ class AssignmentForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = pod_people_choices(organization=self.organization)
-        self.fields["role"].queryset = pod_roles(organization=self.organization)
+        model_choice_field(self, "person").queryset = pod_people_choices(organization=self.organization)
+        model_choice_field(self, "role").queryset = pod_roles(organization=self.organization)
         self.fields["start_date"].initial = timezone.localdate()
 
     def limit_people(self, candidates: list[Any], search_url: str) -> None:
@@ -62,7 +69,7 @@ class AssignmentForm(OrgScopedForm):
         chosen = self["person"].value() if "person" in self.fields else None
         options = [(p.pk, f"{p.full_name} · {p.title}" if p.title else p.full_name) for p in candidates]
         if chosen and str(chosen).isdigit() and int(chosen) not in {p.pk for p in candidates}:
-            person = self.fields["person"].queryset.filter(pk=chosen).first()
+            person = pod_people_choices(organization=self.organization).filter(pk=chosen).first()
             if person is not None:
                 options.insert(0, (person.pk, person.full_name))
         self.fields["person"].widget.choices = [("", "— choose —"), *options]
@@ -73,7 +80,7 @@ class AssignmentForm(OrgScopedForm):
             "hx-swap": "innerHTML",
         })
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data.pop("person_search", None)  # only drives the picker
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
@@ -123,7 +130,7 @@ class PeopleFilterForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = [("", "Any skill")] + list(
+        choice_field(self, "skill").choices = [("", "Any skill")] + list(
             skill_choices(organization=self.organization).values_list("pk", "name")
         )
 

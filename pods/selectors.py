@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    Field,
     IntegerField,
     OuterRef,
     Q,
@@ -164,7 +165,16 @@ def person_allocation_total(*, organization: Organization, person: Person) -> in
     return int(total or 0)
 
 
-def people_with_allocation(*, organization: Organization, **filters: Any) -> QuerySet[Person]:
+if TYPE_CHECKING:  # WithAnnotations takes its second argument only for the type checker
+    from django_stubs_ext import WithAnnotations
+
+    class _RunningAllocation(TypedDict):
+        total_allocation: int  # % summed over the person's running assignments
+
+    PersonWithAllocation = WithAnnotations[Person, _RunningAllocation]
+
+
+def people_with_allocation(*, organization: Organization, **filters: Any) -> QuerySet[PersonWithAllocation]:
     """The directory, each person with the sum of their running allocations."""
     today = _today()
     totals = (
@@ -216,7 +226,8 @@ def charter_diff(*, organization: Organization, pod: Pod, a: int, b: int) -> dic
             if line.startswith("? "):
                 continue
             lines.append({"op": {"+": "add", "-": "del"}.get(line[0], "same"), "text": line[2:]})
-        label = Charter._meta.get_field(name).verbose_name
+        field = Charter._meta.get_field(name)
+        label = field.verbose_name if isinstance(field, Field) else name
         fields.append({"name": name, "label": label, "changed": before != after, "lines": lines})
     return {"old": old, "new": new, "fields": fields}
 

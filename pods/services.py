@@ -27,7 +27,10 @@ def _check_sponsor(organization: Organization, sponsor: Membership | None) -> No
 
 
 def _check_pod_name(organization: Organization, name: str, exclude_pk: int | None) -> None:
-    if Pod.objects.for_org(organization).filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    same = Pod.objects.for_org(organization).filter(name__iexact=name)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
         raise ValidationError({"name": f"A pod named “{name}” already exists."})
 
 
@@ -146,6 +149,8 @@ def _lock_person_of(organization: Organization, *, person_id: int | None = None,
     """Every assignment write locks the person's row first, then the assignment: one fixed order,
     so a concurrent edit and add for the same person wait for each other instead of deadlocking."""
     if person_id is None:
+        if assignment_pk is None:
+            raise TypeError("the lock needs the person or the assignment")
         person_id = (Assignment.objects.for_org(organization).filter(pk=assignment_pk)
                      .values_list("person_id", flat=True).first())
         if person_id is None:

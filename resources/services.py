@@ -191,7 +191,7 @@ def allocation_request(
     return a
 
 
-def _end(organization: Organization, allocation: Allocation, state: str, allowed: tuple) -> Allocation:
+def _end(organization: Organization, allocation: Allocation, state: str, allowed: tuple[str, ...]) -> Allocation:
     w = current_write()
     w.same_org("allocation", allocation)
     _lock_pool(organization, allocation.pool_id)

@@ -14,6 +14,8 @@ from django.db import models, transaction
 from tenancy import context
 from tenancy.models import AuditEvent, Organization, User
 
+# A model without its own __str__ prints "Pod object (3)": not a label worth showing.
+_MODEL_STR: object = models.Model.__str__
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """A JSON-safe picture of a model instance's concrete fields (foreign keys as ids)."""
@@ -55,7 +57,7 @@ def describe(target: models.Model) -> str:
     for field in target._meta.concrete_fields:
         if field.is_relation and field.name != "organization" and getattr(target, field.attname, None):
             parent = getattr(target, field.name)
-            if type(parent).__str__ is not models.Model.__str__:
+            if type(parent).__str__ is not _MODEL_STR:
                 return f"{parent} · {type_label(target._meta.model_name or '').lower()}"
     return f"#{target.pk}"
 

@@ -35,6 +35,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest
 
 from tenancy.models import Organization
 
@@ -166,9 +167,9 @@ AREA_VERSIONS_SQL = (
 
 def set_area_versions(organization: Organization, raw: object) -> None:
     """Keep the area versions read with the organization (a JSON object, or None if none)."""
-    if isinstance(raw, str):
-        raw = json.loads(raw)
-    organization.__dict__["_cache_versions"] = {k: int(v) for k, v in (raw or {}).items()}
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    versions = data if isinstance(data, dict) else {}
+    organization.__dict__["_cache_versions"] = {k: int(v) for k, v in versions.items()}
 
 
 def _versions(organization: Organization, scopes: tuple[str, ...]) -> dict[str, int]:
@@ -230,7 +231,7 @@ def cached_value(
     The versions are read before `build` reads the data, which is what keeps it never stale.
     """
     key = fragment_key(organization, name, *parts, scopes=scopes)
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = build()
         if not _inside_touching_write():
@@ -257,7 +258,7 @@ def cached_fragment(
 CSRF_PLACEHOLDER = "<!--podium:csrf-->"
 
 
-def fill_csrf(html: str, request: object) -> str:
+def fill_csrf(html: str, request: HttpRequest) -> str:
     from django.template.backends.utils import csrf_input
 
     return html.replace(CSRF_PLACEHOLDER, str(csrf_input(request)))

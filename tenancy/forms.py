@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from tenancy.models import Organization, PersonKind, Role
+from tenancy.models import Organization, PersonKind, Role, User
 from tenancy.services import ORG_SETTINGS_FIELDS
 
 
@@ -16,6 +16,22 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """`form.fields[name]`, which the stubs type as a plain Field, as the choice field it is."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """`form.fields[name]` as a model choice field, to scope its queryset to the organization."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    return field
 
 
 class OrgScopedForm(forms.Form):
@@ -33,7 +49,7 @@ class OrganizationCreateForm(forms.Form):
     )
 
 
-class OrganizationSettingsForm(forms.ModelForm):
+class OrganizationSettingsForm(forms.ModelForm[Organization]):
     class Meta:
         model = Organization
         fields = list(ORG_SETTINGS_FIELDS)  # exactly what organization_update accepts
@@ -47,7 +63,7 @@ class OrganizationSettingsForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         lo, hi = data.get("pod_size_min"), data.get("pod_size_max")
         if lo is not None and hi is not None and lo > hi:
             self.add_error("pod_size_min", "The smallest pod size must not exceed the largest.")
@@ -85,7 +101,7 @@ class PersonForm(OrgScopedForm):
     title = forms.CharField(max_length=120, required=False)
     kind = forms.ChoiceField(choices=PersonKind.choices, initial=PersonKind.EMPLOYEE)
     weekly_capacity_hours = forms.IntegerField(min_value=0, max_value=80, initial=40)
-    user = forms.ModelChoiceField(queryset=None, required=False, label="Login",
+    user: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, required=False, label="Login",
                                   help_text="Link a member's account, if this person signs in.")
     is_active = forms.BooleanField(required=False, initial=True)
 
@@ -93,7 +109,7 @@ class PersonForm(OrgScopedForm):
         super().__init__(*args, **kwargs)
         from tenancy.selectors import member_user_list
 
-        self.fields["user"].queryset = member_user_list(organization=self.organization).order_by("email")
+        model_choice_field(self, "user").queryset = member_user_list(organization=self.organization).order_by("email")
 
 
 class CsvImportForm(forms.Form):

@@ -80,9 +80,9 @@ def csv_records(data: bytes | str, *, columns: tuple[str, ...], required: tuple[
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in columns]
     if missing or unknown:
-        errors = [RowError(1, c, "Required column is missing.") for c in missing]
-        errors += [RowError(1, c, f"Unknown column; expected {', '.join(columns)}.") for c in unknown]
-        raise ImportRejected(errors)
+        raise ImportRejected(
+            [RowError(1, c, "Required column is missing.") for c in missing]
+            + [RowError(1, c, f"Unknown column; expected {', '.join(columns)}.") for c in unknown])
     if any(NUL in h for h in header):
         raise ImportRejected([RowError(1, "file", NUL_MESSAGE)])
     reader.fieldnames = header

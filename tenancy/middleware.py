@@ -38,7 +38,7 @@ def _is_trusted(address: str, networks: tuple[_Network, ...]) -> bool:
 
 def client_address(request: HttpRequest, networks: tuple[_Network, ...]) -> str | None:
     """The peer's address, or the right-most untrusted hop when the peer is a trusted proxy."""
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer: str | None = request.META.get("REMOTE_ADDR") or None
     if peer is None or not _is_trusted(peer, networks):
         return peer
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

@@ -16,7 +16,7 @@ from tenancy.models import Invitation, Notification, Organization, User
 def notify(
     *,
     organization: Organization,
-    users: Iterable[User],
+    users: Iterable[User | None],  # None (a deleted author, an unlinked person) is skipped
     kind: str,
     title: str,
     body: str = "",

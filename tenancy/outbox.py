@@ -29,9 +29,9 @@ DRAIN_GRACE = datetime.timedelta(seconds=30)
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 
 
-def enqueue(task: Task, *args: Any, queue: str | None = None, **kwargs: Any) -> None:
+def enqueue(task: Task[Any, Any], *args: Any, queue: str | None = None, **kwargs: Any) -> None:
     """Send `task(*args, **kwargs)` once the current transaction commits; never lose it."""
-    options = {"queue": queue} if queue else {}
+    options: dict[str, Any] = {"queue": queue} if queue else {}
     if current_app.conf.task_always_eager:
         transaction.on_commit(lambda: task.apply_async(args, kwargs, **options))
         return

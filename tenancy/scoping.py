@@ -20,9 +20,16 @@ Two doors stay open on purpose:
 from __future__ import annotations
 
 import contextvars
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from tenancy.models import Organization
+
+# The model a scoped queryset holds: `Pod.objects.for_org(org)` is an `OrgQuerySet[Pod]`.
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 _ORG_KEYS = ("organization", "organization_id")
 
@@ -36,12 +43,12 @@ class UnscopedQueryError(RuntimeError):
     """A tenant-owned table was queried without naming the organization."""
 
 
-class OrgQuerySet(models.QuerySet):
+class OrgQuerySet(models.QuerySet[_M, _M]):
     # True on querysets handed out by `objects` before the organization was named.
     _org_guard = False
 
-    def _clone(self) -> OrgQuerySet:
-        clone = super()._clone()
+    def _clone(self) -> Self:
+        clone: Self = super()._clone()  # type: ignore[misc]  # Django's private copy, not in the stubs
         clone._org_guard = self._org_guard
         return clone
 
@@ -53,29 +60,29 @@ class OrgQuerySet(models.QuerySet):
                 f"use {name}.unscoped only where crossing tenants is the point."
             )
 
-    def for_org(self, organization: Any) -> OrgQuerySet:
+    def for_org(self, organization: Organization | int) -> Self:
         if organization is None:
             raise UnscopedQueryError("for_org() needs an organization, got None.")
-        clone = self._chain()
+        clone = self.all()
         clone._org_guard = False
         return clone.filter(organization=organization)
 
     def _names_org(self, kwargs: dict[str, Any]) -> bool:
         return any(kwargs.get(key) is not None for key in _ORG_KEYS)
 
-    def filter(self, *args: Any, **kwargs: Any) -> OrgQuerySet:
+    def filter(self, *args: Any, **kwargs: Any) -> Self:
         if self._org_guard and self._names_org(kwargs):
-            clone = self._chain()
+            clone = self.all()
             clone._org_guard = False
             return clone.filter(*args, **kwargs)
         self._refuse()
         return super().filter(*args, **kwargs)
 
-    def exclude(self, *args: Any, **kwargs: Any) -> OrgQuerySet:
+    def exclude(self, *args: Any, **kwargs: Any) -> Self:
         self._refuse()
         return super().exclude(*args, **kwargs)
 
-    def none(self) -> OrgQuerySet:
+    def none(self) -> Self:
         # An empty set spans no tenant: `queryset = Model.objects.none()` on a view is fine.
         clone = super().none()
         clone._org_guard = False
@@ -110,7 +117,7 @@ class OrgQuerySet(models.QuerySet):
         self._refuse()
         return super().delete()
 
-    def in_bulk(self, *args: Any, **kwargs: Any) -> dict[Any, Any]:
+    def in_bulk(self, *args: Any, **kwargs: Any) -> dict[Any, _M]:
         self._refuse()
         return super().in_bulk(*args, **kwargs)
 
@@ -118,7 +125,7 @@ class OrgQuerySet(models.QuerySet):
         self._refuse()
         return super().bulk_update(*args, **kwargs)
 
-    def get_or_create(self, defaults: Any = None, **kwargs: Any) -> tuple[Any, bool]:
+    def get_or_create(self, defaults: Any = None, **kwargs: Any) -> tuple[_M, bool]:
         # Scoped when the keywords name the organization; its filter() then lifts the guard.
         if self._org_guard and not self._names_org(kwargs):
             self._refuse()
@@ -126,31 +133,35 @@ class OrgQuerySet(models.QuerySet):
 
     def update_or_create(
         self, defaults: Any = None, create_defaults: Any = None, **kwargs: Any
-    ) -> tuple[Any, bool]:
+    ) -> tuple[_M, bool]:
         if self._org_guard and not self._names_org(kwargs):
             self._refuse()
         return super().update_or_create(defaults=defaults, create_defaults=create_defaults, **kwargs)
 
 
-class OrgScopedManager(models.Manager.from_queryset(OrgQuerySet)):  # type: ignore[misc]
-    def get_queryset(self) -> OrgQuerySet:
-        qs = OrgQuerySet(self.model, using=self._db)
+# The stubs' plugin types a manager built by `from_queryset` only when it is assigned to a name.
+_OrgManagerBase = models.Manager.from_queryset(OrgQuerySet)
+
+
+class OrgScopedManager(_OrgManagerBase[_M]):
+    def get_queryset(self) -> OrgQuerySet[_M]:
+        qs = OrgQuerySet[_M](self.model, using=self._db)
         # A related manager (`pod.assignments`) filters by a parent that was loaded in scope.
         if not hasattr(self, "core_filters"):
             qs._org_guard = True
         return qs
 
-    def _base(self) -> OrgQuerySet:
+    def _base(self) -> OrgQuerySet[_M]:
         return OrgQuerySet(self.model, using=self._db)
 
     # Writes name their organization in the row itself, so they are safe without a scope.
-    def create(self, **kwargs: Any) -> Any:
+    def create(self, **kwargs: Any) -> _M:
         if kwargs.get("organization") is None and kwargs.get("organization_id") is None:
             raise UnscopedQueryError(f"{self.model.__name__} needs an organization to be created.")
         return self._base().create(**kwargs)
 
-    def bulk_create(self, objs: Any, **kwargs: Any) -> Any:
-        return self._base().bulk_create(objs, **kwargs)
+    def bulk_create(self, objs: Iterable[_M], *args: Any, **kwargs: Any) -> list[_M]:
+        return self._base().bulk_create(objs, *args, **kwargs)
 
 
 class OrgOwned(models.Model):

@@ -304,15 +304,20 @@ def _check_person_user(organization: Organization, user: User | None, exclude_pk
         return
     if not Membership.objects.for_org(organization).filter(user=user).exists():
         raise ValidationError({"user": "Only a member of this organization can be linked."})
-    clash = Person.objects.for_org(organization).filter(user=user).exclude(pk=exclude_pk)
+    clash = Person.objects.for_org(organization).filter(user=user)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError({"user": "This login is already linked to another person."})
 
 
 def _check_person_email(organization: Organization, email: str, exclude_pk: int | None) -> None:
-    if email and Person.objects.for_org(organization).filter(email__iexact=email).exclude(
-        pk=exclude_pk
-    ).exists():
+    if not email:
+        return
+    same = Person.objects.for_org(organization).filter(email__iexact=email)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
         raise ValidationError({"email": f"Someone in the directory already has {email}."})
 
 

@@ -66,7 +66,7 @@ class OrgWrite:
         """Name the cache scopes this write changes (recorded when the block ends)."""
         self.scopes.update(check_scope(s) for s in scopes)
 
-    def on_commit(self, work: Task | Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def on_commit(self, work: Task[Any, Any] | Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """After the commit: a Celery task goes through the outbox, a callable is called."""
         if isinstance(work, Task):
             from tenancy.outbox import enqueue

@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
+
+# Classes that django-stubs makes generic (`admin.ModelAdmin[Pod]`) accept the subscript at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()

@@ -61,6 +61,13 @@ class SeedContext:
             raise RuntimeError("The tenancy seed step must run first.")
         return self.organization
 
+    @property
+    def owner(self) -> User:
+        """Who the seeded writes are made by (the demo org's owner), set by the tenancy step."""
+        if self.actor is None:
+            raise RuntimeError("The tenancy seed step must run first.")
+        return self.actor
+
     def days_ago(self, days: int) -> datetime.date:
         return self.today - datetime.timedelta(days=days)
 

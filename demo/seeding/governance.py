@@ -13,6 +13,7 @@ import datetime
 import itertools
 import math
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from governance.services.guardrails import deployment_metrics_push, deployment_s
 from governance.services.matrix import governance_seed_defaults, matrix_review_record
 from pods.models import Assignment, Pod
 from tenancy.audit import audit_record
+from tenancy.models import User
 
 TITLES = {
     "select_model": ["Switch summariser to a smaller open model", "Adopt a reranker for search",
@@ -50,7 +52,7 @@ TITLES = {
 
 def seed(ctx: SeedContext) -> None:
     org = ctx.org
-    governance_seed_defaults(organization=org, actor=ctx.actor)
+    governance_seed_defaults(organization=org, actor=ctx.owner)
     if Escalation.objects.for_org(org).exists():
         ctx.tally("escalations", 0, Escalation.objects.for_org(org).count())
         return
@@ -66,23 +68,21 @@ def seed(ctx: SeedContext) -> None:
     else:
         _guardrails(ctx, pods, lead_users)
     if not ctx.is_enterprise:
-        matrix_review_record(organization=org, actor=ctx.actor, notes="Quarterly review: spend bands confirmed.")
+        matrix_review_record(organization=org, actor=ctx.owner, notes="Quarterly review: spend bands confirmed.")
     cycle_time_recompute(organization=org)
-    audit_record(organization=org, actor=ctx.actor, action="demo.governance_seeded", target=org,
+    audit_record(organization=org, actor=ctx.owner, action="demo.governance_seeded", target=org,
                  after={"escalations": created + live})
     ctx.tally("escalations", created + live)
 
 
-def _lead_users(ctx: SeedContext) -> dict[int, object]:
+def _lead_users(ctx: SeedContext) -> dict[int, User]:
     rows = (Assignment.objects.for_org(ctx.org).filter(role__is_lead=True, person__user__isnull=False)
             .values_list("pod_id", "person__user_id"))
-    from tenancy.models import User
-
     users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u in rows})}
     return {pod_id: users[user_id] for pod_id, user_id in rows}
 
 
-def _history(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object], n: int) -> int:
+def _history(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, User], n: int) -> int:
     org, rng = ctx.org, ctx.rng
     now = timezone.now()
     span_days = 730 if ctx.is_enterprise else 365
@@ -91,7 +91,8 @@ def _history(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object], n
     risks = [r for r in RiskTier.objects.for_org(org) if r.key != "unacceptable"]
     tiers = {t.level: t for t in DecisionTier.objects.for_org(org)}
     approvers = {lvl: approvers_for(organization=org, tier=t) for lvl, t in tiers.items()}
-    rows, meta = [], []
+    rows: list[Escalation] = []
+    meta: list[list[Any]] = []
     waiting = itertools.cycle([EscalationStatus.OPEN, EscalationStatus.IN_REVIEW, EscalationStatus.NEEDS_INFO])
     for _ in range(n):
         type_key = rng.choices(list(TITLES), [3, 3, 4, 2, 1, 1])[0]
@@ -104,7 +105,7 @@ def _history(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object], n
         age_days = rng.random() * span_days
         filed = now - datetime.timedelta(days=age_days, hours=rng.random() * 8)
         pod = rng.choice(pods)
-        filer = lead_users.get(pod.pk) or ctx.actor
+        filer = lead_users.get(pod.pk) or ctx.owner
         esc = Escalation(organization=org, pod=pod, filed_by=filer, decision_type=dt, risk_tier=rt,
                          amount=amount, title=rng.choice(TITLES[type_key]), context="Seeded history.",
                          recommendation="Approve.", matrix_version=version, routed_tier=tier.level,
@@ -130,7 +131,7 @@ def _history(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object], n
             esc.status = EscalationStatus.DECIDED
             esc.outcome = rng.choices([Outcome.APPROVED, Outcome.REJECTED], [85, 15])[0]
             esc.decided_at = decided
-            esc.decided_by = rng.choice(deciders).user if deciders else ctx.actor
+            esc.decided_by = rng.choice(deciders).user if deciders else ctx.owner
             esc.decision_note = "Approved with the usual guardrails." if esc.outcome == Outcome.APPROVED \
                 else "Not now: revisit with a cheaper option."
             if (now - decided).days > 30 and rng.random() < 0.7:
@@ -161,7 +162,7 @@ def _history(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object], n
     return len(rows)
 
 
-def _live(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object]) -> int:
+def _live(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, User]) -> int:
     """A few escalations through the services, so the inbox and the audit trail are real."""
     org = ctx.org
     types = {t.key: t for t in DecisionType.objects.for_org(org)}
@@ -204,13 +205,13 @@ def _guardrails_bulk(ctx: SeedContext, pods: list[Pod]) -> None:
                                        threshold=0.7, direction="min")
 
 
-def _guardrails(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, object]) -> None:
+def _guardrails(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, User]) -> None:
     org = ctx.org
     if DeploymentReview.objects.for_org(org).exists():
         return
     risks = {r.key: r for r in RiskTier.objects.for_org(org)}
     pod = next((p for p in pods if p.pk in lead_users), pods[0])
-    actor = lead_users.get(pod.pk) or ctx.actor
+    actor = lead_users.get(pod.pk) or ctx.owner
     ok_low = {"performance": 0.86, "security": 0.9}
     review = deployment_submit(organization=org, actor=actor, pod=pod, model_name="churn-xgb", version="2.3.0",
                                risk_tier=risks["low"], results=ok_low)

@@ -225,11 +225,11 @@ def _showcases_small(ctx: SeedContext, pods: dict[str, Pod], guilds: list[Guild]
             services.presentation_cite(organization=org, actor=users["lead"], presentation=p,
                                        pod=other, note="Adopted the approach in our next quarter")
         ctx.tally("showcases", 1)
-    p = Presentation.objects.for_org(org).filter(kind="failure").first()
+    failure = Presentation.objects.for_org(org).filter(kind="failure").first()
     title = "Always keep a randomised holdout for uplift models"
-    if p is not None and not Lesson.objects.for_org(org).filter(title=title).exists():
+    if failure is not None and not Lesson.objects.for_org(org).filter(title=title).exists():
         services.lesson_create(organization=org, actor=users["member"], guild=guilds[0],
-                               title=title, kind="howto", presentation=p, tags=["experiments"],
+                               title=title, kind="howto", presentation=failure, tags=["experiments"],
                                body="After the churn uplift talk at the showcase we kept a 5% "
                                "randomised holdout in every campaign. It costs little and it "
                                "is the only honest baseline.")

@@ -188,7 +188,8 @@ def _bulk_lessons(ctx: SeedContext, rng: random.Random, guilds: list[Guild],
     SearchDocument.objects.bulk_create((SearchDocument(
         organization=org, kind="lesson", object_id=le.pk, title=le.title, body=html_to_text(le.body_html),
         tags=le.tags + [le.kind], tags_text=" ".join(le.tags + [le.kind]).replace("-", " "),
-        pod_id_ref=le.pod_id, guild_id_ref=le.guild_id, date=le.published_at.date(),
+        pod_id_ref=le.pod_id, guild_id_ref=le.guild_id,
+        date=le.published_at.date() if le.published_at else None,
         url=org_url(org, "lesson_detail", pk=le.pk)) for le in lessons), batch_size=BATCH)
     return lessons
 

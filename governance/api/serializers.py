@@ -98,7 +98,7 @@ class EscalationSerializer(serializers.ModelSerializer):
                   "decided_by", "decided_at", "decision_note", "pod_wait_seconds", "cycle_seconds")
 
     def get_matrix_version(self, obj: Escalation) -> int | None:
-        return obj.matrix_version.number if obj.matrix_version_id else None
+        return obj.matrix_version.number if obj.matrix_version is not None else None
 
 
 class EscalationCreateSerializer(serializers.Serializer):
@@ -108,7 +108,8 @@ class EscalationCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
                                       min_value=0)
     title = serializers.CharField(max_length=200)
-    context = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    context = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.context
+        max_length=5000, required=False, allow_blank=True, default="")
     options = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     recommendation = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
     needed_by = serializers.DateField(required=False, allow_null=True)

@@ -11,7 +11,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import selectors
@@ -32,6 +31,7 @@ from governance.services import escalations as esc_services
 from governance.services import guardrails as guard_services
 from pods.permissions import led_pods
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
 from tenancy.cache import ESCALATIONS, GOVERNANCE, PEOPLE, PODS
 from tenancy.permissions import can
@@ -53,7 +53,7 @@ class EscalationViewSet(ApiViewSet):
                                                     viewer=self.membership)
                           .prefetch_related("approvers"), pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         params = self.query_params(EscalationFilter)
         qs = selectors.escalation_list(organization=self.organization, viewer=self.membership,
                                        status=params.get("status", ""),
@@ -69,14 +69,14 @@ class EscalationViewSet(ApiViewSet):
         return self.cached_list("escalations", lambda: self.paginated(qs, EscalationSerializer),
                                 scope=scope, scopes=(ESCALATIONS, PODS, PEOPLE, GOVERNANCE))
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         esc = self._escalation(pk)
         data = EscalationSerializer(esc).data
         data["events"] = EventSerializer(
             selectors.escalation_events(organization=self.organization, escalation=esc), many=True).data
         return Response(data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("governance.file_escalation")
         data = self.validated(EscalationCreateSerializer).validated_data
         self.check_rule("governance.file_escalation", data["pod"])
@@ -87,7 +87,7 @@ class EscalationViewSet(ApiViewSet):
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["post"])
-    def comments(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def comments(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         esc = self._escalation(pk)
         self.check_rule("governance.comment_escalation", esc)
         body = self.validated(CommentSerializer).validated_data["body"]
@@ -102,7 +102,7 @@ class EscalationViewSet(ApiViewSet):
 
     @extend_schema(request=DecideSerializer, responses=EscalationSerializer)
     @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def decide(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         esc = self._escalation(pk)
         self.check_rule("governance.decide_escalation", esc)
         data = self.validated(DecideSerializer).validated_data
@@ -128,16 +128,16 @@ class DeploymentViewSet(ApiViewSet):
         self.check_rule("governance.view_deployment", review)
         return review
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         qs = selectors.deployment_list(organization=self.organization)
         if not can(self.membership, "governance.view_all"):
             qs = qs.filter(pod_id__in=led_pods(self.membership))
         return self.paginated(qs, DeploymentSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(DeploymentSerializer(self._review(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         # Who may submit at all is settled before the body is read; then the pod's own rule.
         self.check_rule("governance.submit_deployment")
         data = self.validated(DeploymentCreateSerializer).validated_data
@@ -150,7 +150,7 @@ class DeploymentViewSet(ApiViewSet):
 
     @extend_schema(request=MetricsSerializer, responses={201: ExceptionSerializer(many=True)})
     @action(detail=True, methods=["post"])
-    def metrics(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def metrics(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         review = self._review(pk)
         self.check_rule("governance.submit_deployment", review.pod)
         metrics = self.validated(MetricsSerializer).validated_data["metrics"]

@@ -32,20 +32,23 @@ def _stats(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def cycle_time_compute(*, organization: Organization) -> dict[str, Any]:
     """Median and p90 of filed → decided, split into approver and pod time, by group."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     qs = (Escalation.objects.for_org(organization)
           .filter(self_decided=False, decided_at__isnull=False)
           .values("filed_at", "decided_at", "pod_wait_seconds", "breach_count", "current_tier__level",
                   "current_tier__name", "decision_type__name", "decided_by__full_name", "decided_by__email"))
     for r in qs.iterator(chunk_size=2000):
-        cycle = max(0, int((r["decided_at"] - r["filed_at"]).total_seconds()))
+        decided = r["decided_at"]
+        if decided is None:  # excluded by the filter; says so to the type checker
+            continue
+        cycle = max(0, int((decided - r["filed_at"]).total_seconds()))
         rows.append({
             "cycle": cycle, "pod": min(cycle, r["pod_wait_seconds"]),
             "approver": max(0, cycle - r["pod_wait_seconds"]), "breached": r["breach_count"] > 0,
             "tier": f"Tier {r['current_tier__level']} · {r['current_tier__name']}",
             "type": r["decision_type__name"],
             "approver_name": r["decided_by__full_name"] or r["decided_by__email"] or "—",
-            "month": r["decided_at"].strftime("%Y-%m"),
+            "month": decided.strftime("%Y-%m"),
         })
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {k: defaultdict(list) for k in
                                                            ("tier", "type", "approver_name", "month")}

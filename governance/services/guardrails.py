@@ -42,7 +42,7 @@ def _score(value: Any) -> float | None:
 def gate_evaluate(*, organization: Organization, risk_tier: RiskTier,
                   results: dict[str, Any]) -> list[dict[str, Any]]:
     """The failed checks (with why) of `results` ({check: score or {"score": …}}) under the policy."""
-    failures = []
+    failures: list[dict[str, Any]] = []
     for policy in selectors.policies(organization=organization, risk_tier=risk_tier):
         if policy.check_kind not in results:
             if policy.required:
@@ -89,7 +89,8 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
                                   gate=Gate.PASS)
         if failures:
             review.gate = Gate.FAIL
-        elif routing is not None and routing.tier is not None and routing.tier.needs_approval:
+        elif (deploy_type is not None and routing is not None and routing.tier is not None
+              and routing.tier.needs_approval):
             review.gate = Gate.NEEDS_APPROVAL
             review.escalation = escalation_file(
                 organization=organization, actor=actor, pod=pod, decision_type=deploy_type,

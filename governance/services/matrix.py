@@ -57,12 +57,12 @@ def governance_seed_defaults(*, organization: Organization, actor: User | None =
         for tier_key, row in defaults.MATRIX.items():
             if tier_key not in tiers:
                 continue
-            for type_key, level in row.items():
+            for type_key, cell in row.items():
                 dt, rt = types.get(type_key), tiers[tier_key]
                 if dt is None or (dt.pk, rt.pk) in existing:
                     continue
-                if isinstance(level, tuple) and dt.has_amount:
-                    low, high = level
+                if isinstance(cell, tuple) and dt.has_amount:
+                    low, high = cell
                     new_cells += [
                         DecisionRight(organization=organization, decision_type=dt, risk_tier=rt,
                                       amount_min=Decimal(0), amount_max=defaults.SPEND_THRESHOLD,
@@ -75,7 +75,7 @@ def governance_seed_defaults(*, organization: Organization, actor: User | None =
                     new_cells.append(DecisionRight(
                         organization=organization, decision_type=dt, risk_tier=rt,
                         amount_min=Decimal(0) if dt.has_amount else None,
-                        tier=levels[level] if level else None))
+                        tier=levels[cell] if isinstance(cell, int) else None))
         DecisionRight.objects.bulk_create(new_cells)
         have = set(GuardrailPolicy.objects.for_org(organization).values_list("risk_tier_id", "check_kind"))
         policies = GuardrailPolicy.objects.bulk_create(
@@ -178,7 +178,7 @@ def _publish(organization: Organization, actor: User | None, note: str) -> Matri
         cells.setdefault(f"{r.decision_type_id}:{r.risk_tier_id}", []).append([
             str(r.amount_min) if r.amount_min is not None else None,
             str(r.amount_max) if r.amount_max is not None else None,
-            r.tier.level if r.tier_id else None,
+            r.tier.level if r.tier is not None else None,
         ])
     last = MatrixVersion.objects.for_org(organization).aggregate(m=Max("number"))["m"] or 0
     version = MatrixVersion.objects.create(organization=organization, number=last + 1, cells=cells,

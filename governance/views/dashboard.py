@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -17,6 +17,7 @@ from governance.models import MonitoringException, RiskTier
 from governance.services import escalations as esc_services
 from governance.services import guardrails as services
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -50,7 +51,7 @@ def month_chart(months: list[dict[str, Any]]) -> dict[str, Any] | None:
 class DashboardView(OrgPageMixin, View):
     permission_required = "governance.view_dashboard"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         snap = selectors.cycle_time_snapshot(organization=self.organization)
         data = snap.data if snap else {}
         return render(request, "governance/dashboard.html", {
@@ -58,7 +59,7 @@ class DashboardView(OrgPageMixin, View):
             "can_recompute": can(self.membership, "governance.edit_matrix"),
         })
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("governance.edit_matrix")
         esc_services.cycle_time_recompute(organization=self.organization)
         messages.success(request, "Cycle times recomputed.")
@@ -70,7 +71,7 @@ class GuardrailsView(OrgPageMixin, View):
 
     permission_required = "governance.view_matrix"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self.render_page()
 
     def render_page(self, form: PolicyForm | None = None, status: int = 200) -> HttpResponse:
@@ -84,7 +85,7 @@ class GuardrailsView(OrgPageMixin, View):
             "can_see_deployments": can(self.membership, "governance.view_all"),
         }, status=status)
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("governance.edit_policies")
         form = PolicyForm(request.POST)
         try:
@@ -109,14 +110,14 @@ class GuardrailsView(OrgPageMixin, View):
 class ExceptionListView(OrgPageMixin, View):
     permission_required = "governance.view_exceptions"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         page = Paginator(selectors.exception_list(organization=self.organization), 25).get_page(
             request.GET.get("page"))
         return render(request, "governance/exceptions.html", {"page": page})
 
 
 class ExceptionResolveView(OrgPageMixin, View):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         try:
             exc = selectors.exception_list(organization=self.organization, open_only=False).get(pk=pk)
         except MonitoringException.DoesNotExist as e:

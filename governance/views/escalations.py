@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -31,6 +32,7 @@ from tenancy.cache import (
     fill_csrf,
 )
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -55,7 +57,7 @@ class EscalationListView(OrgPageMixin, View):
     (`selectors.escalation_visible_q`). The table is cached per org version, filters, page,
     visibility and five-minute slot."""
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         status = request.GET.get("status", "")
         if status not in {"", "active", *EscalationStatus.values}:
             status = ""
@@ -87,7 +89,7 @@ class InboxView(OrgPageMixin, View):
     """What waits on my decision (with actions on each row), then what waits on the pod after
     I asked it for more information."""
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         page_no, now = request.GET.get("page", "1"), _now_slot()
 
         def render_rows() -> str:
@@ -120,12 +122,12 @@ class EscalationCreateView(OrgPageMixin, View):
             initial["pod"] = next(iter(pod_ids))  # the lead leads exactly one pod: it is that one
         return EscalationForm(data, organization=self.organization, pod_ids=pod_ids, initial=initial)
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("governance.file_escalation")
         form = self._form()
         return render(request, "governance/escalation_form.html", {"form": form, "preview": None})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("governance.file_escalation")
         form = self._form(request.POST)
         if form.is_valid():
@@ -148,10 +150,10 @@ class EscalationCreateView(OrgPageMixin, View):
 class EscalationPreviewView(OrgPageMixin, View):
     """The live routing preview beside the form: tier, who decides, SLA."""
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self.post(request)
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("governance.view_matrix")
         data = request.POST if request.method == "POST" else request.GET
         return render(request, "governance/_preview.html", {"preview": selectors.routing_preview(organization=self.organization, data=data)})
@@ -167,7 +169,7 @@ class EscalationObjectMixin(OrgPageMixin):
 
 
 class EscalationDetailView(EscalationObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return self.render_detail(self.load(pk))
 
     def render_detail(self, esc: Escalation, status: int = 200, **forms: Any) -> HttpResponse:
@@ -190,11 +192,12 @@ class EscalationDetailView(EscalationObjectMixin, View):
 class EscalationActionView(EscalationObjectMixin, View):
     """One POST endpoint for the workflow: comment, review, decide, answer, close."""
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         esc = self.load(pk)
         action = request.POST.get("action", "")
         org, user = self.organization, request.user
         forms: dict[str, Any] = {}
+        form: Form  # the one form of the chosen action
         try:
             if action == "comment":
                 self.require("governance.comment_escalation", esc)
@@ -246,7 +249,7 @@ class EscalationActionView(EscalationObjectMixin, View):
 class PodPanelView(OrgPageMixin, View):
     """The pod page's governance panel: open escalations with age; constant queries."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         try:
             pod = pod_selectors.pod_lookup(organization=self.organization, pk=pk)
         except Pod.DoesNotExist as exc:

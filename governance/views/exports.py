@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views import View
 
 from governance import selectors
 from governance.models import EscalationStatus
 from tenancy.csv_export import csv_response
+from tenancy.http import OrgRequest
 from tenancy.views.base import OrgPageMixin
 
 COLUMNS = ("id", "title", "pod", "decision_type", "risk_tier", "status", "outcome", "filed_by",
@@ -17,7 +18,7 @@ COLUMNS = ("id", "title", "pod", "decision_type", "risk_tier", "status", "outcom
 
 
 class EscalationExportView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         status = request.GET.get("status", "")
         if status not in {"", "active", *EscalationStatus.values}:
             status = ""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +19,7 @@ from governance.services import matrix as services
 from tenancy.access import get_or_404
 from tenancy.cache import GOVERNANCE, PEOPLE, cached_fragment, cached_value
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -26,7 +27,7 @@ from tenancy.views.base import OrgPageMixin
 class MatrixView(OrgPageMixin, View):
     permission_required = "governance.view_matrix"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self.render_page()
 
     def render_page(self, status: int = 200, **extra: Any) -> HttpResponse:
@@ -60,7 +61,7 @@ class CellMixin(OrgPageMixin):
 class CellView(CellMixin, View):
     """GET ?edit=1 gives the inline editor; POST saves; GET alone the read-only cell."""
 
-    def get(self, request: HttpRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
         dt, rt = self.load(type_pk, tier_pk)
         self.require("governance.view_matrix")
         bands = selectors.matrix_cells(organization=self.organization, decision_type=dt, risk_tier=rt).get((dt.pk, rt.pk), [])
@@ -70,7 +71,7 @@ class CellView(CellMixin, View):
             return self._editor(dt, rt, form)
         return self._cell(dt, rt, bands)
 
-    def post(self, request: HttpRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
         dt, rt = self.load(type_pk, tier_pk)
         self.require("governance.edit_matrix")
         form = CellForm(request.POST, organization=self.organization, decision_type=dt)
@@ -107,7 +108,7 @@ class CellView(CellMixin, View):
 
 
 class CellHistoryView(CellMixin, View):
-    def get(self, request: HttpRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, type_pk: int, tier_pk: int, **kw: Any) -> HttpResponse:
         dt, rt = self.load(type_pk, tier_pk)
         self.require("governance.view_matrix")
         events = selectors.cell_history(organization=self.organization, decision_type=dt, risk_tier=rt)[:50]
@@ -117,7 +118,7 @@ class CellHistoryView(CellMixin, View):
 class MatrixPublishView(OrgPageMixin, View):
     permission_required = "governance.edit_matrix"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         try:
             version = services.matrix_publish(organization=self.organization, actor=request.user,
                                               note=request.POST.get("note", ""))
@@ -132,7 +133,7 @@ class MatrixPublishView(OrgPageMixin, View):
 class MatrixReviewView(OrgPageMixin, View):
     permission_required = "governance.edit_matrix"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         services.matrix_review_record(organization=self.organization, actor=request.user,
                                       notes=request.POST.get("notes", "")[:2000])
         messages.success(request, "Quarterly review recorded.")
@@ -145,7 +146,7 @@ class AddRowOrColumnView(OrgPageMixin, View):
     permission_required = "governance.edit_matrix"
     what = "type"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = (NameForm if self.what == "type" else RiskTierForm)(request.POST, prefix=self.what)
         if form.is_valid():
             d = form.cleaned_data
@@ -172,14 +173,14 @@ class DecisionTierEditView(OrgPageMixin, View):
     def _tier(self, pk: int) -> Any:
         return get_or_404(selectors.decision_tier_get, organization=self.organization, pk=pk)
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         tier = self._tier(pk)
         form = DecisionTierForm(organization=self.organization, initial={
             "name": tier.name, "approver_role": tier.approver_role, "sla_hours": tier.sla_hours,
             "approvers": [m.pk for m in tier.approvers.all()]})
         return render(request, "governance/decision_tier_form.html", {"tier": tier, "form": form})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         tier = self._tier(pk)
         form = DecisionTierForm(request.POST, organization=self.organization)
         if form.is_valid():
@@ -207,12 +208,12 @@ class LabelEditView(OrgPageMixin, View):
         getter = selectors.risk_tier_get if self.model is RiskTier else selectors.decision_type_get
         return get_or_404(getter, organization=self.organization, pk=pk)
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self._obj(pk)
         form = RiskTierForm(initial={"name": obj.name, "description": obj.description})
         return render(request, "governance/label_form.html", {"obj": obj, "form": form})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self._obj(pk)
         form = RiskTierForm(request.POST)
         if form.is_valid():

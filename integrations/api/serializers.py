@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from integrations.events import event_type_choices
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from tenancy.api.serializers import choice_field
 
 
 class EndpointSerializer(serializers.ModelSerializer):
@@ -44,7 +45,7 @@ class EndpointSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_types"].child.choices = event_type_choices()
+        choice_field(self, "event_types").choices = event_type_choices()  # the list's items
 
 
 class EndpointWithSecretSerializer(EndpointSerializer):

@@ -10,7 +10,7 @@ from knowledge import selectors
 from knowledge.models import Guild, Incident, Lesson, LessonKind, LessonStatus, Presentation
 from knowledge.search import MAX_PAGE, search_kinds
 from pods.models import Pod
-from tenancy.api.serializers import OrgScopedPrimaryKeyField
+from tenancy.api.serializers import OrgScopedPrimaryKeyField, choice_field
 
 
 class GuildSerializer(serializers.ModelSerializer):
@@ -34,13 +34,13 @@ def _choice(value: str, choices: Any) -> str:
 class LessonSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=LessonKind.choices, read_only=True)
     status = serializers.ChoiceField(choices=LessonStatus.choices, read_only=True)
-    guild = serializers.PrimaryKeyRelatedField(read_only=True)
+    guild: serializers.PrimaryKeyRelatedField[Guild] = serializers.PrimaryKeyRelatedField(read_only=True)
     guild_name = serializers.CharField(source="guild.name", read_only=True)
     author = serializers.SerializerMethodField()
 
     class Meta:
         model = Lesson
-        fields = ("id", "guild", "guild_name", "title", "kind", "status", "tags", "author", "pod",
+        fields: tuple[str, ...] = ("id", "guild", "guild_name", "title", "kind", "status", "tags", "author", "pod",
                   "incident", "presentation", "helpful_count", "comment_count", "version",
                   "published_at", "updated_at")
 
@@ -93,7 +93,7 @@ class LessonUpdateSerializer(LessonWriteSerializer):
     """PATCH: any of the fields, the guild stays. Validated partially, so nothing is required
     and no default applies; a text change keeps the old text as a revision."""
 
-    guild = None
+    guild = None  # type: ignore[assignment]  # DRF's way to drop an inherited field: PATCH keeps the guild
     kind = serializers.CharField(required=False, help_text="success, failure or howto")
     publish = serializers.BooleanField(required=False, help_text="true publishes a draft.")
 
@@ -125,7 +125,7 @@ class SearchFilter(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(search_kinds().items())
+        choice_field(self, "kind").choices = list(search_kinds().items())
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -140,7 +140,7 @@ class SearchHitSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(search_kinds().items())
+        choice_field(self, "kind").choices = list(search_kinds().items())
 
 
 class SearchResultSerializer(serializers.Serializer):

@@ -11,7 +11,6 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from knowledge import selectors, services
@@ -29,6 +28,7 @@ from knowledge.api.serializers import (
 from knowledge.models import Guild, Incident, Lesson, LessonStatus, SearchDocument
 from knowledge.search import search_documents
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.schema import ObjectSchema
 from tenancy.api.views import ApiViewSet
 from tenancy.permissions import can
@@ -42,11 +42,11 @@ class GuildViewSet(ApiViewSet):
     queryset = Guild.objects.none()
     serializer_class = GuildSerializer
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return self.paginated(selectors.guild_list(organization=self.organization), GuildSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return Response(GuildSerializer(
             get_or_404(selectors.guild_list(organization=self.organization), pk=pk)).data)
@@ -75,7 +75,7 @@ class LessonViewSet(ApiViewSet):
             raise Http404
         return lesson
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         f = self.query_params(LessonFilter)
         rows = selectors.lesson_list(organization=self.organization, guild_id=f.get("guild"),
@@ -83,11 +83,11 @@ class LessonViewSet(ApiViewSet):
                                      pod_id=f.get("pod"))
         return self.paginated(rows, LessonSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return Response(LessonDetailSerializer(self._lesson(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         data = dict(self.validated(LessonWriteSerializer).validated_data)
         self.check_rule("knowledge.post_lesson", data["guild"])
@@ -95,7 +95,7 @@ class LessonViewSet(ApiViewSet):
         return Response(LessonDetailSerializer(self._lesson(lesson.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         lesson = self._lesson(pk)
         self.check_rule("knowledge.change_lesson", lesson)
         data = dict(self.validated(LessonUpdateSerializer, lesson, partial=True).validated_data)
@@ -113,7 +113,7 @@ class SearchViewSet(ApiViewSet):
     schema = ObjectSchema()  # one object (hits, total, pages), not an array
 
     @extend_schema(parameters=[SearchFilter], responses=SearchResultSerializer)
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         f = self.query_params(SearchFilter)
         filters = {"kind": f.get("kind", ""), "guild_id": f.get("guild"), "pod_id": f.get("pod"),
@@ -131,12 +131,12 @@ class IncidentViewSet(ApiViewSet):
     queryset = Incident.objects.none()
     serializer_class = IncidentSerializer
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return self.paginated(selectors.incident_list(organization=self.organization),
                               IncidentSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return Response(IncidentSerializer(
             get_or_404(selectors.incident_list(organization=self.organization), pk=pk)).data)

@@ -36,7 +36,7 @@ def apply_changes(organization: Organization, obj: models.Model, changes: dict[s
         elif isinstance(field, (models.CharField, models.TextField)):
             value = "" if value is None else str(value).strip()
         elif field.is_relation:
-            if value is None and not field.null:
+            if value is None and not getattr(field, "null", False):
                 raise ValidationError({key: "This field is required."})
             same_org(organization, key, value)
         setattr(obj, key, value)

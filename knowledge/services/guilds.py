@@ -48,7 +48,10 @@ LESSON_FIELDS = ("title", "kind", "body", "tags", "pod", "incident", "presentati
 
 
 def _check_guild_name(organization: Organization, name: str, exclude_pk: int | None) -> None:
-    if Guild.objects.for_org(organization).filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+    same = Guild.objects.for_org(organization).filter(name__iexact=name)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
         raise ValidationError({"name": f"A guild named “{name}” already exists."})
 
 

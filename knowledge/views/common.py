@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
 from knowledge import selectors, services
 from tenancy.access import get_or_404  # noqa: F401  (re-exported for knowledge views)
 from tenancy.forms import OrgScopedForm
+from tenancy.http import OrgRequest
 from tenancy.views.base import OrgPageMixin
 from tenancy.views.forms import form_submit
 
@@ -35,11 +36,11 @@ class ObjectEditView(OrgPageMixin, View):
     form_class: type[forms.Form]
     saved: str = "Saved."
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self.load(pk)
         return self._render(obj, self.make_form(obj, initial=self.initial(obj)))
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self.load(pk)
         form = self.make_form(obj, data=request.POST)
         update = getattr(services, f"{self.noun}_update")

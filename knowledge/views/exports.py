@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views import View
 
 from knowledge import selectors
 from knowledge.forms import LessonFilterForm
 from tenancy.csv_export import csv_response
+from tenancy.http import OrgRequest
 from tenancy.views.base import OrgPageMixin
 
 COLUMNS = ("id", "title", "guild", "kind", "tags", "pod", "author", "published_at", "helpful_count")
@@ -18,7 +19,7 @@ COLUMNS = ("id", "title", "guild", "kind", "tags", "pod", "author", "published_a
 class LessonExportView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         form = LessonFilterForm(request.GET or None, organization=self.organization)
         filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         if "guild" in filters:

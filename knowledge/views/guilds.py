@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +24,7 @@ from knowledge.search import search_documents
 from knowledge.views.common import get_or_404, kurl
 from tenancy.cache import CSRF_PLACEHOLDER, LESSON_SCOPES, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
 
@@ -36,7 +37,7 @@ class KnowledgeHomeView(OrgPageMixin, View):
 
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         org = self.organization
 
         def render_body() -> str:
@@ -60,7 +61,7 @@ class SearchView(OrgPageMixin, View):
 
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = SearchForm(request.GET or None, organization=self.organization)
         q = form.cleaned_data.get("q", "") if form.is_valid() else ""
         try:
@@ -88,10 +89,10 @@ class GuildObjectMixin(OrgPageMixin):
 class GuildCreateView(OrgPageMixin, View):
     permission_required = "knowledge.create_guild"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(GuildForm())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = GuildForm(request.POST)
         if form.is_valid():
             try:
@@ -111,7 +112,7 @@ class GuildCreateView(OrgPageMixin, View):
 
 
 class GuildDetailView(GuildObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         guild = self.load_guild(pk)
         org = self.organization
         may_edit = can(self.membership, "knowledge.change_guild", guild)
@@ -144,14 +145,14 @@ class GuildDetailView(GuildObjectMixin, View):
 
 
 class GuildEditView(GuildObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         guild = self.load_guild(pk)
         self.require("knowledge.change_guild", guild)
         form = GuildForm(initial={"name": guild.name, "topic": guild.topic,
                                   "description": guild.description})
         return self._render(form)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         guild = self.load_guild(pk)
         self.require("knowledge.change_guild", guild)
         form = GuildForm(request.POST)
@@ -175,7 +176,7 @@ class GuildEditView(GuildObjectMixin, View):
 class GuildMembershipView(GuildObjectMixin, View):
     """POST action=join|leave (anyone), or action=steward|unsteward with user=<id> (stewards)."""
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         guild = self.load_guild(pk)
         org, action = self.organization, request.POST.get("action", "")
         try:
@@ -207,7 +208,7 @@ class GuildMembershipView(GuildObjectMixin, View):
 class LessonListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = LessonFilterForm(request.GET or None, organization=self.organization)
         filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         if "guild" in filters:
@@ -232,7 +233,7 @@ class LessonListView(OrgPageMixin, View):
 class DraftListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         drafts = selectors.lesson_list(organization=self.organization, author=request.user,
                                        status=LessonStatus.DRAFT)
         page = Paginator(drafts, LESSONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -247,12 +248,12 @@ def _my_guilds(view: OrgPageMixin) -> Any:
 class LessonCreateView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         initial = {"guild": request.GET.get("guild") or None, "kind": request.GET.get("kind") or "howto"}
         return self._render(LessonForm(organization=self.organization, guilds=_my_guilds(self),
                                        initial=initial))
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = LessonForm(request.POST, organization=self.organization, guilds=_my_guilds(self))
         publish = request.POST.get("action", "publish") != "draft"
         if form.is_valid():
@@ -280,7 +281,7 @@ class LessonPreviewView(OrgPageMixin, View):
 
     permission_required = "knowledge.view"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         body = request.POST.get("body", "")[:40000]
         return render(request, "knowledge/_preview.html", {"html": mark_safe(render_markdown(body))})  # noqa: S308 (sanitised by nh3)
 
@@ -314,13 +315,13 @@ class LessonPageMixin(LessonObjectMixin):
 
 
 class LessonDetailView(LessonPageMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         self.load_lesson(pk)
         return render(request, "knowledge/lesson_detail.html", self.context(CommentForm()))
 
 
 class LessonEditView(LessonObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         self.require("knowledge.change_lesson", lesson)
         form = LessonEditForm(organization=self.organization, guilds=_my_guilds(self), initial={
@@ -329,7 +330,7 @@ class LessonEditView(LessonObjectMixin, View):
             "presentation": lesson.presentation_id})
         return self._render(form)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         self.require("knowledge.change_lesson", lesson)
         if request.POST.get("action") == "delete":
@@ -357,7 +358,7 @@ class LessonEditView(LessonObjectMixin, View):
 
 
 class LessonHistoryView(LessonObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         revisions = selectors.lesson_revisions(organization=self.organization, lesson=lesson)
         versions = [(lesson.version, lesson.title, lesson.body, lesson.updated_at, None)] + [
@@ -374,7 +375,7 @@ class LessonHistoryView(LessonObjectMixin, View):
 
 
 class LessonVoteView(LessonObjectMixin, View):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         self.require("knowledge.vote_lesson", lesson)
         try:
@@ -388,7 +389,7 @@ class LessonVoteView(LessonObjectMixin, View):
 
 
 class LessonCommentView(LessonPageMixin, View):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         self.require("knowledge.comment_lesson", lesson)
         form = CommentForm(request.POST)
@@ -420,7 +421,7 @@ class LessonCommentView(LessonPageMixin, View):
 class LessonCommentRemoveView(LessonPageMixin, View):
     """Authors, the guild's stewards and admins remove a comment (the thread stays)."""
 
-    def post(self, request: HttpRequest, pk: int, comment_pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, comment_pk: int, **kw: Any) -> HttpResponse:
         lesson = self.load_lesson(pk)
         comment = get_or_404(selectors.lesson_comment_get, organization=self.organization,
                              lesson=lesson, pk=comment_pk)
@@ -439,7 +440,7 @@ class PodPanelView(OrgPageMixin, View):
 
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         from pods.selectors import pod_list
 
         pod = get_or_404(lambda **k: pod_list(organization=self.organization).only("id", "name")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,6 +21,7 @@ from knowledge.views.common import get_or_404, kurl
 from knowledge.views.guilds import _my_guilds
 from tenancy.cache import KNOWLEDGE, PEOPLE, PODS, cached_fragment
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
 from tenancy.views.forms import form_submit
@@ -31,9 +32,9 @@ INCIDENTS_PER_PAGE = 25
 class IncidentListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         g = request.GET
-        filters = {"q": g.get("q", "")[:100], "severity": g.get("severity", ""),
+        filters: dict[str, Any] = {"q": g.get("q", "")[:100], "severity": g.get("severity", ""),
                    "status": g.get("status", ""), "tag": g.get("tag", "")[:40]}
         filters = {k: v for k, v in filters.items() if v}
         page_no, today = g.get("page", "1"), timezone.localdate()
@@ -74,12 +75,12 @@ class IncidentFormMixin(OrgPageMixin):
 class IncidentCreateView(IncidentFormMixin, View):
     permission_required = "knowledge.report_incident"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         now = timezone.now().replace(second=0, microsecond=0)
         return self._render(IncidentForm(organization=self.organization,
                                          initial={"started_at": now, "detected_at": now}))
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = IncidentForm(request.POST, organization=self.organization)
         if form.is_valid():
             try:
@@ -119,12 +120,12 @@ class IncidentPageMixin(IncidentObjectMixin):
 
 
 class IncidentDetailView(IncidentPageMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return render(request, "knowledge/incident_detail.html", self.context(pk))
 
 
 class IncidentEditView(IncidentObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         initial = {f: getattr(incident, f) for f in (
@@ -133,7 +134,7 @@ class IncidentEditView(IncidentObjectMixin, View):
         initial["pod"] = incident.pod_id
         return self._render(IncidentForm(organization=self.organization, initial=initial))
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         form = IncidentForm(request.POST, organization=self.organization)
@@ -151,7 +152,7 @@ class IncidentEditView(IncidentObjectMixin, View):
 
 
 class PostMortemEditView(IncidentObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         pm = selectors.postmortem_for(organization=self.organization, incident=incident)
@@ -163,7 +164,7 @@ class PostMortemEditView(IncidentObjectMixin, View):
             initial["publish"] = pm.is_published
         return self._pm_render(PostMortemForm(initial=initial))
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         form = PostMortemForm(request.POST)
@@ -191,7 +192,7 @@ class PostMortemEditView(IncidentObjectMixin, View):
 
 
 class ActionItemCreateView(IncidentPageMixin, View):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         pm = selectors.postmortem_for(organization=self.organization, incident=incident)
@@ -209,7 +210,7 @@ class ActionItemCreateView(IncidentPageMixin, View):
 
 
 class ActionItemStatusView(IncidentObjectMixin, View):
-    def post(self, request: HttpRequest, pk: int, item_pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, item_pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         item = get_or_404(selectors.action_item_get, organization=self.organization,
                           incident=incident, pk=item_pk)
@@ -225,7 +226,7 @@ class ActionItemStatusView(IncidentObjectMixin, View):
 
 
 class PostMortemToLessonView(IncidentObjectMixin, View):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         incident = self.load_incident(pk)
         pm = selectors.postmortem_for(organization=self.organization, incident=incident)
         if pm is None:

@@ -7,14 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
 from knowledge import selectors, services
 from knowledge.forms import CitationForm, PresentationForm, RotationForm, ShowcaseForm, TalkForm
 from knowledge.views.common import ObjectEditView, get_or_404, kurl
-from tenancy.forms import add_service_errors
+from tenancy.forms import add_service_errors, model_choice_field
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import person_choices
 from tenancy.views.base import OrgPageMixin
@@ -26,7 +27,7 @@ PER_PAGE = 25
 class ShowcaseListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         page = Paginator(selectors.showcase_list(organization=self.organization), PER_PAGE) \
             .get_page(request.GET.get("page"))
         return render(request, "knowledge/showcase_list.html", {
@@ -36,10 +37,10 @@ class ShowcaseListView(OrgPageMixin, View):
 class ShowcaseCreateView(OrgPageMixin, View):
     permission_required = "knowledge.manage_showcases"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(ShowcaseForm())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = ShowcaseForm(request.POST)
         if form.is_valid():
             try:
@@ -77,7 +78,7 @@ class ShowcasePageMixin(OrgPageMixin):
 
 
 class ShowcaseDetailView(ShowcasePageMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return render(request, "knowledge/showcase_detail.html", self.context(pk))
 
 
@@ -92,7 +93,7 @@ class ShowcaseEditView(ObjectEditView):
 class PresentationCreateView(ShowcasePageMixin, View):
     permission_required = "knowledge.manage_showcases"
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         showcase = get_or_404(selectors.showcase_get, organization=self.organization, pk=pk)
         form = PresentationForm(request.POST, organization=self.organization)
         done = form_submit(
@@ -108,7 +109,7 @@ class PresentationCreateView(ShowcasePageMixin, View):
 class PresentationCiteView(OrgPageMixin, View):
     permission_required = "knowledge.cite_presentation"
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         p = get_or_404(selectors.presentation_get, organization=self.organization, pk=pk)
         form = CitationForm(request.POST, organization=self.organization)
         if form.is_valid():
@@ -138,10 +139,10 @@ class PresentationEditView(ObjectEditView):
 class TalkListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(TalkForm(organization=self.organization))
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("knowledge.manage_talks")
         form = TalkForm(request.POST, organization=self.organization)
         if form.is_valid():
@@ -175,10 +176,10 @@ class TalkEditView(ObjectEditView):
 class RotationListView(OrgPageMixin, View):
     permission_required = "knowledge.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(RotationForm(organization=self.organization))
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("knowledge.manage_rotations")
         form = RotationForm(request.POST, organization=self.organization)
         if form.is_valid():
@@ -208,7 +209,7 @@ class RotationEditView(ObjectEditView):
     def make_form(self, obj: Any, **kwargs: Any) -> Any:
         form = super().make_form(obj, **kwargs)
         # The form offers active people; someone who has left keeps their past rotations.
-        form.fields["person"].queryset = person_choices(organization=self.organization,
+        model_choice_field(form, "person").queryset = person_choices(organization=self.organization,
                                                         keep_pk=obj.person_id)
         return form
 

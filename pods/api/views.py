@@ -16,7 +16,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pods import selectors, services
@@ -38,6 +37,7 @@ from pods.api.serializers import (
 from pods.models import Assignment, Charter, Pod, PodRole
 from tenancy import services as tenancy_services
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.serializers import PersonSerializer, PersonWriteSerializer
 from tenancy.api.views import ApiViewSet
 from tenancy.cache import PEOPLE, POD_LIST_SCOPES, PODS, STAFFING
@@ -62,7 +62,7 @@ class PersonViewSet(ApiViewSet):
         people = selectors.people_with_allocation(organization=self.organization, active=None)
         return get_or_404(people, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
         filters = self.query_params(PeopleFilter)
         active = {"true": True, "false": False, "all": None}[filters.pop("active", "true")]
@@ -73,11 +73,11 @@ class PersonViewSet(ApiViewSet):
         return self.cached_list("people", lambda: self.paginated(people, PersonSerializer),
                                 scopes=(PEOPLE, PODS, STAFFING))
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
         return Response(PersonSerializer(self._person(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.manage_people")
         data = self.validated(PersonWriteSerializer).service_kwargs()
         person = tenancy_services.person_create(organization=self.organization,
@@ -85,7 +85,7 @@ class PersonViewSet(ApiViewSet):
         return Response(PersonSerializer(self._person(person.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("tenancy.manage_people")
         person = self._person(pk)
         data = self.validated(PersonWriteSerializer, person, partial=True).service_kwargs()
@@ -104,13 +104,13 @@ class PodRoleViewSet(ApiViewSet):
     serializer_class = PodRoleSerializer
 
     @extend_schema(responses=PodRoleSerializer(many=True))
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         return self.paginated(selectors.pod_roles(organization=self.organization),
                               PodRoleSerializer)
 
     @extend_schema(request=PodRoleSerializer, responses={201: PodRoleSerializer})
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.manage_roles")
         data = self.validated(PodRoleSerializer).validated_data
         role = services.pod_role_create(organization=self.organization, actor=request.user,
@@ -142,7 +142,7 @@ class PodViewSet(ApiViewSet):
         except Pod.DoesNotExist as exc:
             raise Http404 from exc
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         today = timezone.localdate()
         pods = selectors.pod_list(organization=self.organization, today=today,
@@ -154,18 +154,18 @@ class PodViewSet(ApiViewSet):
 
         return self.cached_list("pods", build, scopes=POD_LIST_SCOPES)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         return Response(PodSerializer(self._with_health(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.create_pod")
         data = self.validated(PodCreateSerializer).validated_data
         pod = services.pod_create(organization=self.organization, actor=request.user, **data)
         return Response(PodSerializer(self._with_health(pod.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         pod = self._pod(pk)
         self.check_rule("pods.change_pod", pod)
         data = self.validated(PodWriteSerializer, pod, partial=True).validated_data
@@ -193,7 +193,7 @@ class AssignmentViewSet(ApiViewSet):
     def _assignment(self, pk: Any) -> Assignment:
         return get_or_404(selectors.assignment_list(organization=self.organization), pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         filters = self.query_params(AssignmentFilter)
         active = {"true": True, "false": False}.get(filters.get("active", ""))
@@ -201,11 +201,11 @@ class AssignmentViewSet(ApiViewSet):
                                          person_id=filters.get("person"), active=active)
         return self.paginated(rows, AssignmentSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         return Response(AssignmentSerializer(self._assignment(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         data = self.validated(AssignmentCreateSerializer).validated_data
         self.check_rule("pods.manage_assignments", data["pod"])
         assignment = services.assignment_create(organization=self.organization,
@@ -213,7 +213,7 @@ class AssignmentViewSet(ApiViewSet):
         return Response(AssignmentSerializer(self._assignment(assignment.pk)).data,
                         status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         assignment = self._assignment(pk)
         self.check_rule("pods.manage_assignments", assignment.pod)
         data = self.validated(AssignmentUpdateSerializer, assignment, partial=True).validated_data
@@ -228,7 +228,7 @@ class AssignmentViewSet(ApiViewSet):
         "end date is removed instead, and the answer is 204.",
     )
     @action(detail=True, methods=["post"])
-    def end(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def end(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         assignment = self._assignment(pk)
         self.check_rule("pods.manage_assignments", assignment.pod)
         data = self.validated(AssignmentEndSerializer, assignment).validated_data
@@ -266,17 +266,17 @@ class CharterViewSet(ApiViewSet):
         return get_or_404(selectors.pod_list(organization=self.organization),
                           pk=self.kwargs.get("pod_pk"))
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         versions = selectors.charter_versions(organization=self.organization, pod=self._pod())
         return self.paginated(versions, CharterSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         versions = selectors.charter_versions(organization=self.organization, pod=self._pod())
         return Response(CharterSerializer(get_or_404(versions, version=pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         pod = self._pod()
         self.check_rule("pods.edit_charter", pod)
         data = self.validated(CharterWriteSerializer).validated_data

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -15,17 +15,18 @@ from pods.forms import CharterForm
 from pods.models import Charter
 from pods.views.pods import PodObjectMixin
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 
 
 class CharterEditView(PodObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         self.require("pods.edit_charter", pod)
         current = selectors.charter_current(organization=self.organization, pod=pod)
         initial = CharterForm.initial_from(current) or {"mission": pod.mission}
         return self._render(CharterForm(initial=initial), current)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         self.require("pods.edit_charter", pod)
         current = selectors.charter_current(organization=self.organization, pod=pod)
@@ -50,14 +51,14 @@ class CharterEditView(PodObjectMixin, View):
 
 
 class CharterHistoryView(PodObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         versions = list(selectors.charter_versions(organization=self.organization, pod=pod))
         return render(request, "pods/charter_history.html", {"pod": pod, "versions": versions})
 
 
 class CharterDiffView(PodObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         try:
             a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))

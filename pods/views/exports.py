@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -19,6 +20,7 @@ from pods.forms import PeopleFilterForm, PodFilterForm
 from pods.imports import ASSIGNMENT_COLUMNS, POD_COLUMNS, assignments_import_csv, pods_import_csv
 from tenancy.csv_export import csv_response
 from tenancy.forms import CsvImportForm
+from tenancy.http import OrgRequest
 from tenancy.imports import ImportRejected
 from tenancy.views.base import OrgPageMixin
 
@@ -26,7 +28,7 @@ CHUNK = 500
 
 
 class PodsExportView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         form = PodFilterForm(request.GET or None)
         filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
         pods = selectors.pod_list(organization=self.organization, today=timezone.localdate(), **filters)
@@ -36,7 +38,7 @@ class PodsExportView(OrgPageMixin, View):
 
 
 class PeopleExportView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         form = PeopleFilterForm(request.GET or None, organization=self.organization)
         filters: dict[str, Any] = {}
         if form.is_valid():
@@ -53,7 +55,7 @@ class PeopleExportView(OrgPageMixin, View):
 class AssignmentsExportView(OrgPageMixin, View):
     """Every assignment (running and ended), or those of one pod with `?pod=<id>`."""
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         qs = selectors.assignment_list_for_export(organization=self.organization)
         pod = request.GET.get("pod", "")
         if pod.isdigit():
@@ -71,10 +73,10 @@ class CsvImportView(OrgPageMixin, View):
     permission_required = "tenancy.manage_people"
     what = "pods"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         return self._render(CsvImportForm(), [], 200)
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = CsvImportForm(request.POST, request.FILES)
         errors: list[Any] = []
         if form.is_valid():

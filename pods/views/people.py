@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,7 @@ from pods.services import pod_role_create
 from tenancy import services as tenancy_services
 from tenancy.cache import PEOPLE, PODS, STAFFING, cached_fragment
 from tenancy.forms import PersonForm, add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.models import Person, PersonSkill
 from tenancy.permissions import can
 from tenancy.selectors import person_get, skill_list
@@ -30,7 +31,7 @@ PEOPLE_PER_PAGE = 50
 
 
 class PeopleView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = PeopleFilterForm(request.GET or None, organization=self.organization)
         filters: dict[str, Any] = {}
         if form.is_valid():
@@ -56,7 +57,7 @@ class PeopleView(OrgPageMixin, View):
 
 
 class PersonDetailView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         try:
             person = person_get(organization=self.organization, pk=pk)
         except Person.DoesNotExist as exc:
@@ -85,7 +86,7 @@ class PersonFormView(OrgPageMixin, View):
         except Person.DoesNotExist as exc:
             raise Http404 from exc
 
-    def get(self, request: HttpRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
         person = self._person(pk)
         initial = {}
         if person is not None:
@@ -93,7 +94,7 @@ class PersonFormView(OrgPageMixin, View):
             initial["user"] = person.user_id
         return self._render(PersonForm(organization=self.organization, initial=initial), person)
 
-    def post(self, request: HttpRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
         person = self._person(pk)
         form = PersonForm(request.POST, organization=self.organization)
         skills, skill_error = self._skills(request)
@@ -116,10 +117,10 @@ class PersonFormView(OrgPageMixin, View):
                 return redirect("pods:person_detail", org_slug=self.organization.slug, pk=person.pk)
         return self._render(form, person, status=400)
 
-    def _skills(self, request: HttpRequest) -> tuple[dict[Any, int], str]:
+    def _skills(self, request: OrgRequest) -> tuple[dict[Any, int], str]:
         by_id = {str(s.pk): s for s in skill_list(organization=self.organization)}
         out: dict[Any, int] = {}
-        for key, value in request.POST.items():
+        for key, value in request.POST.dict().items():
             if key.startswith("skill_") and value:
                 skill = by_id.get(key.removeprefix("skill_"))
                 if skill is None or not value.isdigit() or not 1 <= int(value) <= 5:
@@ -136,10 +137,10 @@ class PersonFormView(OrgPageMixin, View):
 
 
 class RolesView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(PodRoleForm())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("pods.manage_roles")
         form = PodRoleForm(request.POST)
         done = form_submit(
@@ -157,10 +158,10 @@ class RolesView(OrgPageMixin, View):
 
 
 class SkillsView(OrgPageMixin, View):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(SkillForm())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("tenancy.manage_skills")
         form = SkillForm(request.POST)
         done = form_submit(

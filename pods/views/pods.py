@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +27,7 @@ from tenancy.cache import (
     pod_scope,
 )
 from tenancy.forms import add_service_errors
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import person_for_user, person_get_or_none
 from tenancy.views.base import OrgPageMixin, render_htmx
@@ -56,7 +57,7 @@ class OrgHomeView(OrgPageMixin, View):
     query beyond resolving the member.
     """
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = PodFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         filters = {k: v for k, v in filters.items() if v}
@@ -91,10 +92,10 @@ class OrgHomeView(OrgPageMixin, View):
 class PodCreateView(OrgPageMixin, View):
     permission_required = "pods.create_pod"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(self._form())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self._form(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -159,7 +160,7 @@ class PodDetailView(PodPageMixin, View):
     """The pod page. Its body is cached per org version, pod, the viewer's rights and the day;
     the one per-session piece, the add-member form's CSRF token, is put in on the way out."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         rights = tuple(can(self.membership, name, pod) for name in
                        ("pods.change_pod", "pods.edit_charter", "pods.manage_assignments"))
@@ -183,14 +184,14 @@ class PodDetailView(PodPageMixin, View):
 class PodHealthPartial(PodObjectMixin, View):
     """The health panel alone, re-fetched by htmx after a change on the pod page."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return render(request, "pods/_health.html", {"pod": self.load_pod(pk, health=True)})
 
 
 class MemberCandidatesPartial(PodObjectMixin, View):
     """`<option>`s for the add-member picker: people matching the search, not yet in the pod."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         self.require("pods.manage_assignments", pod)
         q = request.GET.get("person_search", "")[:100].strip()
@@ -202,7 +203,7 @@ class MemberCandidatesPartial(PodObjectMixin, View):
 
 
 class PodEditView(PodObjectMixin, View):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         self.require("pods.change_pod", pod)
         form = PodForm(organization=self.organization, initial={
@@ -210,7 +211,7 @@ class PodEditView(PodObjectMixin, View):
         })
         return render(request, "pods/pod_form.html", {"form": form, "pod": pod})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = self.load_pod(pk)
         self.require("pods.change_pod", pod)
         form = PodForm(request.POST, organization=self.organization)
@@ -229,7 +230,7 @@ class PodEditView(PodObjectMixin, View):
 class AssignmentCreateView(PodPageMixin, View):
     """Add a member inline: htmx swaps the members panel and tells the health panel to reload."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         self.load_pod(pk)
         self.require("pods.manage_assignments", self.pod)
         if request.GET.get("preview") == "allocation":
@@ -249,7 +250,7 @@ class AssignmentCreateView(PodPageMixin, View):
                            "total": current + int(typed)}
         return render(self.request, "pods/_allocation_preview.html", context)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         self.load_pod(pk)
         self.require("pods.manage_assignments", self.pod)
         form = AssignmentForm(request.POST, organization=self.organization)
@@ -286,14 +287,14 @@ class AssignmentEditView(AssignmentCreateView):
             raise Http404
         return a
 
-    def get(self, request: HttpRequest, pk: int, assignment_pk: int = 0, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, assignment_pk: int = 0, **kw: Any) -> HttpResponse:
         a = self._assignment(pk, assignment_pk)
         form = AssignmentEditForm(organization=self.organization, initial={
             "role": a.role_id, "allocation_percent": a.allocation_percent,
             "start_date": a.start_date, "end_date": a.end_date})
         return render(request, "pods/assignment_edit.html", {"pod": self.pod, "assignment": a, "form": form})
 
-    def post(self, request: HttpRequest, pk: int, assignment_pk: int = 0, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, assignment_pk: int = 0, **kw: Any) -> HttpResponse:
         a = self._assignment(pk, assignment_pk)
         if request.POST.get("action") == "end":
             services.assignment_end(organization=self.organization, actor=request.user, assignment=a)

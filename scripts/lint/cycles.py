@@ -3,6 +3,8 @@
 A cycle (a imports b imports … a) means two modules are really one concept split in two, or
 one of them holds logic that belongs lower down (e.g. band validation, now `governance/bands.py`).
 Imports inside functions count too: a lazy import hides a cycle from Python, not from readers.
+Imports under `if TYPE_CHECKING:` do not (as in the layer contract): they name a type for mypy
+and run nothing.
 Run: `python scripts/lint/cycles.py`; prints each cycle and exits 1 if there is one.
 """
 
@@ -66,7 +68,7 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 def cycles(packages: list[str]) -> list[list[str]]:
     present = [p for p in packages if (ROOT / p).is_dir()]
     sys.path.insert(0, str(ROOT))
-    graph = grimp.build_graph(*present, cache_dir=None)
+    graph = grimp.build_graph(*present, cache_dir=None, exclude_type_checking_imports=True)
     edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
     # A package's __init__ importing its own submodules is how packages work, not a cycle.
     return strongly_connected(edges)

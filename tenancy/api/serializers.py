@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from tenancy.models import Membership, Organization, Person, PersonKind, PersonSkill, Skill, User
@@ -19,14 +20,14 @@ from tenancy.selectors import member_user_list, skill_list
 NOT_FOUND = "Not found in this organization."
 
 
-class OrgScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class OrgScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField[Any]):
     """A primary key looked up only among `scope(organization)`.
 
     `queryset` is the model's empty queryset: it names the model for the schema and fails closed
     if anything ever used it instead of the scoped one.
     """
 
-    default_error_messages: ClassVar[dict[str, str]] = {
+    default_error_messages: ClassVar[dict[str, StrOrPromise]] = {
         "required": "This field is required.",
         "does_not_exist": NOT_FOUND,
         "incorrect_type": "Expected an id (a whole number), got {data_type}.",
@@ -35,14 +36,26 @@ class OrgScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     def __init__(self, *, scope: Callable[[Organization], QuerySet[Any]], model: Any,
                  **kwargs: Any) -> None:
         self.scope = scope
-        kwargs.setdefault("queryset", model._default_manager.none())
+        self.empty: QuerySet[Any] = model._default_manager.none()
+        kwargs.setdefault("queryset", self.empty)
         super().__init__(**kwargs)
 
     def get_queryset(self) -> QuerySet[Any]:
         organization = self.context.get("organization")
         if organization is None:
-            return self.queryset  # the empty one: no organization, no choices
+            return self.empty  # no organization, no choices
         return self.scope(organization)
+
+
+def choice_field(serializer: serializers.Serializer[Any], name: str) -> serializers.ChoiceField:
+    """`serializer.fields[name]`, which the stubs type as a plain Field, as the choice field it is
+    (for choices known only at run time, e.g. registered search kinds)."""
+    field = serializer.fields[name]
+    if isinstance(field, serializers.ListField):
+        field = field.child
+    if not isinstance(field, serializers.ChoiceField):
+        raise TypeError(f"{type(serializer).__name__}.{name} is not a choice field")
+    return field
 
 
 def org_members(organization: Organization) -> QuerySet[User]:
@@ -53,7 +66,7 @@ def org_members(organization: Organization) -> QuerySet[User]:
 # --- Organization and members ------------------------------------------------------------------
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     class Meta:
         model = Organization
         fields = (
@@ -72,7 +85,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(serializers.ModelSerializer[Membership]):
     user_id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
@@ -86,7 +99,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 # --- Skills ----------------------------------------------------------------------------------------
 
 
-class SkillSerializer(serializers.ModelSerializer):
+class SkillSerializer(serializers.ModelSerializer[Skill]):
     name = serializers.CharField(max_length=80)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True,
                                         default="")
@@ -102,7 +115,7 @@ class SkillSerializer(serializers.ModelSerializer):
 # --- People ----------------------------------------------------------------------------------------
 
 
-class PersonSkillSerializer(serializers.ModelSerializer):
+class PersonSkillSerializer(serializers.ModelSerializer[PersonSkill]):
     """One skill of a person, read."""
 
     skill = serializers.IntegerField(source="skill_id", read_only=True)
@@ -116,14 +129,14 @@ class PersonSkillSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSkillInputSerializer(serializers.Serializer):
+class PersonSkillInputSerializer(serializers.Serializer[Any]):
     """One skill of a person, written: a skill id of this organization and a level 1–5."""
 
     skill = OrgScopedPrimaryKeyField(scope=lambda org: skill_list(organization=org), model=Skill)
     level = serializers.IntegerField(min_value=1, max_value=5, help_text="From 1 (aware) to 5 (expert).")
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Person]):
     """A directory entry as read: with its skills and the sum of its running allocations."""
 
     user = serializers.IntegerField(source="user_id", read_only=True, allow_null=True)
@@ -152,7 +165,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class PersonWriteSerializer(serializers.Serializer[Any]):
     """Create or change a directory entry. `skills`, when sent, replaces the person's skills."""
 
     full_name = serializers.CharField(max_length=150)

@@ -12,7 +12,7 @@ from rest_framework import serializers
 _LENIENT = serializers.CharField.to_internal_value
 
 
-def _strict_text(self: serializers.CharField, data: Any) -> str:
+def _strict_text(self: serializers.Field[str, str, str, Any], data: Any) -> str:
     if not isinstance(data, str):
         self.fail("invalid")
     return _LENIENT(self, data)
@@ -21,7 +21,7 @@ def _strict_text(self: serializers.CharField, data: Any) -> str:
 _LENIENT_BOOL = serializers.BooleanField.to_internal_value
 
 
-def _strict_bool(self: serializers.BooleanField, data: Any) -> bool:
+def _strict_bool(self: serializers.Field[bool, str | bool | int, bool, Any], data: Any) -> bool:
     # A JSON body says true or false; query strings ("true", "1") are read by filter serializers
     # from a QueryDict, where every value is text.
     if not isinstance(data, bool) and not isinstance(getattr(self.root, "initial_data", None), QueryDict):

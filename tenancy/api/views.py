@@ -8,23 +8,24 @@ running allocations, which belong to pods, so its endpoint lives in `pods.api`.)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenancy import services
 from tenancy.access import get_or_404
-from tenancy.api.base import OrgAPIMixin, OrgViewSet
+from tenancy.api.base import OrgAPIMixin, OrgAPIRequest, OrgViewSet
 from tenancy.api.serializers import MembershipSerializer, OrganizationSerializer, SkillSerializer
 from tenancy.cache import cached_value
 from tenancy.models import Membership, Skill
 from tenancy.selectors import membership_list, skill_list
+
+_S = TypeVar("_S", bound=serializers.Serializer[Any])
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -55,9 +56,10 @@ class ApiViewSet(OrgViewSet):
     lookup_value_converter = "int"  # routers build `<int:pk>`, so the schema says integer
 
     def get_queryset(self) -> QuerySet[Any]:
+        assert self.queryset is not None, "an ApiViewSet names its model with queryset = Model.objects.none()"
         return self.queryset.none()  # never a source of rows: actions use selectors
 
-    def paginated(self, rows: Any, serializer_class: type[serializers.BaseSerializer]) -> Response:
+    def paginated(self, rows: Any, serializer_class: type[serializers.BaseSerializer[Any]]) -> Response:
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
@@ -75,7 +77,7 @@ class ApiViewSet(OrgViewSet):
                             scopes=scopes)
         return Response(data)
 
-    def query_params(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+    def query_params(self, serializer_class: type[serializers.Serializer[Any]]) -> dict[str, Any]:
         """Validated filters from the query string (a bad one is a 400 naming the parameter)."""
         params = serializer_class(data=self.request.query_params)
         # DRF reads `?until=` as "not sent"; the schema says a date, so a blank value is a 400.
@@ -88,9 +90,8 @@ class ApiViewSet(OrgViewSet):
         return {k: v for k, v in params.validated_data.items() if v not in (None, "")}
 
     def validated(
-        self, serializer_class: type[serializers.Serializer], instance: Any = None,
-        partial: bool = False,
-    ) -> serializers.Serializer:
+        self, serializer_class: type[_S], instance: Any = None, partial: bool = False,
+    ) -> _S:
         serializer = serializer_class(instance, data=self.request.data, partial=partial,
                                       context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -100,7 +101,7 @@ class ApiViewSet(OrgViewSet):
 # --- Organization and members --------------------------------------------------------------------
 
 
-class OrganizationView(OrgAPIMixin, generics.GenericAPIView):
+class OrganizationView(OrgAPIMixin, generics.GenericAPIView[Any]):
     """The organization named in the URL, with its settings."""
 
     serializer_class = OrganizationSerializer
@@ -108,7 +109,7 @@ class OrganizationView(OrgAPIMixin, generics.GenericAPIView):
     filter_backends: tuple[Any, ...] = ()
 
     @extend_schema(operation_id="organization_retrieve", responses=OrganizationSerializer)
-    def get(self, request: Request, **kwargs: Any) -> Response:
+    def get(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
         return Response(OrganizationSerializer(self.organization).data)
 
@@ -120,7 +121,7 @@ class MemberViewSet(ApiViewSet):
     serializer_class = MembershipSerializer
 
     @extend_schema(responses=MembershipSerializer(many=True))
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
         return self.paginated(membership_list(organization=self.organization),
                               MembershipSerializer)
@@ -136,12 +137,12 @@ class SkillViewSet(ApiViewSet):
     serializer_class = SkillSerializer
 
     @extend_schema(responses=SkillSerializer(many=True))
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
         return self.paginated(skill_list(organization=self.organization), SkillSerializer)
 
     @extend_schema(request=SkillSerializer, responses={201: SkillSerializer})
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.manage_skills")
         data = self.validated(SkillSerializer).validated_data
         skill = services.skill_create(organization=self.organization, actor=request.user, **data)

@@ -41,7 +41,7 @@ def percent(value: Any) -> str:
         return "–"
 
 
-def human_duration(seconds: float | None) -> str:
+def human_duration(seconds: float | str | None) -> str:
     """A duration as people say it, two units at most: "45 s", "12 min", "10 h 49 min",
     "3 d 4 h". Empty for None."""
     if seconds is None or seconds == "":

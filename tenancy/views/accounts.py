@@ -22,6 +22,7 @@ from tenancy.forms import (
     ProfileForm,
     add_service_errors,
 )
+from tenancy.http import AuthedRequest
 from tenancy.selectors import user_memberships
 
 
@@ -36,14 +37,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_list(request: HttpRequest) -> HttpResponse:
+def org_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "tenancy/org_list.html",
                   {"memberships": user_memberships(user=request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthedRequest) -> HttpResponse:
     form = OrganizationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,7 +59,7 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name})
     if request.method == "POST" and form.is_valid():

@@ -7,15 +7,18 @@ same (404), so slugs of other tenants cannot be probed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
+from django.views import View
 
+from tenancy.http import OrgRequest
 from tenancy.models import Membership, Organization
 from tenancy.permissions import can
 from tenancy.selectors import membership_by_slug
@@ -45,22 +48,24 @@ def resolve_membership(request: HttpRequest, org_slug: str) -> Membership | None
     return membership
 
 
-class OrgPageMixin(LoginRequiredMixin):
+class OrgPageMixin(LoginRequiredMixin, View):
     """Resolve the tenant from the URL; optionally require a named permission."""
 
     permission_required: str | None = None
-    request: HttpRequest
+    request: OrgRequest  # what dispatch() makes of the request (views annotate their handlers so)
     organization: Organization
     membership: Membership
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         membership = resolve_membership(request, kwargs["org_slug"])
         if membership is None:
             return self.handle_no_permission()
         self.membership = membership
         self.organization = self.membership.organization
-        request.membership = self.membership  # type: ignore[attr-defined]
-        request.organization = self.organization  # type: ignore[attr-defined]
+        # From here on the request is an OrgRequest: a signed-in member of this organization.
+        org_request = cast(OrgRequest, request)
+        org_request.membership = self.membership
+        org_request.organization = self.organization
         if self.permission_required and not self.has_permission():
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -90,6 +95,7 @@ def render_htmx(
     `partial` may be a template name or `template#block` for a `{% partialdef %}`-style block;
     here it is a template of its own (`_thing.html`) beside the full page.
     """
-    is_htmx = bool(getattr(request, "htmx", False)) and not getattr(request.htmx, "boosted", False)
+    htmx = getattr(request, "htmx", None)  # django_htmx's middleware sets it on every request
+    is_htmx = bool(htmx) and not getattr(htmx, "boosted", False)
     name = partial if (is_htmx and partial) else template
     return render(request, name, context, status=status)

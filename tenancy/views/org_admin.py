@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +26,7 @@ from tenancy.forms import (
     OrganizationSettingsForm,
     add_service_errors,
 )
+from tenancy.http import OrgRequest
 from tenancy.imports import ImportRejected, people_import_csv
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -34,10 +35,10 @@ from tenancy.views.base import OrgPageMixin
 class OrgSettingsView(OrgPageMixin, View):
     permission_required = "tenancy.change_settings"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(OrganizationSettingsForm(instance=self.organization))
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         # A copy: a rejected form must not leave half-applied values on the request's org.
         form = OrganizationSettingsForm(request.POST, instance=copy.copy(self.organization))
         if form.is_valid():
@@ -58,10 +59,10 @@ class OrgSettingsView(OrgPageMixin, View):
 class MembersView(OrgPageMixin, View):
     permission_required = "tenancy.manage_members"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(InvitationForm())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
@@ -92,7 +93,7 @@ class MembersView(OrgPageMixin, View):
 class MembershipChangeView(OrgPageMixin, View):
     permission_required = "tenancy.manage_members"
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         membership = get_or_404(selectors.membership_get, organization=self.organization, pk=pk)
         try:
             if request.POST.get("action") == "remove":
@@ -114,7 +115,7 @@ class MembershipChangeView(OrgPageMixin, View):
 class InvitationRevokeView(OrgPageMixin, View):
     permission_required = "tenancy.manage_members"
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         invitation = get_or_404(selectors.invitation_get, organization=self.organization, pk=pk)
         try:
             services.invitation_revoke(organization=self.organization, actor=request.user,
@@ -128,10 +129,10 @@ class InvitationRevokeView(OrgPageMixin, View):
 class ApiTokensView(OrgPageMixin, View):
     permission_required = "tenancy.create_token"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(ApiTokenForm())
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = ApiTokenForm(request.POST)
         raw = None
         if form.is_valid():
@@ -154,7 +155,7 @@ class ApiTokensView(OrgPageMixin, View):
 
 
 class ApiTokenRevokeView(OrgPageMixin, View):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         token = get_or_404(selectors.api_token_get, organization=self.organization, pk=pk)
         self.require("tenancy.revoke_token", token)
         services.api_token_revoke(organization=self.organization, actor=request.user, token=token)
@@ -165,7 +166,7 @@ class ApiTokenRevokeView(OrgPageMixin, View):
 class AuditView(OrgPageMixin, View):
     permission_required = "tenancy.view_audit"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = AuditFilterForm(request.GET or None)
         filters: dict[str, Any] = {}
         if form.is_valid():
@@ -193,10 +194,10 @@ class AuditView(OrgPageMixin, View):
 class PeopleImportView(OrgPageMixin, View):
     permission_required = "tenancy.manage_people"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return render(request, "tenancy/people_import.html", {"form": CsvImportForm()})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = CsvImportForm(request.POST, request.FILES)
         errors: list[Any] = []
         if form.is_valid():
@@ -216,14 +217,14 @@ class PeopleImportView(OrgPageMixin, View):
 class NotificationsView(OrgPageMixin, View):
     """The signed-in member's notifications in this organization; POST marks them read."""
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         from tenancy.notifications import notification_list
 
         items = notification_list(organization=self.organization, user=request.user)
         page = Paginator(items, 30).get_page(request.GET.get("page"))
         return render(request, "tenancy/notifications.html", {"page": page})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         from tenancy.notifications import notifications_mark_read
 
         pk = request.POST.get("pk")
