@@ -13,11 +13,11 @@ from platform_catalog.models import (
     Component,
     DataProduct,
     EntityKind,
-    Experiment,
     ModelAlias,
     ModelApproval,
     ModelEvaluation,
 )
+from platform_catalog.models.tracking import Experiment
 from pods.models import Pod
 from pods.selectors import pod_members
 from tenancy.models import Organization, User
@@ -40,8 +40,8 @@ def model_resolve(*, organization: Organization, name: str, version: str) -> Cat
 
 
 def pod_lead_users(*, organization: Organization, pod: Pod) -> list[User]:
-    return [a.person.user for a in pod_members(organization=organization, pod=pod)
-            if a.role.is_lead and a.person.user_id is not None]
+    return [user for a in pod_members(organization=organization, pod=pod)
+            if a.role.is_lead and (user := a.person.user) is not None]
 
 
 def model_list(*, organization: Organization, q: str = "", status: str = "", modality: str = "",

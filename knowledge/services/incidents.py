@@ -58,7 +58,7 @@ def _check_incident(organization: Organization, incident: Incident) -> None:
 
 
 @org_write.service(KNOWLEDGE)
-def incident_create(*, organization: Organization, actor: User, title: str, system: str,
+def incident_create(*, organization: Organization, actor: User | None, title: str, system: str,
                     started_at: datetime.datetime, detected_at: datetime.datetime,
                     severity: str = "sev3", status: str = "open", pod: Any = None,
                     resolved_at: datetime.datetime | None = None, impact: str = "",
@@ -77,7 +77,7 @@ def incident_create(*, organization: Organization, actor: User, title: str, syst
 
 
 @org_write.service(KNOWLEDGE)
-def incident_update(*, organization: Organization, actor: User, incident: Incident,
+def incident_update(*, organization: Organization, actor: User | None, incident: Incident,
                     **changes: Any) -> Incident:
     obj = Incident.objects.for_org(organization).select_for_update().get(pk=incident.pk)
     before = snapshot(obj, INCIDENT_FIELDS)

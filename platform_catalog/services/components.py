@@ -4,7 +4,7 @@ requests the owner decides, and pushed quality results that feed the data contra
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -63,8 +63,12 @@ def _unique_name(table: Any, organization: Organization, obj: Any) -> None:
         raise ValidationError({"name": f"“{obj.name}” is already in the catalog."})
 
 
-def _owned_save(organization: Organization, table: Any, obj: Any, field: str, owner_pod: Pod | None,
-                allowed: tuple[str, ...], fields: dict[str, Any]) -> tuple[Any, dict[str, Any] | None]:
+_Owned = TypeVar("_Owned", Component, DataProduct)
+
+
+def _owned_save(organization: Organization, table: type[_Owned], obj: _Owned | None, field: str,
+                owner_pod: Pod | None, allowed: tuple[str, ...],
+                fields: dict[str, Any]) -> tuple[_Owned, dict[str, Any] | None]:
     """The entry to write (new with `owner_pod`, or `obj` locked) with `fields` applied."""
     w = current_write()
     if obj is None:

@@ -22,7 +22,7 @@ from tenancy.models import Organization
 from tenancy.writes import org_write
 
 THRESHOLD = 0.5
-TABLES = {
+TABLES: dict[str, str] = {  # entity kind → its table
     EntityKind.COMPONENT: "platform_catalog_component",
     EntityKind.DATA_PRODUCT: "platform_catalog_dataproduct",
     EntityKind.MODEL: "platform_catalog_catalogmodel",
@@ -90,7 +90,7 @@ def _candidates(organization: Organization, kind: str) -> dict[tuple[int, int], 
 def duplicates_compute(*, organization: Organization) -> dict[str, int]:
     """Recompute every kind's candidate pairs in one transaction; returns pairs found per kind."""
     now = timezone.now()
-    counts = {}
+    counts: dict[str, int] = {}
     with org_write(organization, None, CATALOG):
         existing = {(p.entity_kind, p.a_id, p.b_id): p for p in DuplicatePair.objects.for_org(organization)}
         seen = set()
