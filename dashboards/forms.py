@@ -10,6 +10,7 @@ from dashboards import selectors
 from dashboards.models import Operator
 from dashboards.periods import Period
 from dashboards.selectors import Filters
+from tenancy.forms import choice_field
 from tenancy.models import Organization
 
 MAX_RANGE_DAYS = 731
@@ -30,7 +31,7 @@ class FilterForm(forms.Form):
                 label=dim["label"], required=False, choices=[("", "All")] + list(dim["choices"]))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", "The end is before the start.")
@@ -62,9 +63,9 @@ class CheckForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["level"].choices = [(str(lv.pk), lv.name)
+        choice_field(self, "level").choices = [(str(lv.pk), lv.name)
                                         for lv in selectors.scorecard_levels(organization=organization)]
-        self.fields["measure"].choices = selectors.measure_choices()
+        choice_field(self, "measure").choices = selectors.measure_choices()
 
     def clean_level(self) -> Any:
         return selectors.scorecard_level_get(organization=self.organization, pk=int(self.cleaned_data["level"]))

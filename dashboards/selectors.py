@@ -112,9 +112,9 @@ def overview_tiles(*, organization: Organization, membership: Membership, filter
     state = {f.metric for t in tiles for f in (*t.figures, t.trend) if f.agg.startswith("latest:") or f.agg == "last"}
     latest: dict[tuple[str, str], datetime.date | None] = {}
     if state:
-        exprs = {f"{m}|{key}": Max("day", filter=Q(metric=m) & period_q(p))
-                 for m in state for key, p in (("cur", cur), ("prev", prev))}
-        for name, day in facts.filter(metric__in=state).aggregate(**exprs).items():
+        day_exprs = {f"{m}|{key}": Max("day", filter=Q(metric=m) & period_q(p))
+                     for m in state for key, p in (("cur", cur), ("prev", prev))}
+        for name, day in facts.filter(metric__in=state).aggregate(**day_exprs).items():
             m, key = name.split("|")
             latest[(m, key)] = day
     # 2. Every figure of every tile, now and a quarter earlier: one query.
@@ -209,7 +209,8 @@ def scorecard_check_get(*, organization: Organization, pk: Any) -> ScorecardChec
 
 def scorecard_day(*, organization: Organization) -> datetime.date | None:
     """The day of the latest evaluation."""
-    return PodLevel.objects.for_org(organization).aggregate(d=Max("day"))["d"]
+    day: datetime.date | None = PodLevel.objects.for_org(organization).aggregate(d=Max("day"))["d"]
+    return day
 
 
 def scorecard_rollup(*, organization: Organization, filters: Filters | None = None) -> dict[str, Any]:
@@ -240,7 +241,8 @@ def pod_level_list(*, organization: Organization, filters: Filters | None = None
     from django.db.models import OuterRef, Subquery
 
     day = scorecard_day(organization=organization)
-    latest = PodLevel.objects.for_org(organization).filter(pod_id=OuterRef("pod_id"), day=day)
+    levels = PodLevel.objects.for_org(organization)
+    latest = levels.filter(pod_id=OuterRef("pod_id"), day=day) if day else levels.none()
     qs = facets(organization=organization, filters=filters) if filters else PodFacet.objects.for_org(organization)
     return qs.annotate(rank=Subquery(latest.values("rank")[:1]), passed=Subquery(latest.values("passed")[:1]),
                        total=Subquery(latest.values("total")[:1])).order_by("rank", "name", "pod_id")
@@ -254,9 +256,10 @@ def pod_scorecard(*, organization: Organization, pod_id: int, history_days: int 
     """One pod: each level with its checks (value, passed) on the latest day, and the level's history."""
     day = scorecard_day(organization=organization)
     levels = list(scorecard_levels(organization=organization))
-    results = {r.check_rule_id: r for r in ScorecardResult.objects.for_org(organization).filter(pod_id=pod_id, day=day)}
+    results = ({r.check_rule_id: r for r in ScorecardResult.objects.for_org(organization)
+                .filter(pod_id=pod_id, day=day)} if day else {})
     checks = list(scorecard_checks(organization=organization).filter(enabled=True))
-    reached = PodLevel.objects.for_org(organization).filter(pod_id=pod_id, day=day).first()
+    reached = PodLevel.objects.for_org(organization).filter(pod_id=pod_id, day=day).first() if day else None
     since = (day or timezone.localdate()) - datetime.timedelta(days=history_days)
     history = list(PodLevel.objects.for_org(organization).filter(pod_id=pod_id, day__gte=since)
                    .order_by("day").values_list("day", "rank"))
@@ -274,12 +277,11 @@ def check_history(*, organization: Organization, check: ScorecardCheck, days: in
     rows = list(ScorecardResult.objects.for_org(organization).filter(check_rule=check, day__gte=since)
                 .values("day").annotate(n=Count("id"), ok=Count("id", filter=Q(passed=True))).order_by("day"))
     day = rows[-1]["day"] if rows else None
-    failing = list(ScorecardResult.objects.for_org(organization).filter(check_rule=check, day=day, passed=False)
-                   .order_by("pod_id").values("pod_id", "value")[:200]) if day else []
-    names = dict(PodFacet.objects.for_org(organization).filter(pod_id__in=[f["pod_id"] for f in failing])
+    fails = list(ScorecardResult.objects.for_org(organization).filter(check_rule=check, day=day, passed=False)
+                 .order_by("pod_id").values("pod_id", "value")[:200]) if day else []
+    names = dict(PodFacet.objects.for_org(organization).filter(pod_id__in=[f["pod_id"] for f in fails])
                  .values_list("pod_id", "name"))
-    for f in failing:
-        f["name"] = names.get(f["pod_id"], f"Pod {f['pod_id']}")
+    failing = [{**f, "name": names.get(f["pod_id"], f"Pod {f['pod_id']}")} for f in fails]
     history = [(r["day"], round(100 * r["ok"] / r["n"], 1) if r["n"] else None) for r in rows]
     return {"history": history, "failing": failing, "day": day,
             "chart": charts.sparkline(history, unit="%")}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -16,6 +16,7 @@ from dashboards.forms import CheckForm, FilterForm, LevelForm
 from dashboards.models import ScorecardCheck, ScorecardLevel
 from dashboards.tasks import overview_refresh_task
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.outbox import enqueue
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -36,7 +37,7 @@ class _Page(OrgPageMixin, View):
 
 
 class OverviewView(_Page):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self.filter_form()
         filters = form.filters()
         tiles = selectors.overview_tiles(organization=self.organization, membership=self.membership,
@@ -50,7 +51,7 @@ class OverviewView(_Page):
 
 
 class AttentionView(_Page):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self.filter_form()
         rows = selectors.attention_queue(organization=self.organization, membership=self.membership,
                                          filters=form.filters(), limit=200)
@@ -60,7 +61,7 @@ class AttentionView(_Page):
 class RecomputeView(_Page):
     permission_required = "dashboards.recompute"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         enqueue(overview_refresh_task, self.organization.pk, request.POST.get("backfill") == "1")
         messages.success(request, "The overview is being recomputed.")
         return redirect("dashboards:overview", org_slug=self.organization.slug)
@@ -69,7 +70,7 @@ class RecomputeView(_Page):
 class ScorecardsView(_Page):
     permission_required = "dashboards.view_scorecards"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self.filter_form()
         filters = form.filters()
         page = Paginator(selectors.pod_level_list(organization=self.organization, filters=filters), 50).get_page(
@@ -83,7 +84,7 @@ class ScorecardsView(_Page):
 class PodScorecardView(_Page):
     permission_required = "dashboards.view_scorecards"
 
-    def get(self, request: HttpRequest, pod_id: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pod_id: int, **kw: Any) -> HttpResponse:
         pod = get_or_404(selectors.pod_facet_get, organization=self.organization, pod_id=pod_id)
         card = selectors.pod_scorecard(organization=self.organization, pod_id=pod.pod_id)
         return render(request, "dashboards/pod_scorecard.html", self.ctx(
@@ -106,10 +107,10 @@ class _ChecksPage(_Page):
 
 
 class ChecksView(_ChecksPage):
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self.render_page()
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("dashboards.edit_checks")
         form = CheckForm(request.POST, organization=self.organization)
         done = form_submit(request, form, lambda data: services.scorecard_check_create(
@@ -124,14 +125,14 @@ class CheckDetailView(_Page):
     def check_rule(self, pk: int) -> ScorecardCheck:
         return get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         check = self.check_rule(pk)
         form = CheckForm(organization=self.organization, initial={
             "name": check.name, "level": check.level_id, "measure": check.measure, "operator": check.operator,
             "threshold": check.threshold, "description": check.description, "enabled": check.enabled})
         return self.render_page(check, form)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         self.require("dashboards.edit_checks")
         check = self.check_rule(pk)
         form = CheckForm(request.POST, organization=self.organization)
@@ -149,7 +150,7 @@ class CheckDetailView(_Page):
 class CheckDeleteView(_Page):
     permission_required = "dashboards.edit_checks"
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         check = get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
         services.scorecard_check_delete(organization=self.organization, actor=request.user, check=check)
         messages.success(request, "Check removed.")
@@ -159,7 +160,7 @@ class CheckDeleteView(_Page):
 class LevelCreateView(_ChecksPage):
     permission_required = "dashboards.edit_checks"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = LevelForm(request.POST)
         done = form_submit(request, form, lambda data: services.scorecard_level_create(
             organization=self.organization, actor=request.user, **data),
@@ -172,7 +173,7 @@ class LevelEditView(_ChecksPage):
 
     permission_required = "dashboards.edit_checks"
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         level: ScorecardLevel = get_or_404(selectors.scorecard_level_get, organization=self.organization, pk=pk)
         if request.POST.get("delete") == "1":
             form = LevelForm({"name": level.name})

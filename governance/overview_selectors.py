@@ -29,7 +29,7 @@ def cycle_time_facts(organization: Organization, start: datetime.date, end: date
                .filter(self_decided=False, decided_at__gte=lo, decided_at__lt=hi)
                .values_list("pod_id", "filed_at", "decided_at"))
     facts = [Fact(CYCLE_METRIC, timezone.localdate(d), round(max(0.0, (d - f).total_seconds()) / 3600, 2), pod)
-             for pod, f, d in decided.iterator(chunk_size=2000)]
+             for pod, f, d in decided.iterator(chunk_size=2000) if d is not None]  # (always: filtered)
     breached = (Escalation.objects.for_org(organization)
                 .filter(breach_count__gt=0, due_at__gte=lo, due_at__lt=hi)
                 .values_list("pod_id", "due_at", "breach_count"))
@@ -46,7 +46,8 @@ def escalations_past_sla(organization: Organization, membership: Any, now: datet
     return [AttentionItem(
         source="escalations_past_sla", title=e.title, due_at=e.due_at, pod_id=e.pod_id,
         detail=f"{e.pod.name} · {e.get_status_display()}",
-        url=reverse("governance:escalation_detail", args=[organization.slug, e.pk])) for e in rows]
+        url=reverse("governance:escalation_detail", args=[organization.slug, e.pk]))
+        for e in rows if e.due_at is not None]  # (always: filtered on due_at)
 
 
 def breached_open_values(organization: Organization, pod_ids: list[int],

@@ -22,11 +22,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pods.health import FAIL, NOT_ASSESSED, OK, WARN, attach_health
+from pods.health import FAIL, NOT_ASSESSED, OK, WARN, PodHealth, attach_health
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus, active_assignment_q
 from tenancy.models import Organization, Person, User
 from tenancy.registry import registry
 from tenancy.selectors import person_list
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _today() -> datetime.date:
@@ -109,7 +112,23 @@ def pod_list(
     return qs.order_by("name", "id")
 
 
-def with_health(organization: Organization, pods: Any, today: datetime.date | None = None) -> list[Pod]:
+if TYPE_CHECKING:
+
+    class _HealthFigures(TypedDict):
+        """What `with_health` puts on each pod: the figures (FIGURES) and the derived health."""
+
+        member_count: int
+        lead_count: int
+        protected_count: int
+        charter_review: datetime.date | None
+        charter_version: int | None
+        health: PodHealth
+
+    PodWithHealth = WithAnnotations[Pod, _HealthFigures]
+
+
+def with_health(organization: Organization, pods: Any,
+                today: datetime.date | None = None) -> list[PodWithHealth]:
     """Attach `pod.health` (and its figures) to a page of pods, in one query for the page."""
     today = today or _today()
     pods = list(pods)
@@ -166,7 +185,6 @@ def person_allocation_total(*, organization: Organization, person: Person) -> in
 
 
 if TYPE_CHECKING:  # WithAnnotations takes its second argument only for the type checker
-    from django_stubs_ext import WithAnnotations
 
     class _RunningAllocation(TypedDict):
         total_allocation: int  # % summed over the person's running assignments

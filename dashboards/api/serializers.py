@@ -11,6 +11,7 @@ from dashboards.forms import MAX_RANGE_DAYS
 from dashboards.models import Operator, ScorecardCheck, ScorecardLevel
 from dashboards.periods import Period
 from dashboards.selectors import Filters
+from tenancy.api.serializers import choice_field, related_field
 from tenancy.registry import registry
 
 
@@ -110,10 +111,10 @@ class CheckSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = selectors.measure_choices()
+        choice_field(self, "measure").choices = selectors.measure_choices()
         org = self.context.get("organization")
         if org is not None:
-            self.fields["level"].queryset = selectors.scorecard_levels(organization=org)
+            related_field(self, "level").queryset = selectors.scorecard_levels(organization=org)
 
 
 class ScorecardLevelCountOut(serializers.Serializer):

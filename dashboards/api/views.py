@@ -8,14 +8,15 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dashboards import selectors, services
 from dashboards.api import serializers as s
 from dashboards.models import PodFacet, ScorecardCheck, ScorecardLevel
 from dashboards.tasks import overview_refresh_task
-from tenancy.api.views import ApiViewSet, get_or_404
+from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
+from tenancy.api.views import ApiViewSet
 from tenancy.outbox import enqueue
 
 FILTER_PARAMS = [OpenApiParameter("start", str, description="YYYY-MM-DD; default: the quarter's first day"),
@@ -30,7 +31,7 @@ class OverviewViewSet(ApiViewSet):
     pagination_class = None
 
     @extend_schema(parameters=[*FILTER_PARAMS, s.FilterParams], responses=s.OverviewOut)
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_overview")
         filters = s.FilterParams.filters(self.organization, self.query_params(s.FilterParams))
         tiles = selectors.overview_tiles(organization=self.organization, membership=self.membership, filters=filters)
@@ -40,7 +41,7 @@ class OverviewViewSet(ApiViewSet):
 
     @extend_schema(request=s.RecomputeIn, responses={202: None})
     @action(detail=False, methods=["post"])
-    def recompute(self, request: Request, **kwargs: Any) -> Response:
+    def recompute(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.recompute")
         backfill = self.validated(s.RecomputeIn).validated_data["backfill"]
         enqueue(overview_refresh_task, self.organization.pk, backfill)
@@ -54,7 +55,7 @@ class AttentionViewSet(ApiViewSet):
     serializer_class = s.AttentionOut
 
     @extend_schema(parameters=[s.FilterParams], responses=s.AttentionOut(many=True))
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_overview")
         filters = s.FilterParams.filters(self.organization, self.query_params(s.FilterParams))
         rows = selectors.attention_queue(organization=self.organization, membership=self.membership,
@@ -72,14 +73,14 @@ class ScorecardViewSet(ApiViewSet):
     serializer_class = s.PodLevelOut
 
     @extend_schema(parameters=[s.FilterParams], responses=s.PodLevelOut(many=True))
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
         filters = s.FilterParams.filters(self.organization, self.query_params(s.FilterParams))
         return self.paginated(selectors.pod_level_list(organization=self.organization, filters=filters),
                               s.PodLevelOut)
 
     @extend_schema(responses=s.PodScorecardOut)
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
         pod = get_or_404(selectors.pod_facet_get, organization=self.organization, pod_id=pk)
         card = selectors.pod_scorecard(organization=self.organization, pod_id=pod.pod_id)
@@ -91,7 +92,7 @@ class ScorecardViewSet(ApiViewSet):
 
     @extend_schema(parameters=[s.FilterParams], responses=s.RollupOut)
     @action(detail=False, methods=["get"])
-    def rollup(self, request: Request, **kwargs: Any) -> Response:
+    def rollup(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
         filters = s.FilterParams.filters(self.organization, self.query_params(s.FilterParams))
         return Response(s.RollupOut(selectors.scorecard_rollup(organization=self.organization, filters=filters)).data)
@@ -107,20 +108,20 @@ class ScorecardCheckViewSet(ApiViewSet):
         self.check_rule("dashboards.view_scorecards")
         return get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
         return self.paginated(selectors.scorecard_checks(organization=self.organization), s.CheckSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.CheckSerializer(self._check(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.edit_checks")
         data = self.validated(s.CheckSerializer).validated_data
         check = services.scorecard_check_create(organization=self.organization, actor=request.user, **data)
         return Response(s.CheckSerializer(check).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         check = self._check(pk)
         self.check_rule("dashboards.edit_checks")
         data = self.validated(s.CheckSerializer, check, partial=True).validated_data
@@ -128,7 +129,7 @@ class ScorecardCheckViewSet(ApiViewSet):
                                                 **data)
         return Response(s.CheckSerializer(check).data)
 
-    def destroy(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def destroy(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         check = self._check(pk)
         self.check_rule("dashboards.edit_checks")
         services.scorecard_check_delete(organization=self.organization, actor=request.user, check=check)
@@ -136,7 +137,7 @@ class ScorecardCheckViewSet(ApiViewSet):
 
     @extend_schema(responses=s.HistoryPointOut(many=True))
     @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def history(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """Share of pods passing the check on each evaluation day (the last 180 days)."""
         history = selectors.check_history(organization=self.organization, check=self._check(pk))
         rows = [{"day": d, "share_passing": v} for d, v in history["history"]]
@@ -153,20 +154,20 @@ class ScorecardLevelViewSet(ApiViewSet):
         self.check_rule("dashboards.view_scorecards")
         return get_or_404(selectors.scorecard_level_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
         return self.paginated(selectors.scorecard_levels(organization=self.organization), s.LevelSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.LevelSerializer(self._level(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.edit_checks")
         data = self.validated(s.LevelSerializer).validated_data
         level = services.scorecard_level_create(organization=self.organization, actor=request.user, **data)
         return Response(s.LevelSerializer(level).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         level = self._level(pk)
         self.check_rule("dashboards.edit_checks")
         data = self.validated(s.LevelSerializer, level, partial=True).validated_data
@@ -174,7 +175,7 @@ class ScorecardLevelViewSet(ApiViewSet):
                                                 name=data.get("name", level.name))
         return Response(s.LevelSerializer(level).data)
 
-    def destroy(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def destroy(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         level = self._level(pk)
         self.check_rule("dashboards.edit_checks")
         services.scorecard_level_delete(organization=self.organization, actor=request.user, level=level)

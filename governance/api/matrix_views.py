@@ -10,7 +10,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from governance import selectors
@@ -19,6 +18,7 @@ from governance.models import DecisionTier, DecisionType, GuardrailPolicy, Matri
 from governance.services import guardrails as guard_services
 from governance.services import matrix as services
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
 
 VIEW, EDIT = "governance.view_matrix", "governance.edit_matrix"
@@ -34,20 +34,20 @@ class RiskTierViewSet(ApiViewSet):
         self.check_rule(VIEW)
         return get_or_404(selectors.risk_tier_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
         return self.paginated(selectors.risk_tiers(organization=self.organization), s.RiskTierSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.RiskTierSerializer(self._tier(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(EDIT)
         data = self.validated(s.RiskTierSerializer).validated_data
         tier = services.risk_tier_create(organization=self.organization, actor=request.user, **data)
         return Response(s.RiskTierSerializer(tier).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         tier = self._tier(pk)
         self.check_rule(EDIT)
         data = self.validated(s.RiskTierSerializer, tier, partial=True).validated_data
@@ -67,21 +67,21 @@ class DecisionTypeViewSet(ApiViewSet):
         self.check_rule(VIEW)
         return get_or_404(selectors.decision_type_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
         return self.paginated(selectors.decision_types(organization=self.organization), s.DecisionTypeSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.DecisionTypeSerializer(self._type(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(EDIT)
         data = self.validated(s.DecisionTypeSerializer).validated_data
         dt = services.decision_type_create(organization=self.organization, actor=request.user, **data)
         return Response(s.DecisionTypeSerializer(dt).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DecisionTypeUpdateSerializer, responses=s.DecisionTypeSerializer)
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         dt = self._type(pk)
         self.check_rule(EDIT)
         data = self.validated(s.DecisionTypeUpdateSerializer, partial=True).validated_data
@@ -101,15 +101,15 @@ class DecisionTierViewSet(ApiViewSet):
         self.check_rule(VIEW)
         return get_or_404(selectors.decision_tier_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
         tiers = selectors.decision_tiers(organization=self.organization).prefetch_related("approvers")
         return self.paginated(tiers, s.DecisionTierSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.DecisionTierSerializer(self._tier(pk)).data)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         tier = self._tier(pk)
         self.check_rule(EDIT)
         data = self.validated(s.DecisionTierSerializer, tier, partial=True).validated_data
@@ -129,7 +129,7 @@ class MatrixViewSet(ApiViewSet):
     pagination_class = None
 
     @extend_schema(responses=s.MatrixOutSerializer)
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
         org = self.organization
         types = {t.pk: t for t in selectors.decision_types(organization=org)}
@@ -144,7 +144,7 @@ class MatrixViewSet(ApiViewSet):
 
     @extend_schema(request=s.CellSerializer, responses=s.CellOutSerializer)
     @action(detail=False, methods=["put"])
-    def cells(self, request: Request, **kwargs: Any) -> Response:
+    def cells(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         """Replace one cell's bands (a draft until the matrix is published)."""
         self.check_rule(EDIT)
         data = self.validated(s.CellSerializer).validated_data
@@ -153,7 +153,7 @@ class MatrixViewSet(ApiViewSet):
 
     @extend_schema(request=s.PublishSerializer, responses={201: s.MatrixVersionSerializer})
     @action(detail=False, methods=["post"])
-    def publish(self, request: Request, **kwargs: Any) -> Response:
+    def publish(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(EDIT)
         note = self.validated(s.PublishSerializer).validated_data["note"]
         version = services.matrix_publish(organization=self.organization, actor=request.user, note=note)
@@ -161,14 +161,14 @@ class MatrixViewSet(ApiViewSet):
 
     @extend_schema(responses=s.MatrixVersionSerializer(many=True))
     @action(detail=False, methods=["get"])
-    def versions(self, request: Request, **kwargs: Any) -> Response:
+    def versions(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
         return Response(s.MatrixVersionSerializer(selectors.matrix_versions(organization=self.organization)[:50],
                                                   many=True).data)
 
     @extend_schema(request=s.MatrixReviewSerializer, responses={201: s.MatrixReviewSerializer})
     @action(detail=False, methods=["post"])
-    def reviews(self, request: Request, **kwargs: Any) -> Response:
+    def reviews(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         """Record the quarterly review of the matrix."""
         self.check_rule(EDIT)
         notes = self.validated(s.MatrixReviewSerializer).validated_data.get("notes", "")
@@ -182,12 +182,12 @@ class PolicyViewSet(ApiViewSet):
     queryset = GuardrailPolicy.objects.none()
     serializer_class = s.PolicySerializer
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
         return self.paginated(selectors.policies(organization=self.organization), s.PolicySerializer)
 
     @extend_schema(request=s.PolicySerializer, responses={200: s.PolicySerializer})
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         """Set the policy of one risk tier and check (created or replaced)."""
         self.check_rule("governance.edit_policies")
         data = self.validated(s.PolicySerializer).validated_data

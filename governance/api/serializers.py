@@ -108,8 +108,7 @@ class EscalationCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
                                       min_value=0)
     title = serializers.CharField(max_length=200)
-    context = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.context
-        max_length=5000, required=False, allow_blank=True, default="")
+    context = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     options = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     recommendation = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
     needed_by = serializers.DateField(required=False, allow_null=True)

@@ -4,7 +4,7 @@ publishing versions and quarterly reviews."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -228,8 +228,11 @@ def decision_tier_update(*, organization: Organization, actor: User, tier: Decis
     return tier
 
 
-def matrix_label_update(*, organization: Organization, actor: User, obj: DecisionType | RiskTier,
-                        name: str, description: str = "") -> DecisionType | RiskTier:
+_Label = TypeVar("_Label", DecisionType, RiskTier)
+
+
+def matrix_label_update(*, organization: Organization, actor: User, obj: _Label,
+                        name: str, description: str = "") -> _Label:
     """Rename a decision type (row) or risk tier (column); its key and cells stay."""
     name = (name or "").strip()
     same_org(organization, "obj", obj)

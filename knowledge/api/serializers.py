@@ -93,7 +93,7 @@ class LessonUpdateSerializer(LessonWriteSerializer):
     """PATCH: any of the fields, the guild stays. Validated partially, so nothing is required
     and no default applies; a text change keeps the old text as a revision."""
 
-    guild = None  # type: ignore[assignment]  # DRF's way to drop an inherited field: PATCH keeps the guild
+    guild = None  # DRF's way to drop an inherited field: PATCH keeps the guild
     kind = serializers.CharField(required=False, help_text="success, failure or howto")
     publish = serializers.BooleanField(required=False, help_text="true publishes a draft.")
 

@@ -85,7 +85,7 @@ class HealthReasonSerializer(serializers.Serializer):
 
 class PodHealthSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=HEALTH_REASON_CHOICES, help_text="na: not assessed yet")
-    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
+    label = serializers.CharField()
     reasons = HealthReasonSerializer(many=True)
 
 

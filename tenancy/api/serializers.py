@@ -58,6 +58,14 @@ def choice_field(serializer: serializers.Serializer[Any], name: str) -> serializ
     return field
 
 
+def related_field(serializer: serializers.Serializer[Any], name: str) -> serializers.RelatedField[Any, Any, Any]:
+    """`serializer.fields[name]` as the related field it is, to scope its queryset."""
+    field = serializer.fields[name]
+    if not isinstance(field, serializers.RelatedField):
+        raise TypeError(f"{type(serializer).__name__}.{name} is not a related field")
+    return field
+
+
 def org_members(organization: Organization) -> QuerySet[User]:
     """Users who belong to the organization (for linking a directory entry to a login)."""
     return member_user_list(organization=organization)
