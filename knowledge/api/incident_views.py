@@ -9,7 +9,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from knowledge import selectors, services
@@ -19,6 +18,7 @@ from knowledge.models import ActionItem, ActionStatus, Guild, Incident, Incident
 from pods.models import Pod
 from pods.selectors import pod_list
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
 from tenancy.models import User
 from tenancy.selectors import member_user_list
@@ -89,14 +89,14 @@ class IncidentViewSet(views.IncidentViewSet):
         return Response(IncidentSerializer(row).data, status=code)
 
     @extend_schema(request=IncidentWriteSerializer, responses={201: IncidentSerializer})
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.report_incident")
         data = self.validated(IncidentWriteSerializer).validated_data
         incident = services.incident_create(organization=self.organization, actor=request.user, **data)
         return self._out(incident, status.HTTP_201_CREATED)
 
     @extend_schema(request=IncidentWriteSerializer, responses=IncidentSerializer)
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         incident = self._incident(pk)
         data = self.validated(IncidentWriteSerializer, incident, partial=True).validated_data
         services.incident_update(organization=self.organization, actor=request.user, incident=incident, **data)
@@ -104,7 +104,7 @@ class IncidentViewSet(views.IncidentViewSet):
 
     @extend_schema(request=PostMortemSerializer, responses=PostMortemSerializer)
     @action(detail=True, methods=["get", "put"])
-    def postmortem(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def postmortem(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """Read, or write (creating it the first time) the incident's post-mortem."""
         if request.method == "GET":
             incident = self._incident(pk, "knowledge.view")
@@ -116,7 +116,7 @@ class IncidentViewSet(views.IncidentViewSet):
 
     @extend_schema(request=ActionItemSerializer, responses={201: ActionItemSerializer})
     @action(detail=True, methods=["post"])
-    def actions(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def actions(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         incident = self._incident(pk)
         data = self.validated(ActionItemSerializer).validated_data
         item = services.action_item_create(organization=self.organization, actor=request.user,
@@ -125,7 +125,7 @@ class IncidentViewSet(views.IncidentViewSet):
 
     @extend_schema(request=ActionStatusSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["patch"], url_path="actions/<int:item_pk>")
-    def action_status(self, request: Request, pk: Any = None, item_pk: Any = None, **kwargs: Any) -> Response:
+    def action_status(self, request: OrgAPIRequest, pk: Any = None, item_pk: Any = None, **kwargs: Any) -> Response:
         incident = self._incident(pk, "knowledge.view")
         item = get_or_404(selectors.action_item_get, organization=self.organization, incident=incident, pk=item_pk)
         self.check_rule("knowledge.update_action", item)
@@ -136,7 +136,7 @@ class IncidentViewSet(views.IncidentViewSet):
 
     @extend_schema(request=ToLessonSerializer, responses={201: LessonDetailSerializer})
     @action(detail=True, methods=["post"])
-    def lesson(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def lesson(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """Turn the published post-mortem into a failure lesson in a guild (a draft by default)."""
         incident = self._incident(pk)
         data = self.validated(ToLessonSerializer).validated_data

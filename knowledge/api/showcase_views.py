@@ -8,13 +8,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from knowledge import selectors, services
 from knowledge.api import showcase_serializers as s
 from knowledge.models import Presentation, Rotation, Showcase, Talk
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
 
 
@@ -37,19 +37,19 @@ class ShowcaseViewSet(_KnowledgeViewSet):
         self.check_rule("knowledge.view")
         return get_or_404(selectors.showcase_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return self.paginated(selectors.showcase_list(organization=self.organization), s.ShowcaseSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.ShowcaseSerializer(self._showcase(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.manage_showcases")
         data = self.validated(s.ShowcaseSerializer).validated_data
         return self._write(services.showcase_create, status.HTTP_201_CREATED, **data)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         showcase = self._showcase(pk)
         self.check_rule("knowledge.manage_showcases")
         data = self.validated(s.ShowcaseSerializer, showcase, partial=True).validated_data
@@ -58,7 +58,7 @@ class ShowcaseViewSet(_KnowledgeViewSet):
 
     @extend_schema(request=s.PresentationSerializer, responses={201: s.PresentationSerializer})
     @action(detail=True, methods=["post"])
-    def presentations(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def presentations(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         showcase = self._showcase(pk)
         self.check_rule("knowledge.manage_showcases")
         data = self.validated(s.PresentationSerializer).validated_data
@@ -77,14 +77,14 @@ class PresentationViewSet(_KnowledgeViewSet):
         self.check_rule("knowledge.view")
         return get_or_404(selectors.presentation_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return self.paginated(selectors.presentation_list(organization=self.organization), s.PresentationSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.PresentationSerializer(self._presentation(pk)).data)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         p = self._presentation(pk)
         self.check_rule("knowledge.manage_showcases")
         data = self.validated(s.PresentationSerializer, p, partial=True).validated_data
@@ -92,7 +92,7 @@ class PresentationViewSet(_KnowledgeViewSet):
 
     @extend_schema(request=s.CitationSerializer, responses={201: s.CitationSerializer})
     @action(detail=True, methods=["post"])
-    def cite(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def cite(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         p = self._presentation(pk)
         self.check_rule("knowledge.cite_presentation")
         data = self.validated(s.CitationSerializer).validated_data
@@ -110,19 +110,19 @@ class TalkViewSet(_KnowledgeViewSet):
         self.check_rule("knowledge.view")
         return get_or_404(selectors.talk_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return self.paginated(selectors.talk_list(organization=self.organization), s.TalkSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.TalkSerializer(self._talk(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.manage_talks")
         data = self.validated(s.TalkSerializer).validated_data
         return self._write(services.talk_create, status.HTTP_201_CREATED, **data)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         talk = self._talk(pk)
         self.check_rule("knowledge.manage_talks")
         data = self.validated(s.TalkSerializer, talk, partial=True).validated_data
@@ -139,19 +139,19 @@ class RotationViewSet(_KnowledgeViewSet):
         self.check_rule("knowledge.view")
         return get_or_404(selectors.rotation_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.view")
         return self.paginated(selectors.rotation_list(organization=self.organization), s.RotationSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return Response(s.RotationSerializer(self._rotation(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("knowledge.manage_rotations")
         data = self.validated(s.RotationSerializer).validated_data
         return self._write(services.rotation_create, status.HTTP_201_CREATED, **data)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         rotation = self._rotation(pk)
         self.check_rule("knowledge.manage_rotations")
         data = self.validated(s.RotationSerializer, rotation, partial=True).validated_data
