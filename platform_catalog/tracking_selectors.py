@@ -184,7 +184,7 @@ def order_fields(organization: Organization, qs: QuerySet[Run], order_by: list[s
             raise ValidationError({"order_by": f"Invalid order_by clause '{spec}'."})
         kind, name, desc = (m["kind"] or "attributes").lower(), _unquote(m["name"]), (m["dir"] or "ASC").upper() == "DESC"
         if kind.startswith(("metric", "param", "tag")):
-            table = {"m": LatestMetric, "p": RunParam, "t": RunTag}[kind[0]]
+            table: Any = {"m": LatestMetric, "p": RunParam, "t": RunTag}[kind[0]]  # each has run, key, value
             alias = f"_order{i}"
             qs = qs.annotate(**{alias: Subquery(table.objects.for_org(organization)
                                                .filter(run=OuterRef("pk"), key=name).values("value")[:1])})

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -130,7 +131,7 @@ class MlflowView(OrgAPIMixin, APIView):
         return data
 
     def _serve(self, request: Request) -> JsonResponse:
-        return JsonResponse(self.handler(self.params(request)))
+        return JsonResponse(type(self).handler(self, self.params(request)))  # a plain function on the class
 
     def get(self, request: Request, **kwargs: Any) -> JsonResponse:
         if self.http_method != "GET":
@@ -142,7 +143,7 @@ class MlflowView(OrgAPIMixin, APIView):
             return error("ENDPOINT_NOT_FOUND", f"This endpoint takes {self.http_method}.")
         return self._serve(request)
 
-    def handle_exception(self, exc: Exception) -> JsonResponse:
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]  # MLflow's JSON, not DRF's
         if isinstance(exc, MlflowError):
             return error(exc.code, exc.message)
         if isinstance(exc, services.AlreadyExists):
@@ -208,8 +209,8 @@ def endpoint(method: str) -> Callable[[Callable[..., dict[str, Any]]], type[Mlfl
 
 @endpoint("POST")
 def CreateExperiment(self: MlflowView, p: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-    tags = {t.get("key"): t.get("value", "") for t in p.get("tags") or [] if isinstance(t, dict)}
-    exp = services.experiment_create(organization=self.organization, actor=self.actor(), name=p.get("name"),
+    tags = {t.get("key", ""): t.get("value", "") for t in p.get("tags") or [] if isinstance(t, dict)}
+    exp = services.experiment_create(organization=self.organization, actor=self.actor(), name=p.get("name", ""),
                                      tags=tags)
     return {"experiment_id": str(exp.pk)}
 
@@ -241,7 +242,7 @@ def SearchExperiments(self: MlflowView, p: dict[str, Any]) -> dict[str, Any]:  #
 @endpoint("POST")
 def SetExperimentTag(self: MlflowView, p: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
     services.experiment_set_tag(organization=self.organization, actor=self.actor(),
-                                experiment=self.experiment(p.get("experiment_id")), key=p.get("key"),
+                                experiment=self.experiment(p.get("experiment_id")), key=p.get("key", ""),
                                 value=p.get("value", ""))
     return {}
 

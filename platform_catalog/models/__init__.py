@@ -25,6 +25,7 @@ from platform_catalog.models.catalog import (  # noqa: F401
     RelationKind,
     SchemaVersion,
 )
+from platform_catalog.models.tracking import *  # noqa: F401,F403
 from platform_catalog.models.tracking import (  # noqa: F401
     Experiment,
     LatestMetric,

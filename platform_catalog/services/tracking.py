@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
 
@@ -47,6 +47,10 @@ def _key(field: str, value: Any, max_length: int = 250) -> str:
     return value
 
 
+@overload
+def _int(field: str, value: Any, default: int) -> int: ...
+@overload
+def _int(field: str, value: Any, default: None = None) -> int | None: ...
 def _int(field: str, value: Any, default: int | None = None) -> int | None:
     if value is None or value == "":
         return default
@@ -259,19 +263,19 @@ def run_log_batch(*, organization: Organization, actor: User | None, run: Run, m
         MetricPoint.objects.bulk_create([MetricPoint(organization=organization, run=run, key=k, value=v,
                                                      timestamp=ts, step=st) for k, v, ts, st in points])
         best: dict[str, tuple[str, float, int, int]] = {}
-        for p in points:
-            cur = best.get(p[0])
-            if cur is None or (p[3], p[2], _order(p[1])) >= (cur[3], cur[2], _order(cur[1])):
-                best[p[0]] = p
+        for point in points:
+            cur = best.get(point[0])
+            if cur is None or (point[3], point[2], _order(point[1])) >= (cur[3], cur[2], _order(cur[1])):
+                best[point[0]] = point
         latest = {m.key: m for m in LatestMetric.objects.for_org(organization).filter(run=run, key__in=best)}
         new, changed = [], []
-        for key, (_k, value, ts, step) in best.items():
+        for key, (_k, number, ts, step) in best.items():
             row = latest.get(key)
             if row is None:
-                new.append(LatestMetric(organization=organization, run=run, key=key, value=value, timestamp=ts,
+                new.append(LatestMetric(organization=organization, run=run, key=key, value=number, timestamp=ts,
                                         step=step))
-            elif (step, ts, _order(value)) >= (row.step, row.timestamp, _order(row.value)):
-                row.value, row.timestamp, row.step = value, ts, step
+            elif (step, ts, _order(number)) >= (row.step, row.timestamp, _order(row.value)):
+                row.value, row.timestamp, row.step = number, ts, step
                 changed.append(row)
         LatestMetric.objects.bulk_create(new)
         LatestMetric.objects.for_org(organization).bulk_update(changed, ["value", "timestamp", "step"])
