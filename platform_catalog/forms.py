@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -10,9 +10,13 @@ from governance.selectors import risk_tiers
 from platform_catalog.models import AccessPolicy, Maturity, Modality, RelationKind
 from pods.permissions import led_pods
 from pods.selectors import pod_list
-from tenancy.forms import OrgScopedForm
+from tenancy.forms import OrgScopedForm, model_choice_field
 from tenancy.models import Membership
 from tenancy.permissions import is_org_admin
+
+if TYPE_CHECKING:
+    from governance.models import RiskTier
+    from pods.models import Pod
 
 
 def owner_pod_choices(organization: Any, membership: Membership) -> Any:
@@ -22,11 +26,11 @@ def owner_pod_choices(organization: Any, membership: Membership) -> Any:
 
 
 class OwnedForm(OrgScopedForm):
-    owner_pod = forms.ModelChoiceField(queryset=None, label="Owner pod")  # type: ignore[arg-type]
+    owner_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, label="Owner pod")
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_pod"].queryset = owner_pod_choices(self.organization, membership)
+        model_choice_field(self, "owner_pod").queryset = owner_pod_choices(self.organization, membership)
 
 
 class CatalogModelForm(OwnedForm):
@@ -86,12 +90,13 @@ class DataProductForm(OwnedForm):
 
 
 class ApprovalForm(OrgScopedForm):
-    risk_tier = forms.ModelChoiceField(queryset=None, label="Approve up to risk tier")  # type: ignore[arg-type]
+    risk_tier: forms.ModelChoiceField[RiskTier] = forms.ModelChoiceField(queryset=None,
+                                                                        label="Approve up to risk tier")
     note = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["risk_tier"].queryset = risk_tiers(organization=self.organization)
+        model_choice_field(self, "risk_tier").queryset = risk_tiers(organization=self.organization)
 
 
 class AliasForm(forms.Form):
@@ -99,12 +104,12 @@ class AliasForm(forms.Form):
 
 
 class AdoptForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None, label="Adopting pod")  # type: ignore[arg-type]
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, label="Adopting pod")
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = owner_pod_choices(self.organization, membership)
+        model_choice_field(self, "pod").queryset = owner_pod_choices(self.organization, membership)
 
 
 class RelationForm(forms.Form):

@@ -290,8 +290,8 @@ def _sync(organization: Organization, proposals: list[Proposal], now: datetime.d
         if p is None or p.person_id != s.person_id or abs(p.score - s.score) > TOLERANCE:
             withdraw.append(s.pk)
     for key, p in wanted.items():
-        s = existing.get(key)
-        if s is not None and s.pk not in withdraw:
+        current = existing.get(key)
+        if current is not None and current.pk not in withdraw:
             continue
         h = solver.inputs_hash(p.inputs)
         if (p.kind, p.subject, p.person_id, h) in dismissed:
@@ -348,8 +348,11 @@ def _load_open(organization: Organization, suggestion: ScalingSuggestion) -> Sca
     return s
 
 
-def _accept_add(organization: Organization, actor: User | None, s: ScalingSuggestion,
+def _accept_add(organization: Organization, actor: User, s: ScalingSuggestion,
                 today: datetime.date) -> None:
+    person = s.person
+    if s.request_id is None or person is None:  # an add suggestion always names both
+        raise ValidationError({"suggestion": "This suggestion names no request or person."})
     request = StaffingRequest.objects.for_org(organization).select_for_update(of=("self",)).select_related(
         "pod", "role").get(pk=s.request_id)
     if request.status not in (RequestStatus.OPEN, RequestStatus.PROPOSED):
@@ -357,17 +360,17 @@ def _accept_add(organization: Organization, actor: User | None, s: ScalingSugges
     if request.start_date < today:
         raise ValidationError({"request": "The request's start has passed; it can no longer be filled."})
     weeks = ms.window_weeks(request.start_date, request.end_date)
-    pw = ms.people_weeks(organization=organization, person_ids=[s.person_id], first=weeks[0],
-                         last=weeks[-1]).get(s.person_id)
+    pw = ms.people_weeks(organization=organization, person_ids=[person.pk], first=weeks[0],
+                         last=weeks[-1]).get(person.pk)
     pct = ms.allocation_for(request.hours_per_week, request.allocation_percent, pw.capacity if pw else 0)
     if pw is None or pct is None:
         raise ValidationError({"person": "This person can no longer take the request."})
     need = round(pct * pw.capacity / 100, 2)
     for wk in weeks:
         if wk in pw.off or need > pw.free(wk) + solver.EPS:
-            raise ValidationError({"person": f"{s.person} no longer has {need:g} h free in the week of "
+            raise ValidationError({"person": f"{person} no longer has {need:g} h free in the week of "
                                              f"{ms.week_start(wk):%d %b %Y}: someone else was given that time."})
-    a = assignment_create(organization=organization, actor=actor, pod=request.pod, person=s.person,
+    a = assignment_create(organization=organization, actor=actor, pod=request.pod, person=person,
                           role=request.role, allocation_percent=pct, start_date=request.start_date,
                           end_date=request.end_date - datetime.timedelta(days=1))
     before = snapshot(request, ("status",))
@@ -375,11 +378,11 @@ def _accept_add(organization: Organization, actor: User | None, s: ScalingSugges
     request.assignment, request.filled_at = a, timezone.now()
     request.save(update_fields=["status", "assignment", "filled_at", "updated_at"])
     current_write().audit("staffing_request.filled", target=request, before=before,
-                          after={"status": request.status, "assignment": a.pk, "person": s.person_id})
+                          after={"status": request.status, "assignment": a.pk, "person": person.pk})
     ScalingSuggestion.objects.for_org(organization).filter(request=request, status=SuggestionStatus.OPEN).exclude(
         pk=s.pk).update(status=SuggestionStatus.WITHDRAWN, decided_at=timezone.now(),
                         dismiss_reason="Another candidate was accepted.")
-    entry = BenchEntry.objects.for_org(organization).filter(person_id=s.person_id).first()
+    entry = BenchEntry.objects.for_org(organization).filter(person_id=person.pk).first()
     if entry is not None and request.start_date <= today and entry.status == BenchStatus.AVAILABLE:
         entry.status = BenchStatus.ENGAGED
         entry.save(update_fields=["status", "updated_at"])
@@ -387,12 +390,12 @@ def _accept_add(organization: Organization, actor: User | None, s: ScalingSugges
     budget_hold_for_request(organization=organization, actor=actor, request=request, amount=cost)
     leads = [m.person.user for m in pod_members(organization=organization, pod=request.pod)
              if m.role.is_lead and m.person.user_id]
-    notify(organization=organization, users=[*leads, s.person.user], kind="bench.staffed",
-           title=f"{s.person} joins {request.pod} as {request.title} from {request.start_date:%d %b %Y}",
+    notify(organization=organization, users=[*leads, person.user], kind="bench.staffed",
+           title=f"{person} joins {request.pod} as {request.title} from {request.start_date:%d %b %Y}",
            body=f"{pct}% until {a.end_date:%d %b %Y}.", url=f"/o/{organization.slug}/pods/{request.pod_id}/")
 
 
-def _apply_changes(organization: Organization, actor: User | None, s: ScalingSuggestion) -> None:
+def _apply_changes(organization: Organization, actor: User, s: ScalingSuggestion) -> None:
     for change in s.changes:
         a = Assignment.objects.for_org(organization).filter(pk=change.get("assignment")).first()
         if a is None:
@@ -409,7 +412,7 @@ def _apply_changes(organization: Organization, actor: User | None, s: ScalingSug
 
 
 @org_write.service(BENCH, STAFFING)
-def suggestion_accept(*, organization: Organization, actor: User | None, suggestion: ScalingSuggestion,
+def suggestion_accept(*, organization: Organization, actor: User, suggestion: ScalingSuggestion,
                       today: datetime.date | None = None) -> ScalingSuggestion:
     """Accept in one transaction. Locks in a fixed order: the person first (as pods' assignment
     services do), then the request, then the suggestion; capacity is re-checked under the lock, so of

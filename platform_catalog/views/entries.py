@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -27,6 +27,7 @@ from platform_catalog.services import components as comp_svc
 from platform_catalog.services import library, relations
 from pods.selectors import pod_list
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
 from tenancy.views.forms import form_submit
@@ -87,7 +88,7 @@ def curl(org: Any, name: str, *args: Any) -> str:
 class HomeView(OrgPageMixin, View):
     permission_required = "catalog.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return render(request, "platform_catalog/home.html", {
             "figures": selectors.reuse_figures(organization=self.organization),
             "kinds": KINDS.values(), "nav_section": "catalog"})
@@ -103,7 +104,7 @@ class KindMixin(OrgPageMixin):
 class EntryListView(KindMixin, View):
     permission_required = "catalog.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         g = request.GET
         filters = {name: g.get(name, "") for name in self.kind.filters if g.get(name, "") in dict(self.kind.filters[name])}
         pod = g.get("pod", "")
@@ -147,11 +148,11 @@ class EntryFormView(KindMixin, View):
             "form": form, "title": title, "cancel": cancel, "submit": "Save" if obj else "Publish",
             "intro": self.kind.intro, "nav_section": "catalog"}, status=status)
 
-    def get(self, request: HttpRequest, pk: Any = None, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: Any = None, **kw: Any) -> HttpResponse:
         obj = self._obj(pk)
         return self._render(self._form(obj), obj)
 
-    def post(self, request: HttpRequest, pk: Any = None, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: Any = None, **kw: Any) -> HttpResponse:
         obj = self._obj(pk)
         form = self._form(obj, request.POST)
         org, actor = self.organization, request.user
@@ -165,7 +166,7 @@ class EntryFormView(KindMixin, View):
 class EntryDetailView(KindMixin, View):
     permission_required = "catalog.view"
 
-    def get(self, request: HttpRequest, pk: Any, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: Any, **kw: Any) -> HttpResponse:
         obj = self.entry(pk)
         org, m = self.organization, self.membership
         ctx: dict[str, Any] = {
@@ -193,7 +194,7 @@ class EntryDetailView(KindMixin, View):
 class EntryActionView(KindMixin, View):
     """Every button on a detail page: one POST, one service, back to the page with a message."""
 
-    def post(self, request: HttpRequest, pk: Any, action: str, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: Any, action: str, **kw: Any) -> HttpResponse:
         obj = self.entry(pk)
         org, m, actor, data = self.organization, self.membership, request.user, request.POST
         back = curl(org, f"{self.kind.slug}_detail", obj.pk)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views import View
 
@@ -19,6 +19,7 @@ from platform_catalog.models import EntityKind
 from platform_catalog.services import relations
 from platform_catalog.views.entries import PER_PAGE, curl
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
 
@@ -28,7 +29,7 @@ MAX_COMPARE = 6
 class ExperimentListView(OrgPageMixin, View):
     permission_required = "catalog.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         q = request.GET.get("q", "")[:100]
         page = Paginator(tsel.experiments(organization=self.organization, q=q), PER_PAGE).get_page(
             request.GET.get("page", "1"))
@@ -40,7 +41,7 @@ class ExperimentListView(OrgPageMixin, View):
 class ExperimentDetailView(OrgPageMixin, View):
     permission_required = "catalog.view"
 
-    def get(self, request: HttpRequest, pk: Any, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: Any, **kw: Any) -> HttpResponse:
         exp = get_or_404(lambda **k: tsel.experiment_by_id(organization=self.organization, experiment_id=k["pk"]),
                          pk=pk)
         runs = tsel.experiment_runs(organization=self.organization, experiment=exp)
@@ -60,7 +61,7 @@ class ExperimentDetailView(OrgPageMixin, View):
 class RunCompareView(OrgPageMixin, View):
     permission_required = "catalog.view"
 
-    def get(self, request: HttpRequest, pk: Any, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: Any, **kw: Any) -> HttpResponse:
         exp = get_or_404(lambda **k: tsel.experiment_by_id(organization=self.organization, experiment_id=k["pk"]),
                          pk=pk)
         ids = [i for i in request.GET.getlist("run") if i][:MAX_COMPARE]
@@ -81,7 +82,7 @@ class RunCompareView(OrgPageMixin, View):
 class DuplicatesView(OrgPageMixin, View):
     permission_required = "catalog.view_coordination"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         decision = request.GET.get("decision", "open")
         decision = decision if decision in ("open", "duplicate", "distinct", "") else "open"
         page = Paginator(selectors.duplicate_pairs(organization=self.organization, decision=decision),
@@ -94,7 +95,7 @@ class DuplicatesView(OrgPageMixin, View):
             "page": page, "pairs": pairs, "decision": decision, "nav_section": "catalog",
             "may_decide": can(self.membership, "catalog.decide_duplicate")})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("catalog.decide_duplicate")
         pair = get_or_404(lambda **k: selectors.duplicate_get(organization=self.organization, **k),
                           pk=request.POST.get("pair"))
