@@ -127,6 +127,7 @@ API_FILLERS: dict[str, dict[str, Filler]] = {
     "skill-": {"pk": lambda v: v.skill.pk},
     "role-": {"pk": lambda v: v.assignment.role_id},
     "member-": {"pk": lambda v: v.membership.pk},
+    "invitation-": {"pk": lambda v: v.invitation.pk},
 }
 for _module in APP_MODULES:
     OBJECT_KWARGS.update(_module.OBJECT_KWARGS)
