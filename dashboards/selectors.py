@@ -24,6 +24,7 @@ from dashboards.models import (
     TileSnapshot,
 )
 from dashboards.periods import Period, this_quarter
+from tenancy.cache import OVERVIEW, cached_value
 from tenancy.models import Membership, Organization
 from tenancy.permissions import can
 from tenancy.registry import AttentionItem, OverviewTile, registry
@@ -40,9 +41,10 @@ class Filters:
 
 
 def dimension_choices(*, organization: Organization) -> list[dict[str, Any]]:
-    """Every registered filter with its choices (one query or so per dimension)."""
-    return [{"key": d.key, "label": d.label, "choices": d.choices(organization)}
-            for d in registry.pod_dimensions.all()]
+    """Every registered filter with its choices (cached until the organization's next write)."""
+    return cached_value(organization, "overview_dimensions", (), lambda: [
+        {"key": d.key, "label": d.label, "choices": d.choices(organization)}
+        for d in registry.pod_dimensions.all()])
 
 
 def facets(*, organization: Organization, filters: Filters) -> QuerySet[PodFacet]:
@@ -101,10 +103,18 @@ def visible_tiles(membership: Membership) -> list[OverviewTile]:
 
 def overview_tiles(*, organization: Organization, membership: Membership, filters: Filters) -> list[TileData]:
     """Every tile the member may see, for the filters: figures for the range and the same range a
-    quarter earlier, and the weekly trend. Four queries (five with a per-pod figure)."""
+    quarter earlier, and the weekly trend. Four queries (five with a per-pod figure), cached until
+    the next snapshot (which touches the OVERVIEW scope)."""
     tiles = visible_tiles(membership)
     if not tiles:
         return []
+    parts = (tuple(t.key for t in tiles), filters.period.start, filters.period.end,
+             tuple(sorted(filters.dims.items())))
+    return cached_value(organization, "overview_tiles", parts,
+                        lambda: _overview_tiles(organization, tiles, filters), scopes=(OVERVIEW,))
+
+
+def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filters: Filters) -> list[TileData]:
     cur, prev = filters.period, filters.period.previous_quarter()
     pod_q = _pod_q(organization, filters)
     facts = DailyFact.objects.for_org(organization).filter(pod_q)
@@ -171,21 +181,33 @@ class AttentionRow:
 def attention_queue(*, organization: Organization, membership: Membership, filters: Filters | None = None,
                     now: datetime.datetime | None = None, limit: int = 50) -> list[AttentionRow]:
     """What needs a leader now, from every registered source the member may see, most overdue
-    first; each source answers in a constant number of queries and gives at most `limit` items."""
+    first; each source answers in a constant number of queries and gives at most `limit` items.
+    The items are cached per member until a write to what the sources read (or the next minute,
+    when more may have fallen due)."""
     now = now or timezone.now()
+    sources = [s for s in registry.attention.all() if not s.permission or can(membership, s.permission)]
+    scopes = (None if any(s.scopes is None for s in sources)
+              else tuple(sorted({scope for s in sources for scope in (s.scopes or ())})))
+    dims = tuple(sorted((filters.dims if filters else {}).items()))
+    parts = (membership.pk, membership.role, int(now.timestamp() // 60), limit, dims)
+    labels = {s.key: s.label for s in sources}
+    items = cached_value(organization, "attention", parts,
+                         lambda: _attention_items(organization, membership, sources, filters, now, limit),
+                         scopes=scopes)
+    rows = [AttentionRow(item=i, source_label=labels.get(i.source, i.source), overdue=now - i.due_at) for i in items]
+    rows.sort(key=lambda r: (-r.overdue, r.item.title))
+    return rows[:limit]
+
+
+def _attention_items(organization: Organization, membership: Membership, sources: list[Any],
+                     filters: Filters | None, now: datetime.datetime, limit: int) -> list[AttentionItem]:
     pods: set[int] | None = None
     if filters is not None and any(filters.dims.values()):
         pods = set(facets(organization=organization, filters=filters).values_list("pod_id", flat=True))
-    rows = []
-    for source in registry.attention.all():
-        if source.permission and not can(membership, source.permission):
-            continue
-        for item in source.items(organization, membership, now, limit):
-            if pods is not None and item.pod_id not in pods:
-                continue
-            rows.append(AttentionRow(item=item, source_label=source.label, overdue=now - item.due_at))
-    rows.sort(key=lambda r: (-r.overdue, r.item.title))
-    return rows[:limit]
+    items = [item for source in sources for item in source.items(organization, membership, now, limit)
+             if pods is None or item.pod_id in pods]
+    items.sort(key=lambda i: (i.due_at, i.title))
+    return items[:limit]
 
 
 # --- Scorecards ------------------------------------------------------------------------------------
@@ -214,7 +236,14 @@ def scorecard_day(*, organization: Organization) -> datetime.date | None:
 
 
 def scorecard_rollup(*, organization: Organization, filters: Filters | None = None) -> dict[str, Any]:
-    """Pods per level and each check's pass rate, on the latest evaluation day (four queries)."""
+    """Pods per level and each check's pass rate, on the latest evaluation day (four queries,
+    cached until the next evaluation or check edit)."""
+    dims = tuple(sorted(filters.dims.items())) if filters else ()
+    return cached_value(organization, "scorecard_rollup", dims, lambda: _rollup(organization, filters),
+                        scopes=(OVERVIEW,))
+
+
+def _rollup(organization: Organization, filters: Filters | None) -> dict[str, Any]:
     day = scorecard_day(organization=organization)
     levels = list(scorecard_levels(organization=organization))
     pod_q = _pod_q(organization, filters) if filters else Q()

@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from dashboards.models import (
     TileSnapshot,
 )
 from tenancy.audit import snapshot
+from tenancy.cache import OVERVIEW
 from tenancy.models import Organization, User
 from tenancy.registry import Fact, registry
 from tenancy.writes import org_write
@@ -59,7 +59,7 @@ def snapshot_recompute(*, organization: Organization, start: datetime.date | Non
     end = end or timezone.localdate()
     start = start or end - datetime.timedelta(days=1)
     written = 0
-    with transaction.atomic():
+    with org_write(organization, None, OVERVIEW):  # cached overview pages of the old snapshot expire
         facets_refresh(organization=organization)
         for tile in registry.tiles.all():
             if tiles is not None and tile.key not in tiles:
@@ -114,7 +114,7 @@ def scorecard_seed_defaults(*, organization: Organization, actor: User | None = 
     them). Like governance's defaults, system-made and not audited; admins' edits are."""
     if ScorecardLevel.objects.for_org(organization).exists():
         return list(ScorecardLevel.objects.for_org(organization))
-    with org_write(organization, actor):
+    with org_write(organization, actor, OVERVIEW):
         levels = [ScorecardLevel.objects.create(organization=organization, name=n, rank=i)
                   for i, n in enumerate(DEFAULT_LEVELS, start=1)]
         for rank, name, measure, op, threshold, description in DEFAULT_CHECKS:
@@ -133,7 +133,7 @@ def _validate_check(organization: Organization, level: ScorecardLevel, measure: 
                                + ", ".join(m.key for m in registry.scorecard_measures.all()) + "."})
 
 
-@org_write.service()
+@org_write.service(OVERVIEW)
 def scorecard_check_create(*, organization: Organization, actor: User | None, level: ScorecardLevel,
                            name: str, measure: str, operator: str, threshold: float,
                            description: str = "", enabled: bool = True) -> ScorecardCheck:
@@ -149,7 +149,7 @@ def scorecard_check_create(*, organization: Organization, actor: User | None, le
     return check
 
 
-@org_write.service()
+@org_write.service(OVERVIEW)
 def scorecard_check_update(*, organization: Organization, actor: User | None, check: ScorecardCheck,
                            **changes: Any) -> ScorecardCheck:
     from tenancy.writes import current_write
@@ -171,7 +171,7 @@ def scorecard_check_update(*, organization: Organization, actor: User | None, ch
     return check
 
 
-@org_write.service()
+@org_write.service(OVERVIEW)
 def scorecard_check_delete(*, organization: Organization, actor: User | None, check: ScorecardCheck) -> None:
     from tenancy.writes import current_write
 
@@ -179,7 +179,7 @@ def scorecard_check_delete(*, organization: Organization, actor: User | None, ch
     ScorecardCheck.objects.for_org(organization).filter(pk=check.pk).delete()
 
 
-@org_write.service()
+@org_write.service(OVERVIEW)
 def scorecard_level_create(*, organization: Organization, actor: User | None, name: str) -> ScorecardLevel:
     from django.db.models import Max
 
@@ -193,7 +193,7 @@ def scorecard_level_create(*, organization: Organization, actor: User | None, na
     return level
 
 
-@org_write.service()
+@org_write.service(OVERVIEW)
 def scorecard_level_update(*, organization: Organization, actor: User | None, level: ScorecardLevel,
                            name: str) -> ScorecardLevel:
     from tenancy.writes import current_write
@@ -207,7 +207,7 @@ def scorecard_level_update(*, organization: Organization, actor: User | None, le
     return level
 
 
-@org_write.service()
+@org_write.service(OVERVIEW)
 def scorecard_level_delete(*, organization: Organization, actor: User | None, level: ScorecardLevel) -> None:
     """Only the top level, and only without checks: lower ranks stay contiguous."""
     from django.db.models import Max
@@ -230,7 +230,7 @@ def scorecard_evaluate(*, organization: Organization, today: datetime.date | Non
     check of that level and of every level below; a level without checks is passed."""
     today = today or timezone.localdate()
     scorecard_seed_defaults(organization=organization)
-    with transaction.atomic():
+    with org_write(organization, None, OVERVIEW):
         facets_refresh(organization=organization)
         pod_ids = list(PodFacet.objects.for_org(organization).values_list("pod_id", flat=True))
         levels = list(ScorecardLevel.objects.for_org(organization).order_by("rank"))

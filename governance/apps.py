@@ -17,6 +17,7 @@ class GovernanceConfig(AppConfig):
                   loading="Loading escalations…", trigger="load, podChanged from:body", order=10)
         )
         from governance import overview_selectors as ov
+        from tenancy.cache import ESCALATIONS, ORG, PODS, STAFFING
         from tenancy.registry import AttentionSource, OverviewTile, ScorecardMeasure, TileFigure
 
         registry.tiles.register(OverviewTile(
@@ -28,7 +29,8 @@ class GovernanceConfig(AppConfig):
             trend=TileFigure("Median", ov.CYCLE_METRIC, "median", "h", better="down"),
             collect=ov.cycle_time_facts, permission="governance.view_dashboard", order=20))
         registry.attention.register(AttentionSource(
-            key="escalations_past_sla", label="Escalations past SLA", items=ov.escalations_past_sla, order=10))
+            key="escalations_past_sla", label="Escalations past SLA", items=ov.escalations_past_sla, order=10,
+            scopes=(ESCALATIONS, STAFFING, PODS, ORG)))
         registry.scorecard_measures.register(ScorecardMeasure(
             "governance.breached_open", "Open escalations past SLA", "governance", ov.breached_open_values))
         registry.scorecard_measures.register(ScorecardMeasure(

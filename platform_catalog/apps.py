@@ -21,6 +21,7 @@ class PlatformCatalogConfig(AppConfig):
         registry.nav.register(NavEntry(label="Catalog", url_name="platform_catalog:home", section="catalog", order=40))
 
         from platform_catalog import overview_selectors as ov
+        from tenancy.cache import CATALOG, KNOWLEDGE, PODS
         from tenancy.registry import AttentionSource, OverviewTile, TileFigure
 
         registry.tiles.register(OverviewTile(
@@ -32,4 +33,5 @@ class PlatformCatalogConfig(AppConfig):
             trend=TileFigure("Pods reusing", ov.REUSING_METRIC, "share:1", "%"),
             collect=ov.coordination_facts, order=50))
         registry.attention.register(AttentionSource(
-            key="contract_breaches", label="Data contract breaches", items=ov.contract_breaches, order=30))
+            key="contract_breaches", label="Data contract breaches", items=ov.contract_breaches, order=30,
+            scopes=(CATALOG, KNOWLEDGE, PODS)))

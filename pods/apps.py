@@ -8,6 +8,7 @@ class PodsConfig(AppConfig):
     def ready(self) -> None:
         from pods import overview_selectors as ov
         from pods import permissions, receivers  # noqa: F401
+        from tenancy.cache import ORG, POD_LIST_SCOPES
         from tenancy.registry import (
             AttentionSource,
             OverviewTile,
@@ -27,7 +28,8 @@ class PodsConfig(AppConfig):
         registry.pod_dimensions.register(PodDimension(
             key="sponsor", label="Sponsor", values=ov.sponsor_values, choices=ov.sponsor_choices, order=30))
         registry.attention.register(AttentionSource(
-            key="pods_at_risk", label="Pods at risk", items=ov.pods_at_risk, order=50))
+            key="pods_at_risk", label="Pods at risk", items=ov.pods_at_risk, order=50,
+            scopes=(*POD_LIST_SCOPES, ORG)))
         for measure in (
             ScorecardMeasure("pods.health_level", "Health level (0 healthy, 1 at risk, 2 unhealthy)",
                              "health", ov.health_level_values),

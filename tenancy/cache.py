@@ -60,6 +60,7 @@ AUDIT = "audit"  # every audit event (`tenancy.audit.audit_record` touches it)
 CATALOG = "catalog"  # platform catalog: models, components, data products, relations, adoptions
 TRACKING = "tracking"  # experiments and runs (MLflow-compatible tracking)
 BENCH = "bench"  # bench entries, staffing requests, scaling suggestions
+OVERVIEW = "overview"  # the overview's snapshots and scorecard checks (dashboards)
 AREAS = frozenset(
     {
         ORG,
@@ -77,6 +78,7 @@ AREAS = frozenset(
         CATALOG,
         TRACKING,
         BENCH,
+        OVERVIEW,
     }
 )
 # Object families: `pod:<id>` is touched by every write to that pod's own page data.

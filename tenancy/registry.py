@@ -200,6 +200,8 @@ class AttentionSource:
     items: Callable[[Any, Any, datetime.datetime, int], list[AttentionItem]]
     permission: str = ""
     order: int = 100
+    # The cache areas (tenancy.cache) the items are read from; None: any write may change them.
+    scopes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

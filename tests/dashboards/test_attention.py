@@ -72,3 +72,29 @@ def test_constant_queries(world, django_assert_max_num_queries):
         _past_sla(world, 2 + i, f"Late {i}")
     with django_assert_max_num_queries(8):
         assert len(_queue(world)) >= 13
+
+
+def test_a_decision_leaves_the_cached_queue_at_once(world):
+    from governance.services.escalations import escalation_decide
+
+    esc = _past_sla(world, 5, "Late")
+    assert "Late" in [r.item.title for r in _queue(world)]
+    escalation_decide(organization=world.org, actor=world.leader.user, escalation=esc, outcome="approved")
+    assert "Late" not in [r.item.title for r in _queue(world)]
+
+
+def test_a_new_snapshot_replaces_the_cached_tiles(world):
+    from dashboards.services import snapshot_recompute
+    from tests.dashboards.factories import lessons
+
+    today = timezone.localdate()
+    filters = selectors.Filters(Period(today, today))
+    snapshot_recompute(organization=world.org)
+    knowledge = {t.key: t for t in selectors.overview_tiles(organization=world.org, membership=world.leader,
+                                                            filters=filters)}["knowledge_flow"]
+    assert knowledge.figures[0].value == 0
+    lessons(world, world.healthy, 2)
+    snapshot_recompute(organization=world.org)
+    knowledge = {t.key: t for t in selectors.overview_tiles(organization=world.org, membership=world.leader,
+                                                            filters=filters)}["knowledge_flow"]
+    assert knowledge.figures[0].value == 2
