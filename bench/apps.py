@@ -10,3 +10,18 @@ class BenchConfig(AppConfig):
         from tenancy.registry import NavEntry, registry
 
         registry.nav.register(NavEntry(label="Bench", url_name="bench:home", section="bench", order=15))
+
+        from bench import overview_selectors as ov
+        from tenancy.cache import BENCH, PODS
+        from tenancy.registry import AttentionSource, OverviewTile, TileFigure
+
+        registry.tiles.register(OverviewTile(
+            key="bench", title="Elastic bench", url_name="bench:home", metrics=(ov.REQUEST_METRIC, ov.OPEN_METRIC),
+            figures=(TileFigure("Fill rate", ov.REQUEST_METRIC, "share:1", "%"),
+                     TileFigure("Requests", ov.REQUEST_METRIC, "count"),
+                     TileFigure("Waiting now", ov.OPEN_METRIC, "last", better="down")),
+            trend=TileFigure("Fill rate", ov.REQUEST_METRIC, "share:1", "%"),
+            collect=ov.bench_facts, order=40))
+        registry.attention.register(AttentionSource(
+            key="staffing_past_start", label="Staffing needs past their start", items=ov.requests_past_start,
+            order=40, scopes=(BENCH, PODS)))
