@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 
@@ -16,6 +17,7 @@ from dashboards.forms import CheckForm, FilterForm, LevelForm
 from dashboards.models import ScorecardCheck, ScorecardLevel
 from dashboards.tasks import overview_refresh_task
 from tenancy.access import get_or_404
+from tenancy.cache import OVERVIEW, cached_fragment
 from tenancy.http import OrgRequest
 from tenancy.outbox import enqueue
 from tenancy.permissions import can
@@ -42,10 +44,16 @@ class OverviewView(_Page):
         filters = form.filters()
         tiles = selectors.overview_tiles(organization=self.organization, membership=self.membership,
                                          filters=filters)
+        # The tiles change only with a snapshot: their HTML is cached with the same key as their data.
+        parts = (tuple(t.key for t in tiles), filters.period.start, filters.period.end,
+                 tuple(sorted(filters.dims.items())))
+        tiles_html = cached_fragment(self.organization, "overview_tiles_html", parts, lambda: render_to_string(
+            "dashboards/_tiles.html", {"tiles": tiles}), scopes=(OVERVIEW,))
         attention = selectors.attention_queue(organization=self.organization, membership=self.membership,
                                               filters=filters, limit=ATTENTION_ON_OVERVIEW + 1)
         return render(request, "dashboards/overview.html", self.ctx(
-            form=form, filters=filters, tiles=tiles, previous=filters.period.previous_quarter(),
+            form=form, filters=filters, tiles_html=tiles_html,
+            previous=filters.period.previous_quarter(),
             attention=attention[:ATTENTION_ON_OVERVIEW], more_attention=len(attention) > ATTENTION_ON_OVERVIEW,
             query=request.GET.urlencode()), status=400 if form.errors else 200)
 
