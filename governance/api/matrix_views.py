@@ -8,15 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance import selectors
 from governance.api import matrix_serializers as s
-from governance.models import DecisionTier, DecisionType, GuardrailPolicy, MatrixVersion, RiskTier
+from governance.api.serializers import ExceptionSerializer
+from governance.models import (
+    DecisionTier,
+    DecisionType,
+    GuardrailPolicy,
+    MatrixVersion,
+    MonitoringException,
+    RiskTier,
+)
 from governance.services import guardrails as guard_services
 from governance.services import matrix as services
+from governance.services.cycle_time import cycle_time_recompute
 from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
@@ -193,3 +202,50 @@ class PolicyViewSet(ApiViewSet):
         data = self.validated(s.PolicySerializer).validated_data
         policy = guard_services.policy_set(organization=self.organization, actor=request.user, **data)
         return Response(s.PolicySerializer(policy).data)
+
+
+class ResolveSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, help_text="How the exception was resolved.")
+
+
+class MonitoringExceptionViewSet(ApiViewSet):
+    """Production monitoring exceptions (a pushed metric crossed its guardrail): leaders list the
+    open ones; an admin or the pod's lead resolves one with a note."""
+
+    queryset = MonitoringException.objects.none()
+    serializer_class = ExceptionSerializer
+
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
+        self.check_rule("governance.view_exceptions")
+        return self.paginated(selectors.exception_list(organization=self.organization), ExceptionSerializer)
+
+    @extend_schema(request=ResolveSerializer, responses=ExceptionSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        exc = get_or_404(selectors.exception_list(organization=self.organization, open_only=False), pk=pk)
+        self.check_rule("governance.resolve_exception", exc)
+        note = self.validated(ResolveSerializer).validated_data["note"]
+        exc = guard_services.exception_resolve(organization=self.organization, actor=request.user, exception=exc,
+                                               note=note)
+        return Response(ExceptionSerializer(exc).data)
+
+
+class CycleTimeViewSet(ApiViewSet):
+    """Approval cycle time (the snapshot the leaders' page reads); admins recompute it now."""
+
+    queryset = MonitoringException.objects.none()
+    serializer_class = ExceptionSerializer
+    pagination_class = None
+
+    @extend_schema(responses={200: dict})
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
+        self.check_rule("governance.view_dashboard")
+        snap = selectors.cycle_time_snapshot(organization=self.organization)
+        return Response({"computed_at": snap.computed_at if snap else None, **(snap.data if snap else {})})
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=False, methods=["post"])
+    def recompute(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
+        self.check_rule("governance.edit_matrix")
+        snap = cycle_time_recompute(organization=self.organization)
+        return Response({"computed_at": snap.computed_at, **snap.data})

@@ -14,5 +14,7 @@ router.register("decision-types", matrix_views.DecisionTypeViewSet, basename="de
 router.register("decision-tiers", matrix_views.DecisionTierViewSet, basename="decision-tier")
 router.register("matrix", matrix_views.MatrixViewSet, basename="matrix")
 router.register("guardrail-policies", matrix_views.PolicyViewSet, basename="guardrail-policy")
+router.register("monitoring-exceptions", matrix_views.MonitoringExceptionViewSet, basename="monitoring-exception")
+router.register("cycle-time", matrix_views.CycleTimeViewSet, basename="cycle-time")
 
 urlpatterns = [*router.urls]

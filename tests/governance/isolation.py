@@ -50,5 +50,6 @@ API_FILLERS: dict[str, dict[str, Any]] = {
     "risk-tier-": {"pk": lambda v: v.extra["risk_tier"].pk},
     "decision-type-": {"pk": lambda v: v.extra["decision_type"].pk},
     "decision-tier-": {"pk": lambda v: v.extra["decision_tier"].pk},
+    "monitoring-exception-": {"pk": lambda v: v.extra["exception"].pk},
 }
 VICTIM_NAMES: list[str] = ["zzvictim escalation", "zzvictim context", "zzvictim comment", "zzvictim-model"]

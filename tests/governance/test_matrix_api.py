@@ -82,3 +82,27 @@ def test_guardrail_policies(gorg, admin, leader):
     bad = c.post(api(gorg, "guardrail-policies/"), {**body, "check_kind": "vibes"}, format="json")
     assert bad.status_code == 400 and error_fields(bad) == {"check_kind"}
     assert c.get(api(gorg, "guardrail-policies/")).json()["count"] == len(selectors.policies(organization=gorg))
+
+
+def test_resolve_a_monitoring_exception_and_recompute_cycle_times(gorg, lead, leader, admin):
+    from governance.models import MonitoringException
+    from governance.services.guardrails import deployment_metrics_push, deployment_submit
+    from tests.governance.helpers import rtier
+
+    membership, _person, pod = lead
+    review = deployment_submit(organization=gorg, actor=membership.user, pod=pod, model_name="churn", version="1",
+                               risk_tier=rtier(gorg, "low"), results={"performance": 0.9, "security": 0.9})
+    exc = deployment_metrics_push(organization=gorg, actor=membership.user, review=review,
+                                  metrics={"performance": 0.1})[0]
+    assert [e["id"] for e in client_for(leader).get(api(gorg, "monitoring-exceptions/")).json()["results"]] == [exc.pk]
+    empty = client_for(membership).post(api(gorg, f"monitoring-exceptions/{exc.pk}/resolve/"), {"note": ""},
+                                        format="json")
+    assert empty.status_code == 400 and error_fields(empty) == {"note"}
+    r = client_for(membership).post(api(gorg, f"monitoring-exceptions/{exc.pk}/resolve/"),
+                                    {"note": "Rolled back to v0"}, format="json")
+    assert r.status_code == 200, r.content
+    assert MonitoringException.objects.for_org(gorg).get().resolved_at is not None
+    assert client_for(leader).post(api(gorg, "cycle-time/recompute/"), {}, format="json").status_code == 403
+    r = client_for(admin).post(api(gorg, "cycle-time/recompute/"), {}, format="json")
+    assert r.status_code == 200 and "overall" in r.json()
+    assert client_for(leader).get(api(gorg, "cycle-time/")).json()["computed_at"] is not None
