@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from pods.health import FAIL, NOT_ASSESSED, OK, WARN, PodHealth, attach_health
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus, active_assignment_q
-from tenancy.models import Organization, Person, User
+from tenancy.models import Organization, Person, PersonSkill, User
 from tenancy.registry import registry
 from tenancy.selectors import person_list
 
@@ -206,6 +206,35 @@ def people_with_allocation(*, organization: Organization, **filters: Any) -> Que
     return person_list(organization=organization, **filters).annotate(
         total_allocation=Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
     )
+
+
+DIRECTORY_FIELDS = ("pk", "full_name", "email", "title", "kind", "weekly_capacity_hours", "total_allocation")
+
+
+def people_directory(*, organization: Organization, **filters: Any) -> QuerySet[Any]:
+    """The directory as plain rows (`values()`): what the list shows, without building models."""
+    return (
+        people_with_allocation(organization=organization, **filters)
+        .select_related(None)
+        .prefetch_related(None)
+        .values(*DIRECTORY_FIELDS)
+    )
+
+
+def people_top_skills(*, organization: Organization, person_ids: list[int], limit: int = 4) -> dict[int, list[tuple[str, int]]]:
+    """Each person's strongest `limit` skills as (name, level), in one query for all of them."""
+    rows = (
+        PersonSkill.objects.for_org(organization)
+        .filter(person_id__in=person_ids)
+        .order_by("person_id", "-level", "skill__name")
+        .values_list("person_id", "skill__name", "level")
+    )
+    out: dict[int, list[tuple[str, int]]] = {}
+    for person_id, name, level in rows:
+        top = out.setdefault(person_id, [])
+        if len(top) < limit:
+            top.append((name, level))
+    return out
 
 
 def person_assignments(*, organization: Organization, person: Person) -> list[Assignment]:

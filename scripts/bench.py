@@ -382,8 +382,10 @@ def main() -> int:
     print()
     print_pass_table(prows, passes, concurrency)
     for pname, st in writer_stats.items():
-        if st:
-            print(f"{pname} pass writer: {st['writes']} writes, {st['error_count']} errors {st['errors']}")
+        line = f"{pname} pass: load average {st['load_average'][0]} → {st['load_average'][1]} on {os.cpu_count()} CPUs"
+        if "writes" in st:
+            line += f"; writer: {st['writes']} writes, {st['error_count']} errors {st['errors']}"
+        print(line)
     if any(t.path.startswith("/o/{slug}/knowledge/search/") for t in TARGETS):
         print("\nsearch: the database alone (the app's statements through a cursor) vs the app:")
         print("\n".join(search_sql_report(ENTERPRISE_SLUG, {

@@ -39,6 +39,8 @@ class LoadResult:
     errors: dict[str, int] = field(default_factory=dict)
     frag_hits: int = 0  # fragment cache reads that hit / missed (X-Frag-* headers, bench_cache)
     frag_misses: int = 0
+    cpu_p50_ms: float | None = None  # the gunicorn worker's CPU time per request (X-CPU-Us)
+    cpu_p95_ms: float | None = None
 
     @property
     def hit_ratio(self) -> float | None:
@@ -115,6 +117,7 @@ def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: f
     headers = {"Cookie": cookie, "Accept": "text/html,application/json"}
 
     frag = [0, 0]
+    cpu: list[float] = []
 
     def one(conn: http.client.HTTPConnection) -> tuple[int, float]:
         t0 = time.perf_counter()
@@ -127,6 +130,8 @@ def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: f
         with lock:
             frag[0] += int(response.getheader("X-Frag-Hits") or 0)
             frag[1] += int(response.getheader("X-Frag-Misses") or 0)
+            if response.status == 200 and response.getheader("X-CPU-Us"):
+                cpu.append(int(response.getheader("X-CPU-Us") or 0) / 1000)
         return response.status, elapsed
 
     def worker() -> None:
@@ -172,5 +177,13 @@ def load(port: int, path: str, cookie: str, *, max_requests: int, max_seconds: f
         ordered = sorted(latencies)
         result.rps = round(len(ordered) / seconds, 1)
         result.p50_ms = round(statistics.median(ordered) * 1000, 1)
-        result.p95_ms = round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] * 1000, 1)
+        result.p95_ms = round(_p95(ordered) * 1000, 1)
+    if cpu:
+        ordered = sorted(cpu)
+        result.cpu_p50_ms = round(statistics.median(ordered), 1)
+        result.cpu_p95_ms = round(_p95(ordered), 1)
     return result
+
+
+def _p95(ordered: list[float]) -> float:
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]

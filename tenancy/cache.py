@@ -254,6 +254,43 @@ def cached_fragment(
     return cached_value(organization, name, parts, render, scopes=scopes)
 
 
+def cached_rows(
+    organization: Organization,
+    name: str,
+    items: Iterable[T],
+    *,
+    key: Callable[[T], object],
+    render: Callable[[list[T]], list[str]],
+    scopes: Iterable[str],
+) -> list[str]:
+    """Russian-doll fragments: the HTML of each row of a list, rendering only the rows not cached.
+
+    A row's key is the versions of `scopes` plus `key(item)`: the row's id and whatever it shows
+    that those scopes do not version (a derived figure such as a person's running allocation, an
+    `updated_at`). So a write that changes one row's figure re-renders that row only, while the
+    list fragment around the rows (keyed on the list's own scopes) is rebuilt from the others.
+    `render` gets the missing items, in order, and returns their HTML in the same order. One
+    cache round trip for all rows; the versions are read before `render` reads any data.
+    """
+    items = list(items)
+    if not items:
+        return []
+    tag = hashlib.sha1(version_tag(organization, scopes).encode()).hexdigest()[:16]
+    keys = [
+        f"frag:{organization.pk}:{name}:{tag}:"
+        + hashlib.sha1(repr(key(item)).encode()).hexdigest()[:16]
+        for item in items
+    ]
+    found = cache.get_many(keys)
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    if missing:
+        fresh = dict(zip((keys[i] for i in missing), render([items[i] for i in missing]), strict=True))
+        if not _inside_touching_write():
+            cache.set_many(fresh, FRAGMENT_TTL_SECONDS)
+        found.update(fresh)
+    return [found[k] for k in keys]
+
+
 # Cached fragments are shared between sessions, so they must not hold a CSRF token. Forms in
 # them print this placeholder (`{{ csrf_placeholder|safe }}`), and `fill_csrf` puts the
 # requesting session's token in on the way out.

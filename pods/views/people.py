@@ -17,8 +17,9 @@ from django.views import View
 from pods import selectors
 from pods.forms import PeopleFilterForm, PodRoleForm, SkillForm
 from pods.services import pod_role_create
+from pods.views.rows import joined, person_row
 from tenancy import services as tenancy_services
-from tenancy.cache import PEOPLE, PODS, STAFFING, cached_fragment
+from tenancy.cache import PEOPLE, PODS, STAFFING, cached_fragment, cached_rows
 from tenancy.forms import PersonForm, add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.models import Person, PersonSkill
@@ -26,6 +27,7 @@ from tenancy.permissions import can
 from tenancy.selectors import person_get, skill_list
 from tenancy.views.base import OrgPageMixin, render_htmx
 from tenancy.views.forms import form_submit
+from tenancy.views.links import pk_url
 
 PEOPLE_PER_PAGE = 50
 
@@ -41,11 +43,11 @@ class PeopleView(OrgPageMixin, View):
         today = timezone.localdate()
 
         def render_list() -> str:
-            people = selectors.people_with_allocation(organization=self.organization, **filters)
+            people = selectors.people_directory(organization=self.organization, **filters)
             page = Paginator(people, PEOPLE_PER_PAGE).get_page(page_no)
             return render_to_string("pods/_people_list.html", {
                 "page": page, "filtered": bool(filters), "organization": self.organization,
-                "request": request,
+                "request": request, "rows_html": joined(self.person_rows(page.object_list)),
             })
 
         html = cached_fragment(self.organization, "people", (sorted(request.GET.lists()), page_no, today),
@@ -54,6 +56,21 @@ class PeopleView(OrgPageMixin, View):
             "form": form, "people_html": html,
             "can_manage": can(self.membership, "tenancy.manage_people"),
         }, partial="pods/_people_list_wrap.html")
+
+
+    def person_rows(self, people: Any) -> list[str]:
+        """Russian-doll rows: one cached fragment per person, keyed on the person and their
+        running allocation (assignments change it) under the `people` area (everything else a
+        row shows). After an assignment edit the list re-renders that one person's row."""
+        org = self.organization
+        person_url = pk_url("pods:person_detail", org.slug)
+
+        def render(missing: list[dict[str, Any]]) -> list[str]:
+            skills = selectors.people_top_skills(organization=org, person_ids=[p["pk"] for p in missing])
+            return [person_row(p, person_url(p["pk"]), skills.get(p["pk"], ())) for p in missing]
+
+        return cached_rows(org, "person_row", people, key=lambda p: (p["pk"], p["total_allocation"]),
+                           render=render, scopes=(PEOPLE,))
 
 
 class PersonDetailView(OrgPageMixin, View):

@@ -17,6 +17,7 @@ from django.views import View
 from pods import selectors, services
 from pods.forms import AssignmentEditForm, AssignmentForm, PodCreateForm, PodFilterForm, PodForm
 from pods.models import Assignment, Pod
+from pods.views.rows import joined, pod_row
 from tenancy.cache import (
     CSRF_PLACEHOLDER,
     PEOPLE,
@@ -31,6 +32,7 @@ from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import person_for_user, person_get_or_none
 from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.links import pk_url
 
 PODS_PER_PAGE = 25
 
@@ -70,9 +72,10 @@ class OrgHomeView(OrgPageMixin, View):
             pods = selectors.pod_list(organization=self.organization, today=today, **filters)
             page = Paginator(pods.select_related("sponsor__user"), PODS_PER_PAGE).get_page(page_no)
             page.object_list = selectors.with_health(self.organization, page.object_list, today)
+            pod_url = pk_url("pods:pod_detail", self.organization.slug)
             list_html = render_to_string("pods/_pod_list.html", {
                 "page": page, "filtered": bool(filters), "organization": self.organization,
-                "request": request,
+                "request": request, "rows_html": joined(pod_row(p, pod_url(p.pk)) for p in page.object_list),
             })
             if partial:
                 return render_to_string("pods/_pod_list_wrap.html", {"pod_list_html": list_html})
