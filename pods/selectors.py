@@ -211,30 +211,38 @@ def people_with_allocation(*, organization: Organization, **filters: Any) -> Que
 DIRECTORY_FIELDS = ("pk", "full_name", "email", "title", "kind", "weekly_capacity_hours", "total_allocation")
 
 
-def people_directory(*, organization: Organization, **filters: Any) -> QuerySet[Any]:
+def people_directory(
+    *, organization: Organization, fields: tuple[str, ...] = DIRECTORY_FIELDS, **filters: Any
+) -> QuerySet[Any]:
     """The directory as plain rows (`values()`): what the list shows, without building models."""
     return (
         people_with_allocation(organization=organization, **filters)
         .select_related(None)
         .prefetch_related(None)
-        .values(*DIRECTORY_FIELDS)
+        .values(*fields)
     )
 
 
-def people_top_skills(*, organization: Organization, person_ids: list[int], limit: int = 4) -> dict[int, list[tuple[str, int]]]:
-    """Each person's strongest `limit` skills as (name, level), in one query for all of them."""
+def people_skills(*, organization: Organization, person_ids: list[int]) -> dict[int, list[tuple[int, str, int]]]:
+    """Every skill of these people as (skill id, name, level), strongest first, in one query."""
     rows = (
         PersonSkill.objects.for_org(organization)
         .filter(person_id__in=person_ids)
         .order_by("person_id", "-level", "skill__name")
-        .values_list("person_id", "skill__name", "level")
+        .values_list("person_id", "skill_id", "skill__name", "level")
     )
-    out: dict[int, list[tuple[str, int]]] = {}
-    for person_id, name, level in rows:
-        top = out.setdefault(person_id, [])
-        if len(top) < limit:
-            top.append((name, level))
+    out: dict[int, list[tuple[int, str, int]]] = {}
+    for person_id, skill_id, name, level in rows:
+        out.setdefault(person_id, []).append((skill_id, name, level))
     return out
+
+
+def people_top_skills(*, organization: Organization, person_ids: list[int], limit: int = 4) -> dict[int, list[tuple[str, int]]]:
+    """Each person's strongest `limit` skills as (name, level), in one query for all of them."""
+    return {
+        person_id: [(name, level) for _, name, level in skills[:limit]]
+        for person_id, skills in people_skills(organization=organization, person_ids=person_ids).items()
+    }
 
 
 def person_assignments(*, organization: Organization, person: Person) -> list[Assignment]:

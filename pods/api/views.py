@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from pods import selectors, services
+from pods.api.rows import PERSON_FIELDS, person_rows, pod_rows
 from pods.api.serializers import (
     AssignmentCreateSerializer,
     AssignmentEndSerializer,
@@ -68,10 +69,15 @@ class PersonViewSet(ApiViewSet):
         active = {"true": True, "false": False, "all": None}[filters.pop("active", "true")]
         if "skill" in filters:
             filters["skill_id"] = filters.pop("skill")
-        people = selectors.people_with_allocation(organization=self.organization, active=active,
-                                                  **filters)
-        return self.cached_list("people", lambda: self.paginated(people, PersonSerializer),
-                                scopes=(PEOPLE, PODS, STAFFING))
+        people = selectors.people_directory(organization=self.organization, active=active,
+                                            fields=PERSON_FIELDS, **filters)
+
+        def build() -> Response:
+            page = list(self.paginate_queryset(people) or [])
+            skills = selectors.people_skills(organization=self.organization, person_ids=[p["pk"] for p in page])
+            return self.get_paginated_response(person_rows(page, skills))
+
+        return self.cached_list("people", build, scopes=(PEOPLE, PODS, STAFFING))
 
     def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("tenancy.view_org")
@@ -149,8 +155,8 @@ class PodViewSet(ApiViewSet):
                                   **self.query_params(PodFilter)).select_related("sponsor__user")
 
         def build() -> Response:
-            page = selectors.with_health(self.organization, self.paginate_queryset(pods), today)
-            return self.get_paginated_response(PodSerializer(page, many=True).data)
+            page = selectors.with_health(self.organization, self.paginate_queryset(pods) or [], today)
+            return self.get_paginated_response(pod_rows(page))
 
         return self.cached_list("pods", build, scopes=POD_LIST_SCOPES)
 
