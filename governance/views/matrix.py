@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from governance import selectors
@@ -17,7 +18,7 @@ from governance.forms import CellForm, DecisionTierForm, NameForm, RiskTierForm
 from governance.models import DecisionType, RiskTier
 from governance.services import matrix as services
 from tenancy.access import get_or_404
-from tenancy.cache import GOVERNANCE, PEOPLE, cached_fragment, cached_value
+from tenancy.cache import CSRF_PLACEHOLDER, GOVERNANCE, PEOPLE, cached_fragment, fill_csrf
 from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
@@ -31,24 +32,26 @@ class MatrixView(OrgPageMixin, View):
         return self.render_page()
 
     def render_page(self, status: int = 200, **extra: Any) -> HttpResponse:
+        """The page below the top bar is one fragment per (rights, day) until a governance write;
+        forms with errors (a failed POST) render it afresh around them."""
         can_edit = can(self.membership, "governance.edit_matrix")
         today = timezone.localdate()
-        # The matrix changes only with a write (or a day passing, for the review banner).
-        matrix = cached_value(self.organization, "matrix", (today,),
-                              lambda: selectors.matrix_get(organization=self.organization),
-                              scopes=(GOVERNANCE, PEOPLE))
-        grid = cached_fragment(self.organization, "matrix_grid", (can_edit, today), lambda: render_to_string(
-            "governance/_matrix_grid.html",
-            {"matrix": matrix, "can_edit": can_edit, "organization": self.organization}),
-            scopes=(GOVERNANCE, PEOPLE))
-        return render(self.request, "governance/matrix.html", {
-            "grid_html": grid,
-            "matrix": matrix,
-            "can_edit": can_edit,
-            "type_form": extra.pop("type_form", None) or NameForm(prefix="type"),
-            "tier_form": extra.pop("tier_form", None) or RiskTierForm(prefix="tier"),
-            **extra,
-        }, status=status)
+
+        def render_body() -> str:
+            matrix = selectors.matrix_get(organization=self.organization)
+            context = {"matrix": matrix, "can_edit": can_edit, "organization": self.organization}
+            return render_to_string("governance/_matrix_body.html", {
+                **context,
+                "grid_html": mark_safe(render_to_string("governance/_matrix_grid.html", context)),  # noqa: S308
+                "type_form": extra.get("type_form") or NameForm(prefix="type"),
+                "tier_form": extra.get("tier_form") or RiskTierForm(prefix="tier"),
+                "csrf_placeholder": CSRF_PLACEHOLDER,
+            })
+
+        body = render_body() if extra else cached_fragment(
+            self.organization, "matrix_page", (can_edit, today), render_body, scopes=(GOVERNANCE, PEOPLE))
+        return render(self.request, "governance/matrix.html", {"body_html": fill_csrf(body, self.request)},
+                      status=status)
 
 
 class CellMixin(OrgPageMixin):
@@ -89,9 +92,9 @@ class CellView(CellMixin, View):
                                                risk_tier=rt).get((dt.pk, rt.pk), [])
                 response = self._cell(dt, rt, bands, saved=True)
                 # The Publish card follows the edit (an out-of-band swap): it now has changes.
-                response.write(render_to_string("governance/_publish_card.html", {
+                response.write(fill_csrf(render_to_string("governance/_publish_card.html", {
                     "matrix": selectors.matrix_get(organization=self.organization), "oob": True,
-                    "organization": self.organization}, request=request))
+                    "organization": self.organization, "csrf_placeholder": CSRF_PLACEHOLDER}), request))
                 response["HX-Trigger"] = "matrixChanged"
                 return response
         return self._editor(dt, rt, form, status=400)

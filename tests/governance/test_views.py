@@ -255,3 +255,27 @@ def test_escalation_detail_constant_queries(client, gorg, lead, leader, django_a
             assert client.get(u(gorg, "escalation_detail", pk=esc.pk)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] and counts[1] <= 12, counts
+
+
+def test_cached_matrix_page_carries_each_sessions_own_csrf_token(gorg, admin):
+    """The page body is one fragment shared by every admin: the forms' tokens are put in per
+    request, so a POST from the second admin's copy is accepted."""
+    import re
+
+    from django.test import Client
+
+    from tests.factories import member
+
+    other = member(gorg, "admin")
+    review = u(gorg, "matrix_review")
+    sessions = []
+    for m in (admin, other):  # the first renders and caches the body, the second reads it
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(m.user)
+        body = client.get(u(gorg, "matrix")).content.decode()
+        assert "podium:csrf" not in body
+        token = re.search(rf'action="{review}"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"',
+                          body).group(1)
+        sessions.append((client, token))
+    for client, token in reversed(sessions):
+        assert client.post(review, {"notes": "Q3", "csrfmiddlewaretoken": token}).status_code == 302
