@@ -44,6 +44,13 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
     "governance:guardrails": [("governance_api:guardrail-policy-list", "post")],
     "governance:dashboard": [("governance_api:cycle-time-recompute", "post")],
     "governance:exception_resolve": [("governance_api:monitoring-exception-resolve", "post")],
+    "knowledge:guild_create": [("knowledge_api:guild-list", "post")],
+    "knowledge:guild_edit": [("knowledge_api:guild-detail", "patch")],
+    "knowledge:guild_membership": [("knowledge_api:guild-join", "post"), ("knowledge_api:guild-leave", "post"),
+                                   ("knowledge_api:guild-stewards", "post")],
+    "knowledge:lesson_vote": [("knowledge_api:lesson-vote", "post")],
+    "knowledge:lesson_comment": [("knowledge_api:lesson-comments", "post")],
+    "knowledge:lesson_comment_remove": [("knowledge_api:lesson-comment-remove", "post")],
     "knowledge:lesson_create": [("knowledge_api:lesson-list", "post")],
     "knowledge:lesson_edit": [("knowledge_api:lesson-detail", "patch")],
     "knowledge:showcase_create": [("knowledge_api:showcase-list", "post")],
@@ -106,12 +113,6 @@ NOT_YET: dict[str, str] = {
     "platform_catalog:data_product_edit": "catalog data products (the platform catalog's API is being written, issue #11)",
     "platform_catalog:data_product_action": "catalog data product schema, quality, access (the platform catalog's API is being written, issue #11)",
     "platform_catalog:duplicates": "catalog duplicate decisions (the platform catalog's API is being written, issue #11)",
-    "knowledge:guild_create": "guilds (write)",
-    "knowledge:guild_edit": "guilds (write)",
-    "knowledge:guild_membership": "joining and leaving guilds",
-    "knowledge:lesson_vote": "helpful votes",
-    "knowledge:lesson_comment": "lesson comments",
-    "knowledge:lesson_comment_remove": "lesson comments",
 }
 
 WRITE_METHODS = ("post", "put", "patch", "delete")

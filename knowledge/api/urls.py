@@ -2,13 +2,13 @@
 
 from rest_framework.routers import SimpleRouter
 
-from knowledge.api import incident_views, showcase_views, views
+from knowledge.api import community_views, incident_views, showcase_views, views
 
 app_name = "knowledge_api"
 
 router = SimpleRouter(use_regex_path=False)
-router.register("guilds", views.GuildViewSet, basename="guild")
-router.register("lessons", views.LessonViewSet, basename="lesson")
+router.register("guilds", community_views.GuildViewSet, basename="guild")
+router.register("lessons", community_views.LessonViewSet, basename="lesson")
 router.register("incidents", incident_views.IncidentViewSet, basename="incident")
 router.register("search", views.SearchViewSet, basename="knowledge-search")
 router.register("showcases", showcase_views.ShowcaseViewSet, basename="showcase")

@@ -38,6 +38,7 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
 }
 API_FILLERS: dict[str, dict[str, Any]] = {
     "guild-": {"pk": lambda v: v.extra["guild"].pk},
+    "lesson-comment-remove": {"pk": lambda v: v.extra["lesson"].pk, "comment_pk": lambda v: v.extra["comment"].pk},
     "lesson-": {"pk": lambda v: v.extra["lesson"].pk},
     "incident-action-status": {"pk": lambda v: v.extra["incident"].pk,
                                "item_pk": lambda v: v.extra["action_item"].pk},
