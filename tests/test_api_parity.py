@@ -21,6 +21,9 @@ API_PREFIX = "api/v1/o/<slug:org_slug>/"
 
 # page url name → [(API route name, method), …]
 COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
+    "pods:pods_import": [("pods_api:pod-import", "post")],
+    "pods:assignments_import": [("pods_api:assignment-import", "post")],
+    "tenancy:people_import": [("pods_api:person-import", "post")],
     "pods:pod_create": [("pods_api:pod-list", "post")],
     "pods:pod_edit": [("pods_api:pod-detail", "patch")],
     "pods:assignment_create": [("pods_api:assignment-list", "post")],
@@ -100,9 +103,6 @@ PAGE_ONLY: dict[str, str] = {
 
 # Page actions whose API counterpart is not written yet (the remaining gap of issue #13).
 NOT_YET: dict[str, str] = {
-    "pods:pods_import": "CSV import of pods",
-    "pods:assignments_import": "CSV import of assignments",
-    "tenancy:people_import": "CSV import of people",
     "platform_catalog:model_create": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_edit": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_action": "catalog model approvals, aliases, deprecation (the platform catalog's API is being written, issue #11)",

@@ -6,7 +6,7 @@ Object ids are `pk`; a pod that parents a nested route is `pod_pk`.
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from pods.api import views
+from pods.api import imports, views
 
 app_name = "pods_api"
 
@@ -19,6 +19,9 @@ router.register("assignments", views.AssignmentViewSet, basename="assignment")
 charters = views.CharterViewSet
 
 urlpatterns = [
+    path("pods/import/", imports.CsvImportView.as_view(what="pods"), name="pod-import"),
+    path("assignments/import/", imports.CsvImportView.as_view(what="assignments"), name="assignment-import"),
+    path("people/import/", imports.CsvImportView.as_view(what="people"), name="person-import"),
     *router.urls,
     path("pods/<int:pod_pk>/charters/", charters.as_view({"get": "list", "post": "create"}),
          name="pod-charter-list"),
