@@ -56,6 +56,7 @@ ESCALATIONS = "escalations"  # escalations and their status (pod health reads th
 ESCALATION_THREADS = "escalation_threads"  # comments that change no status
 KNOWLEDGE = "knowledge"  # guilds, lessons, incidents, post-mortems, showcases, talks, rotations
 LESSON_FEEDBACK = "lesson_feedback"  # helpful votes and comments on lessons
+STRATEGY = "strategy"  # themes, outcomes, measurements, check-ins, signals
 AUDIT = "audit"  # every audit event (`tenancy.audit.audit_record` touches it)
 CATALOG = "catalog"  # platform catalog: models, components, data products, relations, adoptions
 TRACKING = "tracking"  # experiments and runs (MLflow-compatible tracking)
@@ -74,6 +75,7 @@ AREAS = frozenset(
         ESCALATION_THREADS,
         KNOWLEDGE,
         LESSON_FEEDBACK,
+        STRATEGY,
         AUDIT,
         CATALOG,
         TRACKING,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pods",
     "governance",
     "knowledge",
+    "strategy",
     "resources",
     "platform_catalog",
     "bench",
@@ -283,6 +284,9 @@ SPECTACULAR_SETTINGS = {
         "LessonStatusEnum": "knowledge.models.LessonStatus",
         "PersonKindEnum": "tenancy.models.PersonKind",
         "StatusEnum": "pods.models.PodStatus",  # named so before webhooks came
+        "ThemeStatusEnum": "strategy.models.ThemeStatus",
+        "OutcomeStatusEnum": "strategy.progress.STATUS_CHOICES",
+        "OutcomeDirectionEnum": "strategy.models.Direction",
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
         "IncidentStatusEnum": "knowledge.models.IncidentStatus",
         "ActionItemStatusEnum": "knowledge.models.ActionStatus",

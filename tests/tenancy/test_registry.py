@@ -17,9 +17,9 @@ def test_stores_are_typed_and_keyed():
 
 
 def test_installed_apps_register_their_contributions():
-    assert {"governance:home", "knowledge:home"} <= {e.url_name for e in registry.nav.all()}
-    assert {p.url_name for p in registry.panels_for("pods.pod_detail")} == {
-        "governance:pod_panel", "knowledge:pod_panel"}
+    assert {"governance:home", "knowledge:home", "strategy:home"} <= {e.url_name for e in registry.nav.all()}
+    assert {p.url_name for p in registry.panels_for("pods.pod_detail")} >= {
+        "governance:pod_panel", "knowledge:pod_panel", "strategy:pod_panel"}
     assert "escalations" in registry.health_checks
     assert "lesson" in registry.search_kinds
 

@@ -1,0 +1,13 @@
+"""Strategy API routes, mounted under `/api/v1/o/<org_slug>/`."""
+
+from rest_framework.routers import SimpleRouter
+
+from strategy.api import views
+
+app_name = "strategy_api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("outcomes", views.OutcomeViewSet, basename="outcome")
+
+urlpatterns = [*router.urls]

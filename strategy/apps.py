@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class StrategyConfig(AppConfig):
+    name = "strategy"
+    verbose_name = "Strategy"
+
+    def ready(self) -> None:
+        from strategy import permissions  # noqa: F401  (registers rules)
+        from tenancy.registry import NavEntry, Panel, registry
+
+        registry.nav.register(NavEntry(label="Strategy", url_name="strategy:home", section="strategy", order=15))
+        registry.panels.register(
+            Panel(page="pods.pod_detail", url_name="strategy:pod_panel", html_id="strategy-panel",
+                  loading="Loading outcomes…", order=20)
+        )

@@ -1,0 +1,83 @@
+"""Strategy forms. Related choices come only from the request's organization (and, for an
+outcome's pod, only the pods the viewer may add outcomes for)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from pods.selectors import pod_list
+from strategy.models import Cadence, Confidence, Direction
+from strategy.quarters import Quarter
+from tenancy.forms import OrgScopedForm
+from tenancy.models import LEADER_ROLES
+from tenancy.selectors import membership_list
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ThemeForm(OrgScopedForm):
+    title = forms.CharField(max_length=160)
+    description = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text="What it should change, and why now. It guides; pods choose how.")
+    owner = forms.ModelChoiceField(queryset=None, help_text="A leader who owns the theme.")  # type: ignore[arg-type]
+    quarter = forms.ChoiceField()
+
+    def __init__(self, *args: Any, quarters: list[Quarter] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = membership_list(organization=self.organization).filter(
+            role__in=LEADER_ROLES)
+        self.fields["owner"].label_from_instance = lambda m: m.user.full_name or m.user.email
+        self.quarters = {q.key: q for q in quarters or []}
+        if quarters is None:
+            del self.fields["quarter"]
+        else:
+            self.fields["quarter"].choices = [(q.key, q.label) for q in quarters]
+
+    def clean_quarter(self) -> Quarter:
+        return self.quarters[self.cleaned_data["quarter"]]
+
+
+class ThemeRolloverForm(forms.Form):
+    action = forms.ChoiceField(choices=[("close", "Close with a final score"),
+                                        ("carry_over", "Carry over into the next quarter")],
+                               widget=forms.RadioSelect)
+    final_score = forms.FloatField(required=False, min_value=0, max_value=1000, label="Final score (%)",
+                                   help_text="Closing only; left empty, the theme's progress now.")
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OutcomeForm(OrgScopedForm):
+    pod = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+    metric = forms.CharField(max_length=160, help_text="What is measured, e.g. 90-day retention.")
+    unit = forms.CharField(max_length=30, required=False, help_text="e.g. %, ms, EUR")
+    direction = forms.ChoiceField(choices=Direction.choices)
+    baseline = forms.FloatField(help_text="Where it stands at the start.")
+    target = forms.FloatField(help_text="The goal; for a range, its lower end.")
+    target_max = forms.FloatField(required=False, label="Range upper end", help_text="Only for a range.")
+    start_date = forms.DateField(required=False, widget=DATE, help_text="Left empty: today, or the quarter's start.")
+    due_date = forms.DateField(required=False, widget=DATE, help_text="Left empty: the quarter's last day.")
+    cadence_days = forms.TypedChoiceField(choices=Cadence.choices, coerce=int, initial=Cadence.MONTHLY,
+                                          label="Measured", help_text="Without a reading this often it is stale.")
+    weight = forms.IntegerField(min_value=1, max_value=100, initial=1,
+                                help_text="Its share in the theme's progress.")
+
+    def __init__(self, *args: Any, pod_ids: set[int] | None = None, edit: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pods = pod_list(organization=self.organization)
+        self.fields["pod"].queryset = pods if pod_ids is None else pods.filter(pk__in=pod_ids)
+        if edit:
+            self.fields["start_date"].required = self.fields["due_date"].required = True
+
+
+class MeasurementForm(forms.Form):
+    value = forms.FloatField()
+    measured_at = forms.DateTimeField(required=False, label="Measured at",
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                      help_text="Left empty: now. An earlier reading is placed in time.")
+
+
+class CheckInForm(forms.Form):
+    confidence = forms.ChoiceField(choices=Confidence.choices, widget=forms.RadioSelect)
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,149 @@
+"""Quarterly themes, the outcomes pods own for them with their measurement history and
+confidence check-ins, and signals raised by pods for leaders to triage.
+
+Progress and status are derived (strategy/progress.py), never typed in. The outcome row carries
+its latest measurement (value and time), kept by the measurement service under the outcome's row
+lock, so a list of outcomes with their progress is one query whatever the history's length.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from pods.models import Pod
+from tenancy.models import Membership
+from tenancy.scoping import OrgOwned
+
+
+class ThemeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+    CARRIED_OVER = "carried_over", "Carried over"
+
+
+class Theme(OrgOwned):
+    """A quarter's strategic theme, owned by a leader; it guides pods, it does not prescribe."""
+
+    quarter_start = models.DateField(help_text="First day of the quarter (the organization's year).")
+    title = models.CharField(max_length=160)
+    description = models.TextField(max_length=4000, blank=True)
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="owned_themes")
+    status = models.CharField(max_length=16, choices=ThemeStatus.choices, default=ThemeStatus.ACTIVE)
+    final_score = models.FloatField(null=True, blank=True, help_text="Progress (1.0 = 100%) at closing.")
+    closing_note = models.TextField(max_length=2000, blank=True)
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="carried_into")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-quarter_start", "title", "id"]
+        indexes = [models.Index(fields=["organization", "quarter_start", "status"], name="theme_org_quarter")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase to target"
+    DECREASE = "decrease", "Decrease to target"
+    STAY_ABOVE = "stay_above", "Stay above"
+    STAY_BELOW = "stay_below", "Stay below"
+    WITHIN_RANGE = "within_range", "Stay within a range"
+
+
+TRENDING = frozenset({Direction.INCREASE, Direction.DECREASE})
+
+
+class Cadence(models.IntegerChoices):
+    WEEKLY = 7, "Weekly"
+    FORTNIGHTLY = 14, "Every two weeks"
+    MONTHLY = 31, "Monthly"
+    QUARTERLY = 92, "Quarterly"
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Outcome(OrgOwned):
+    """A measurable result a pod owns for a theme.
+
+    `target` is the goal (increase/decrease), the threshold (stay above/below) or the low end of
+    the range with `target_max` its high end (within range).
+    """
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="outcomes")
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="outcomes")
+    metric = models.CharField(max_length=160, help_text="What is measured, e.g. 90-day retention.")
+    unit = models.CharField(max_length=30, blank=True, help_text="e.g. %, ms, EUR")
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    baseline = models.FloatField()
+    target = models.FloatField()
+    target_max = models.FloatField(null=True, blank=True)
+    start_date = models.DateField()
+    due_date = models.DateField()
+    cadence_days = models.PositiveSmallIntegerField(choices=Cadence.choices, default=Cadence.MONTHLY)
+    weight = models.PositiveSmallIntegerField(default=1)
+    # Kept by the services: the latest measurement (by measured_at) and the latest check-in.
+    current_value = models.FloatField(null=True, blank=True, editable=False)
+    current_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True, editable=False)
+    confidence_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["theme_id", "-weight", "metric", "id"]
+        indexes = [
+            models.Index(fields=["organization", "theme"], name="outcome_org_theme"),
+            models.Index(fields=["organization", "pod"], name="outcome_org_pod"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="outcome_weight_positive"),
+            models.CheckConstraint(condition=models.Q(due_date__gt=models.F("start_date")),
+                                   name="outcome_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.metric
+
+
+class Measurement(OrgOwned):
+    """One reading of an outcome's metric, typed on a page or pushed by a tool."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="measurements")
+    value = models.FloatField()
+    measured_at = models.DateTimeField()
+    source = models.CharField(max_length=80, blank=True, help_text="manual, or the tool that pushed it")
+    idempotency_key = models.CharField(max_length=120, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-measured_at", "-id"]
+        indexes = [models.Index(fields=["organization", "outcome", "measured_at"], name="measurement_org_time")]
+        constraints = [
+            # The same key twice stores one reading, also when two pushes race.
+            models.UniqueConstraint(fields=["organization", "outcome", "idempotency_key"],
+                                    condition=~models.Q(idempotency_key=""), name="measurement_unique_key"),
+        ]
+
+
+class CheckIn(OrgOwned):
+    """The pod lead's confidence in reaching the outcome: apart from numeric progress."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="check_ins")
+    confidence = models.CharField(max_length=8, choices=Confidence.choices)
+    note = models.TextField(max_length=2000, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "outcome", "created_at"], name="checkin_org_time")]

@@ -1,0 +1,39 @@
+"""Who may do what in strategy: leaders own themes (and triage signals), pod leads own their
+pods' outcomes and check-ins. Pages, API and templates ask `tenancy.permissions.can()`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from pods.permissions import is_pod_lead_somewhere, leads_pod
+from tenancy.models import Membership
+from tenancy.permissions import is_member, is_org_admin, is_org_leader, perms
+
+
+@rules.predicate
+def owns_theme(membership: Membership | None, theme: Any) -> bool:
+    return membership is not None and theme is not None and theme.owner_id == membership.pk
+
+
+@rules.predicate
+def leads_outcome_pod(membership: Membership | None, outcome: Any) -> bool:
+    return outcome is not None and leads_pod(membership, outcome.pod)
+
+
+@rules.predicate
+def owns_outcome_theme(membership: Membership | None, outcome: Any) -> bool:
+    return outcome is not None and owns_theme(membership, outcome.theme)
+
+
+perms.add_rule("strategy.view", is_member)
+perms.add_rule("strategy.create_theme", is_org_leader)
+perms.add_rule("strategy.change_theme", is_org_admin | owns_theme)
+# The object is the pod the outcome is for (None: "may add an outcome for some pod").
+perms.add_rule("strategy.add_outcome", rules.predicate(
+    lambda m, pod: is_org_admin(m) or (leads_pod(m, pod) if pod is not None else is_pod_lead_somewhere(m))))
+perms.add_rule("strategy.change_outcome", is_org_admin | leads_outcome_pod | owns_outcome_theme)
+# Pipelines push with a token of the pod's lead (or an admin's).
+perms.add_rule("strategy.record_measurement", is_org_admin | leads_outcome_pod)
+perms.add_rule("strategy.check_in", leads_outcome_pod)

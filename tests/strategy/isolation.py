@@ -1,0 +1,42 @@
+"""What the tenant-isolation walker needs from strategy (see tests/test_tenant_isolation.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strategy import services
+from strategy.selectors import current_quarter
+from tests.factories import member
+
+
+def build(victim: Any) -> None:
+    """Org A's theme, outcome, measurement and check-in (names with the marker) in victim.extra."""
+    org = victim.org
+    leader = member(org, "leader")
+    theme = services.theme_create(organization=org, actor=leader.user, owner=leader, title="zzvictim theme",
+                                  description="zzvictim direction", quarter=current_quarter(organization=org))
+    outcome = services.outcome_create(organization=org, actor=leader.user, theme=theme, pod=victim.pod,
+                                      metric="zzvictim metric", direction="increase", baseline=1, target=2)
+    services.measurement_record(organization=org, actor=leader.user, outcome=outcome, value=1.5,
+                                source="zzvictim-source")
+    services.check_in_record(organization=org, actor=leader.user, outcome=outcome, confidence="high",
+                             note="zzvictim check-in")
+    victim.extra.update(theme=theme, outcome=outcome)
+
+
+OBJECT_KWARGS: dict[str, dict[str, Any]] = {
+    "strategy:theme_detail": {"pk": lambda v: v.extra["theme"].pk},
+    "strategy:theme_edit": {"pk": lambda v: v.extra["theme"].pk},
+    "strategy:outcome_create": {"pk": lambda v: v.extra["theme"].pk},
+    "strategy:outcome_detail": {"pk": lambda v: v.extra["outcome"].pk},
+    "strategy:outcome_edit": {"pk": lambda v: v.extra["outcome"].pk},
+    "strategy:measurement_create": {"pk": lambda v: v.extra["outcome"].pk},
+    "strategy:check_in_create": {"pk": lambda v: v.extra["outcome"].pk},
+    "strategy:pod_panel": {"pk": lambda v: v.pod.pk},
+}
+API_FILLERS: dict[str, dict[str, Any]] = {
+    "theme-": {"pk": lambda v: v.extra["theme"].pk},
+    "outcome-": {"pk": lambda v: v.extra["outcome"].pk},
+}
+VICTIM_NAMES: list[str] = ["zzvictim theme", "zzvictim direction", "zzvictim metric", "zzvictim-source",
+                           "zzvictim check-in"]
