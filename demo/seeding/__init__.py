@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from demo.seeding import dashboards, governance, knowledge, pods, pods_bulk, tenancy, tenancy_bulk
+from demo.seeding import dashboards, governance, knowledge, pods, pods_bulk, strategy, tenancy, tenancy_bulk
 from demo.seeding.context import ENTERPRISE, SCALES, SMALL, SeedContext
 from tenancy import context as request_context
 from tenancy.cache import AREAS, scopes_touch
@@ -40,6 +40,7 @@ STEPS: list[SeedStep] = [
     SeedStep("pods", _by_scale(pods.seed_small, pods_bulk.seed)),
     SeedStep("governance", governance.seed),
     SeedStep("knowledge", knowledge.seed),
+    SeedStep("strategy", strategy.seed),
     # Last: the overview snapshots what every app above has seeded.
     SeedStep("dashboards", dashboards.seed),
 ]
