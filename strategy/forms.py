@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 
+from pods.models import Pod
 from pods.selectors import pod_list
 from strategy.models import Cadence, Confidence, Direction
 from strategy.quarters import Quarter
-from tenancy.forms import OrgScopedForm
-from tenancy.models import LEADER_ROLES
+from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
+from tenancy.models import LEADER_ROLES, Membership
 from tenancy.selectors import membership_list
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -21,19 +22,19 @@ class ThemeForm(OrgScopedForm):
     title = forms.CharField(max_length=160)
     description = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                   help_text="What it should change, and why now. It guides; pods choose how.")
-    owner = forms.ModelChoiceField(queryset=None, help_text="A leader who owns the theme.")  # type: ignore[arg-type]
+    owner = forms.ModelChoiceField(queryset=Membership.objects.none(), help_text="A leader who owns the theme.")
     quarter = forms.ChoiceField()
 
     def __init__(self, *args: Any, quarters: list[Quarter] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = membership_list(organization=self.organization).filter(
-            role__in=LEADER_ROLES)
-        self.fields["owner"].label_from_instance = lambda m: m.user.full_name or m.user.email
+        owner = model_choice_field(self, "owner")
+        owner.queryset = membership_list(organization=self.organization).filter(role__in=LEADER_ROLES)
+        owner.label_from_instance = lambda m: m.user.full_name or m.user.email  # type: ignore[method-assign,assignment]
         self.quarters = {q.key: q for q in quarters or []}
         if quarters is None:
             del self.fields["quarter"]
         else:
-            self.fields["quarter"].choices = [(q.key, q.label) for q in quarters]
+            choice_field(self, "quarter").choices = [(q.key, q.label) for q in quarters]
 
     def clean_quarter(self) -> Quarter:
         return self.quarters[self.cleaned_data["quarter"]]
@@ -49,7 +50,7 @@ class ThemeRolloverForm(forms.Form):
 
 
 class OutcomeForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+    pod = forms.ModelChoiceField(queryset=Pod.objects.none())
     metric = forms.CharField(max_length=160, help_text="What is measured, e.g. 90-day retention.")
     unit = forms.CharField(max_length=30, required=False, help_text="e.g. %, ms, EUR")
     direction = forms.ChoiceField(choices=Direction.choices)
@@ -66,7 +67,7 @@ class OutcomeForm(OrgScopedForm):
     def __init__(self, *args: Any, pod_ids: set[int] | None = None, edit: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pods = pod_list(organization=self.organization)
-        self.fields["pod"].queryset = pods if pod_ids is None else pods.filter(pk__in=pod_ids)
+        model_choice_field(self, "pod").queryset = pods if pod_ids is None else pods.filter(pk__in=pod_ids)
         if edit:
             self.fields["start_date"].required = self.fields["due_date"].required = True
 

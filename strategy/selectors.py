@@ -55,7 +55,7 @@ def with_state(outcomes: Any, now: datetime.datetime | None = None) -> list[Outc
     now = now or timezone.now()
     rows = list(outcomes)
     for o in rows:
-        o.state = outcome_state(o, now)  # type: ignore[attr-defined]
+        o.state = outcome_state(o, now)
     return rows
 
 

@@ -170,8 +170,8 @@ def _validate_outcome(organization: Organization, o: Outcome) -> None:
     if not (o.metric or "").strip():
         raise ValidationError({"metric": "This field is required."})
     o.metric, o.unit = o.metric.strip(), (o.unit or "").strip()
-    o.baseline = _finite("baseline", o.baseline)
-    o.target = _finite("target", o.target)
+    o.baseline = _finite("baseline", o.baseline) or 0.0
+    o.target = _finite("target", o.target) or 0.0
     o.target_max = _finite("target_max", o.target_max, required=False)
     if o.direction in TRENDING and o.target == o.baseline:
         raise ValidationError({"target": "The target must differ from the baseline."})

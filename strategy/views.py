@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -19,6 +19,7 @@ from strategy.forms import CheckInForm, MeasurementForm, OutcomeForm, ThemeForm,
 from strategy.models import Outcome, Theme, ThemeStatus
 from strategy.quarters import Quarter, quarter_from_key, quarter_of
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 from tenancy.views.forms import form_submit
@@ -59,7 +60,7 @@ class StrategyPage(OrgPageMixin, View):
 class HomeView(StrategyPage):
     """The quarter's themes with their outcomes' progress and status."""
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         quarter = self.quarter()
         start_month = self.organization.quarter_start_month
         themes = selectors.themes_with_progress(organization=self.organization, quarter=quarter)
@@ -79,10 +80,10 @@ class ThemeCreateView(StrategyPage):
         return ThemeForm(data, organization=self.organization, quarters=self.quarters(),
                          initial={"owner": self.membership.pk, "quarter": quarter.key})
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return render(request, "strategy/theme_form.html", {"form": self.form()})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self.form(request.POST)
         done = form_submit(request, form, lambda d: services.theme_create(
             organization=self.organization, actor=request.user, **d),
@@ -91,14 +92,14 @@ class ThemeCreateView(StrategyPage):
 
 
 class ThemeEditView(StrategyPage):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         theme = self.theme(pk)
         self.require("strategy.change_theme", theme)
         form = ThemeForm(organization=self.organization, initial={
             "title": theme.title, "description": theme.description, "owner": theme.owner_id})
         return render(request, "strategy/theme_form.html", {"form": form, "theme": theme})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         theme = self.theme(pk)
         self.require("strategy.change_theme", theme)
         form = ThemeForm(request.POST, organization=self.organization)
@@ -109,7 +110,7 @@ class ThemeEditView(StrategyPage):
 
 
 class ThemeDetailView(StrategyPage):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return self.render_page(self.theme(pk))
 
     def render_page(self, theme: Theme, rollover: ThemeRolloverForm | None = None,
@@ -127,7 +128,7 @@ class ThemeDetailView(StrategyPage):
             "rollover_form": rollover or ThemeRolloverForm(initial={"action": "close"}),
         }, status=status)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         """Quarter rollover: close with a final score, or carry over."""
         theme = self.theme(pk)
         self.require("strategy.change_theme", theme)
@@ -153,12 +154,12 @@ class OutcomeCreateView(StrategyPage):
         initial = {"pod": next(iter(pod_ids))} if pod_ids and len(pod_ids) == 1 else {}
         return OutcomeForm(data, organization=self.organization, pod_ids=pod_ids, initial=initial)
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         theme = self.theme(pk)
         self.require("strategy.add_outcome")
         return render(request, "strategy/outcome_form.html", {"form": self.form(theme), "theme": theme})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         theme = self.theme(pk)
         self.require("strategy.add_outcome")
         form = self.form(theme, request.POST)
@@ -175,7 +176,7 @@ class OutcomeEditView(StrategyPage):
     FIELDS = ("pod", "metric", "unit", "direction", "baseline", "target", "target_max", "start_date",
               "due_date", "cadence_days", "weight")
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         outcome = self.outcome(pk)
         self.require("strategy.change_outcome", outcome)
         pod_ids = self.outcome_pod_ids()
@@ -185,7 +186,7 @@ class OutcomeEditView(StrategyPage):
         return render(request, "strategy/outcome_form.html", {"form": form, "theme": outcome.theme,
                                                               "outcome": outcome})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         outcome = self.outcome(pk)
         self.require("strategy.change_outcome", outcome)
         pod_ids = self.outcome_pod_ids()
@@ -199,7 +200,7 @@ class OutcomeEditView(StrategyPage):
 
 
 class OutcomeDetailView(StrategyPage):
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return self.render_page(self.outcome(pk))
 
     def render_page(self, outcome: Outcome, status: int = 200, **forms: Any) -> HttpResponse:
@@ -222,7 +223,7 @@ class OutcomeDetailView(StrategyPage):
 class MeasurementCreateView(OutcomeDetailView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         outcome = self.outcome(pk)
         self.require("strategy.record_measurement", outcome)
         form = MeasurementForm(request.POST)
@@ -235,7 +236,7 @@ class MeasurementCreateView(OutcomeDetailView):
 class CheckInCreateView(OutcomeDetailView):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         outcome = self.outcome(pk)
         self.require("strategy.check_in", outcome)
         form = CheckInForm(request.POST)
@@ -248,7 +249,7 @@ class CheckInCreateView(OutcomeDetailView):
 class PodPanelView(StrategyPage):
     """The pod page's outcomes panel: the pod's outcomes of active themes (one query)."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = get_or_404(pod_selectors.pod_lookup, organization=self.organization, pk=pk)
         return render(request, "strategy/_pod_panel.html", {
             "pod": pod, "outcomes": selectors.pod_outcomes(organization=self.organization, pod=pod),

@@ -25,7 +25,7 @@ from tenancy.models import LEADER_ROLES, Membership
 
 # (theme title, owner key, [(pod name, metric, unit, direction, baseline, target, target_max, pace, cadence)])
 # `pace`: the share of the steady pace the readings follow (1.1 ahead, 0.5 at risk); None: stale.
-CURRENT = [
+CURRENT: list[Any] = [
     ("Improve customer retention", "leader", [
         ("Customer Retention Models", "12-month retention, personal lines", "%", "increase", 82, 85, None, 1.1, 7),
         ("Customer Retention Models", "Renewal offers accepted", "%", "increase", 18, 26, None, 0.7, 7),
@@ -42,7 +42,7 @@ CURRENT = [
         ("Claims Triage Assistant", "p95 model latency", "ms", "within_range", 500, 200, 400, 1.0, 7),
     ]),
 ]
-PREVIOUS = [
+PREVIOUS: list[Any] = [
     ("Modernise the claims intake", "leader", "closed", [
         ("Claims Triage Assistant", "Claims with a machine summary", "%", "increase", 0, 60, None, 1.05, 7),
     ]),

@@ -12,7 +12,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from strategy import selectors, services
@@ -33,6 +32,7 @@ from strategy.api.serializers import (
 )
 from strategy.models import Outcome, Theme
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
 
 
@@ -52,7 +52,7 @@ class ThemeViewSet(ApiViewSet):
         selectors.themes_with_progress(organization=self.organization, themes=[theme])
         return theme
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("strategy.view")
         params = self.query_params(ThemeFilter)
         qs = selectors.theme_list(organization=self.organization, quarter=params.get("quarter"))
@@ -62,11 +62,11 @@ class ThemeViewSet(ApiViewSet):
         themes = selectors.themes_with_progress(organization=self.organization, themes=page)
         return self.get_paginated_response(ThemeSerializer(themes, many=True).data)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("strategy.view")
         return Response(ThemeSerializer(self._theme(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("strategy.create_theme")
         data = self.validated(ThemeCreateSerializer).validated_data
         data.setdefault("owner", self.membership)
@@ -75,7 +75,7 @@ class ThemeViewSet(ApiViewSet):
 
     @extend_schema(request=ThemeCloseSerializer, responses=ThemeSerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def close(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         theme = self._theme(pk)
         self.check_rule("strategy.change_theme", theme)
         data = self.validated(ThemeCloseSerializer).validated_data
@@ -84,7 +84,7 @@ class ThemeViewSet(ApiViewSet):
 
     @extend_schema(request=CarryOverSerializer, responses={201: ThemeSerializer})
     @action(detail=True, methods=["post"], url_path="carry-over")
-    def carry_over(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def carry_over(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """Carry the theme into the next quarter; answers the new theme."""
         theme = self._theme(pk)
         self.check_rule("strategy.change_theme", theme)
@@ -111,7 +111,7 @@ class OutcomeViewSet(ApiViewSet):
         selectors.with_state([outcome])
         return outcome
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("strategy.view")
         params = self.query_params(OutcomeFilter)
         qs = selectors.outcome_list(organization=self.organization, theme=params.get("theme"),
@@ -122,18 +122,18 @@ class OutcomeViewSet(ApiViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(OutcomeSerializer(selectors.with_state(page), many=True).data)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("strategy.view")
         return Response(OutcomeSerializer(self._outcome(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("strategy.add_outcome")
         data = self.validated(OutcomeCreateSerializer).validated_data
         self.check_rule("strategy.add_outcome", data["pod"])
         outcome = services.outcome_create(organization=self.organization, actor=request.user, **data)
         return Response(OutcomeSerializer(self._outcome(outcome.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         outcome = self._outcome(pk)
         self.check_rule("strategy.change_outcome", outcome)
         data = self.validated(OutcomeWriteSerializer, partial=True).validated_data
@@ -146,7 +146,7 @@ class OutcomeViewSet(ApiViewSet):
     @extend_schema(methods=["POST"], request=MeasurementCreateSerializer,
                    responses={200: MeasurementSerializer, 201: MeasurementSerializer})
     @action(detail=True, methods=["get", "post"])
-    def measurements(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def measurements(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """GET: the history, newest first. POST: push a reading (201; 200 when the idempotency
         key was already used for the same reading, which is stored once)."""
         outcome = self._outcome(pk)
@@ -170,7 +170,7 @@ class OutcomeViewSet(ApiViewSet):
     @extend_schema(methods=["GET"], request=None, responses=CheckInSerializer(many=True))
     @extend_schema(methods=["POST"], request=CheckInCreateSerializer, responses={201: CheckInSerializer})
     @action(detail=True, methods=["get", "post"], url_path="check-ins")
-    def check_ins(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def check_ins(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """The pod lead's confidence check-ins (kept apart from numeric progress)."""
         outcome = self._outcome(pk)
         if request.method == "GET":
