@@ -72,4 +72,13 @@ app.conf.beat_schedule = {
         "task": "bench.tasks.suggestions_recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # --- resources ---
+    # Every minute: finish allocations past their end, reject requests whose window passed,
+    # admit the queue of each open pool, refresh reclaim forecasts and warn borrowing pods.
+    "resources-compute-tick": {"task": "resources.tasks.compute_tick_all", "schedule": 60},
+    # Nightly safety net for the capacity snapshots (writes also recompute them, debounced).
+    "resources-capacity-recompute": {
+        "task": "resources.tasks.capacity_recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }

@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("o/<slug:org_slug>/", include("integrations.api.urls")),
     path("o/<slug:org_slug>/", include("dashboards.api.urls")),
     path("o/<slug:org_slug>/", include("platform_catalog.api.urls")),
+    path("o/<slug:org_slug>/", include("resources.api.urls")),
 ]
 
 urlpatterns = [
@@ -48,6 +49,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/strategy/", include("strategy.urls")),
     path("o/<slug:org_slug>/webhooks/", include("integrations.urls")),
     path("o/<slug:org_slug>/overview/", include("dashboards.urls")),
+    path("o/<slug:org_slug>/compute/", include("resources.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

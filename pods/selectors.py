@@ -366,3 +366,15 @@ def assignments_overlapping(*, organization: Organization, start: datetime.date,
     if pod_ids is not None:
         qs = qs.filter(pod_id__in=pod_ids)
     return qs.order_by("start_date", "id")
+
+
+def pod_lead_users(*, organization: Organization, pod_ids: Any) -> dict[int, list[User]]:
+    """The users who currently lead each pod (for notifications), in one query."""
+    out: dict[int, list[User]] = {}
+    rows = (Assignment.objects.for_org(organization)
+            .filter(active_assignment_q(_today()), pod_id__in=list(pod_ids), role__is_lead=True,
+                    person__user__isnull=False)
+            .select_related("person__user").order_by("pod_id", "id"))
+    for a in rows:
+        out.setdefault(a.pod_id, []).append(a.person.user)
+    return out

@@ -282,3 +282,34 @@ def admit_queue(
             a = w.ask
             held.append(Held(w.id, a.pod_id, a.amount, a.start, a.end, a.priority, now, a.preemptible))
     return results
+
+
+def reclaim_forecast(
+    state: PoolState, borrower: Held, claims: Sequence[Ask], now: dt.datetime
+) -> dt.datetime | None:
+    """When a borrowed allocation is expected to be taken back, or None.
+
+    `claims` are the lenders' pending requests. One that fits its pod's nominal, under a quota
+    whose reclaim policy lets it preempt this borrower, is a reservation of lent capacity; the
+    forecast is the earliest instant from now in the borrower's window at which the borrower no
+    longer fits beside the admitted allocations and those reservations.
+    """
+    others = [h for h in state.held if h.id != borrower.id]
+    reserved: list[Held] = []
+    for i, c in enumerate(claims):
+        q = state.quota(c.pod_id)
+        if c.pod_id == borrower.pod_id or q.reclaim == NEVER:
+            continue
+        if q.reclaim == LOWER_PRIORITY and not borrower.priority < c.priority:
+            continue
+        if not borrower.preemptible or not _fits_nominal(_with(state, others), c):
+            continue
+        reserved.append(Held(-1 - i, c.pod_id, c.amount, c.start, c.end, c.priority, now, True))
+    if not reserved:
+        return None
+    start = max(borrower.start, now)
+    if start >= borrower.end:
+        return None
+    probe = Ask(borrower.pod_id, borrower.amount, start, borrower.end, borrower.priority, True)
+    found = first_violation(_with(state, [*others, *reserved]), probe)
+    return found[0] if found else None

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ResourcesConfig(AppConfig):
     name = "resources"
     verbose_name = "Resources"
+
+    def ready(self) -> None:
+        from resources import permissions, receivers  # noqa: F401  (registers rules and receivers)
+        from tenancy.registry import NavEntry, Panel, registry
+
+        registry.nav.register(NavEntry(label="Compute", url_name="resources:home", section="resources", order=20))
+        registry.panels.register(
+            Panel(page="pods.pod_detail", url_name="resources:pod_panel", html_id="compute-panel",
+                  loading="Loading compute…", order=20)
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pgtrigger
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -101,6 +103,15 @@ class Allocation(OrgOwned):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     admitted_at = models.DateTimeField(null=True, blank=True)
+    # When it stopped holding capacity before its end (released, preempted): usage ends there.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    estimated_cost = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # The admission check of the decision-rights matrix ("spend on compute"), when it applied.
+    escalation = models.ForeignKey(
+        "governance.Escalation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reclaim_at = models.DateTimeField(null=True, blank=True, help_text="Reclaim forecast (borrowed only).")
+    reclaim_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,4 +129,141 @@ class Allocation(OrgOwned):
         indexes = [
             models.Index(fields=["organization", "pool", "state", "start", "end"], name="alloc_pool_state"),
             models.Index(fields=["organization", "pod", "state"], name="alloc_pod_state"),
+            models.Index(fields=["organization", "state", "end"], name="alloc_state_end"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="alloc_recent"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} × {self.pool_id} for pod {self.pod_id}"
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class AllocationEvent(OrgOwned):
+    """The history of one allocation: every state it went through, who moved it and why."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(max_length=16, choices=AllocationState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    # For a preemption: the allocation that took the capacity back.
+    by_allocation = models.ForeignKey(
+        Allocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["organization", "allocation", "at"], name="alloc_event_at")]
+
+
+class BudgetCategory(models.TextChoices):
+    COMPUTE = "compute", "Compute"
+    APIS = "apis", "APIs"
+    TOOLING = "tooling", "Tooling"
+    SERVICES = "services", "Services"
+
+
+class Budget(OrgOwned):
+    """A pod's budget for one quarter and category, in internal credits. Balances are derived
+    from the ledger, never typed."""
+
+    pod = models.ForeignKey("pods.Pod", on_delete=models.CASCADE, related_name="budgets")
+    quarter = models.CharField(max_length=7, help_text="e.g. 2026Q4")
+    category = models.CharField(max_length=10, choices=BudgetCategory.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    allow_overrun = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-quarter", "pod_id", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "pod", "quarter", "category"], name="budget_unique_pod_quarter"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.quarter}"
+
+
+class LedgerKind(models.TextChoices):
+    HOLD = "hold", "Hold"
+    POST = "post", "Posted"
+    VOID = "void", "Voided"
+
+
+class LedgerEntry(OrgOwned):
+    """Append-only two-phase spend ledger: a hold reserves, posts spend against it, a void frees
+    the rest. Triggers refuse UPDATE and DELETE, as on the audit table."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=4, choices=LedgerKind.choices)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    hold = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="settlements"
+    )
+    allocation = models.ForeignKey(
+        Allocation, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. bench:staffing:12")
+    memo = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(kind="hold", hold__isnull=True) | (~Q(kind="hold") & Q(hold__isnull=False)),
+                name="ledger_settles_a_hold",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "budget", "kind"], name="ledger_budget_kind"),
+            models.Index(fields=["organization", "hold"], name="ledger_hold"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="ledger_append_only_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="ledger_append_only_delete", operation=pgtrigger.Delete),
+        ]
+
+
+class CapacitySnapshot(OrgOwned):
+    """Per pool per day, computed by a worker: average units held over the day."""
+
+    pool = models.ForeignKey(ComputePool, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    capacity = models.PositiveIntegerField()
+    nominal = models.PositiveIntegerField()
+    within_nominal = models.FloatField()
+    borrowed = models.FloatField()
+    lent = models.FloatField()
+    pending = models.FloatField()
+    free = models.FloatField()
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["pool_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "pool", "day"], name="snapshot_unique_pool_day")
+        ]
+
+
+class CapacityRun(OrgOwned):
+    """One recompute of an organization's snapshots ("as of")."""
+
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    allocations = models.PositiveIntegerField(default=0)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-computed_at"], name="capacity_run_recent")]

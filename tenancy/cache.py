@@ -62,6 +62,7 @@ CATALOG = "catalog"  # platform catalog: models, components, data products, rela
 TRACKING = "tracking"  # experiments and runs (MLflow-compatible tracking)
 BENCH = "bench"  # bench entries, staffing requests, scaling suggestions
 OVERVIEW = "overview"  # the overview's snapshots and scorecard checks (dashboards)
+COMPUTE = "compute"  # compute pools, quotas, allocations, budgets and their ledger
 AREAS = frozenset(
     {
         ORG,
@@ -81,6 +82,7 @@ AREAS = frozenset(
         TRACKING,
         BENCH,
         OVERVIEW,
+        COMPUTE,
     }
 )
 # Object families: `pod:<id>` is touched by every write to that pod's own page data.

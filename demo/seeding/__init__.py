@@ -16,7 +16,17 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from demo.seeding import dashboards, governance, knowledge, pods, pods_bulk, strategy, tenancy, tenancy_bulk
+from demo.seeding import (
+    dashboards,
+    governance,
+    knowledge,
+    pods,
+    pods_bulk,
+    resources,
+    strategy,
+    tenancy,
+    tenancy_bulk,
+)
 from demo.seeding.context import ENTERPRISE, SCALES, SMALL, SeedContext
 from tenancy import context as request_context
 from tenancy.cache import AREAS, scopes_touch
@@ -41,6 +51,7 @@ STEPS: list[SeedStep] = [
     SeedStep("governance", governance.seed),
     SeedStep("knowledge", knowledge.seed),
     SeedStep("strategy", strategy.seed),
+    SeedStep("resources", resources.seed),
     # Last: the overview snapshots what every app above has seeded.
     SeedStep("dashboards", dashboards.seed),
 ]

@@ -8,13 +8,15 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from resources import services
 from resources.models import Allocation, AllocationState
 from tenancy.models import AuditEvent
 from tests.factories import OrganizationFactory, PodFactory, member
 
-T0 = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+# In the future: a window that has passed is refused, and one begun is asked from now.
+T0 = (timezone.now() + dt.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
 
 
 def at(hours: float) -> dt.datetime:
@@ -58,10 +60,11 @@ def test_admit_borrow_pending_and_audit(setup):
 @pytest.mark.django_db
 def test_reclaim_preempts_the_borrower_and_release_lets_the_worker_admit(setup):
     org, admin, pool, a, b = setup
-    own = request(org, admin, pool, b, 4)
-    borrowed = request(org, admin, pool, b, 4)  # B borrows all of A's nominal
+    # Windows that have begun (start clipped to now): A's reclaim preempts at once.
+    own = request(org, admin, pool, b, 4, start=-48)
+    borrowed = request(org, admin, pool, b, 4, start=-48)  # B borrows all of A's nominal
     assert borrowed.borrowed == 4
-    mine = request(org, admin, pool, a, 2)  # A reclaims
+    mine = request(org, admin, pool, a, 2, start=-48)  # A reclaims
     assert mine.state == AllocationState.ADMITTED
     borrowed.refresh_from_db()
     assert borrowed.state == AllocationState.PREEMPTED and borrowed.preempted_by_id == mine.pk

@@ -1,0 +1,31 @@
+"""Every write of resources, by concept (`compute`, `approval`, `ledger`, `capacity`, `clock`).
+
+Other apps use these names only, e.g. the elastic bench's budget holds:
+
+    from resources.services import budget_hold, budget_post, budget_void
+"""
+
+from resources.selectors import quarter_of
+from resources.services.capacity import capacity_recompute
+from resources.services.clock import compute_tick
+from resources.services.compute import (
+    allocation_cancel,
+    allocation_release,
+    allocation_request,
+    pending_admit,
+    pool_create,
+    pool_update,
+    quota_set,
+)
+from resources.services.ledger import (
+    budget_hold,
+    budget_post,
+    budget_set,
+    budget_void,
+)
+
+__all__ = [
+    "allocation_cancel", "allocation_release", "allocation_request", "budget_hold", "budget_post",
+    "budget_set", "budget_void", "capacity_recompute", "compute_tick",
+    "pending_admit", "pool_create", "pool_update", "quarter_of", "quota_set",
+]
