@@ -376,5 +376,6 @@ def pod_lead_users(*, organization: Organization, pod_ids: Any) -> dict[int, lis
                     person__user__isnull=False)
             .select_related("person__user").order_by("pod_id", "id"))
     for a in rows:
-        out.setdefault(a.pod_id, []).append(a.person.user)
+        if a.person.user is not None:
+            out.setdefault(a.pod_id, []).append(a.person.user)
     return out

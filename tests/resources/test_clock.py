@@ -3,7 +3,6 @@ reclaim with its forecast and the lead's notice, and the beat entries."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from resources import services
