@@ -264,3 +264,17 @@ def duplicate_get(*, organization: Organization, pk: Any) -> Any:
     from platform_catalog.models import DuplicatePair
 
     return DuplicatePair.objects.for_org(organization).get(pk=pk)
+
+
+def adoption_list(*, organization: Organization, entity_kind: str = "", entity_id: Any = None,
+                  pod: Any = None) -> QuerySet[Any]:
+    from platform_catalog.models import Adoption
+
+    qs = Adoption.objects.for_org(organization)
+    if entity_kind:
+        qs = qs.filter(entity_kind=entity_kind)
+    if entity_id:
+        qs = qs.filter(entity_id=entity_id)
+    if pod:
+        qs = qs.filter(pod_id=pod)
+    return qs.order_by("-since", "-id")

@@ -290,6 +290,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
         "IncidentStatusEnum": "knowledge.models.IncidentStatus",
         "ActionItemStatusEnum": "knowledge.models.ActionStatus",
+        "CatalogEntityKindEnum": "platform_catalog.models.EntityKind",
+        "AdoptableKindEnum": "platform_catalog.models.ADOPTABLE_KINDS",
+        "RelationKindEnum": "platform_catalog.models.RelationKind",
     },
 }
 

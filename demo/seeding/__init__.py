@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from demo.seeding import (
+    catalog,
     dashboards,
     governance,
     knowledge,
@@ -52,6 +53,7 @@ STEPS: list[SeedStep] = [
     SeedStep("knowledge", knowledge.seed),
     SeedStep("strategy", strategy.seed),
     SeedStep("resources", resources.seed),
+    SeedStep("catalog", catalog.seed),
     # Last: the overview snapshots what every app above has seeded.
     SeedStep("dashboards", dashboards.seed),
 ]

@@ -2,6 +2,7 @@
 
 from platform_catalog.models.catalog import *  # noqa: F401,F403
 from platform_catalog.models.catalog import (  # noqa: F401
+    ADOPTABLE_KINDS,
     INVERSE,
     AccessPolicy,
     AccessRequest,

@@ -284,6 +284,10 @@ class EntityKind(models.TextChoices):
     EXPERIMENT = "experiment", "Experiment"
 
 
+# What a pod adopts (experiments are tracked, not adopted).
+ADOPTABLE_KINDS = [c for c in EntityKind.choices if c[0] != "experiment"]
+
+
 class RelationKind(models.TextChoices):
     DEPENDS_ON = "depends_on", "depends on"
     CONSUMES = "consumes", "consumes"

@@ -139,3 +139,18 @@ def test_scales_are_separate_tenants():
     demo_people = set(Person.objects.for_org(demo).values_list("email", flat=True))
     enterprise_people = set(Person.objects.for_org(enterprise).values_list("email", flat=True))
     assert not demo_people & enterprise_people
+
+
+def test_demo_shows_the_platform_catalog():
+    from knowledge.models import Incident
+    from platform_catalog.models import Adoption, CatalogModel, DataProduct, DuplicatePair, Run
+
+    seed("--scale", "small")
+    org = Organization.objects.get(slug="demo")
+    assert CatalogModel.objects.for_org(org).filter(status="deprecated").count() == 1
+    assert CatalogModel.objects.for_org(org).filter(approved_tier__key="medium").exists()
+    assert DataProduct.objects.for_org(org).filter(contract_state="breached", breach_incident__isnull=False).exists()
+    assert Incident.objects.for_org(org).filter(title__startswith="Data contract breached").exists()
+    assert Adoption.objects.for_org(org).count() >= 3 and Run.objects.for_org(org).count() == 8
+    planted = DuplicatePair.objects.for_org(org).filter(entity_kind="component")
+    assert any({"Feature store", "Feature-store service"} <= set(p.evidence["names"]) for p in planted)

@@ -23,7 +23,14 @@ def build(victim: Any) -> None:
                               kind="depends_on", target_kind="data_product", target_id=dp.pk)
     exp = tracking.experiment_create(organization=org, actor=lead.user, name="zzvictim experiment")
     run = tracking.run_create(organization=org, actor=lead.user, experiment=exp, run_name="zzvictim run")
-    victim.extra.update(catalog_model=model, component=comp, data_product=dp, experiment=exp, run=run)
+    from platform_catalog.models import DuplicatePair
+
+    pair = DuplicatePair.objects.create(organization=org, entity_kind="component", a_id=comp.pk, b_id=comp.pk + 1,
+                                        score=0.9, evidence={"names": ["zzvictim component", "x"]}, fingerprint="x")
+    rel = relations.relation_create(organization=org, actor=lead.user, source_kind="model", source_id=model.pk,
+                                    kind="consumes", target_kind="data_product", target_id=dp.pk)
+    victim.extra.update(catalog_model=model, component=comp, data_product=dp, experiment=exp, run=run,
+                        duplicate=pair, relation=rel)
 
 
 def _pk(key: str) -> dict[str, Any]:
@@ -40,6 +47,11 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
     "platform_catalog:run_compare": _pk("experiment"),
 }
 API_FILLERS: dict[str, dict[str, Any]] = {
+    "catalog-model-": _pk("catalog_model"),
+    "component-": _pk("component"),
+    "data-product-": _pk("data_product"),
+    "duplicate-": _pk("duplicate"),
+    "relation-": _pk("relation"),
     # MLflow's endpoints carry ids in the body or query, not the path; the catch-all names an
     # endpoint Podium does not serve (404 in every org). The body/query ids are checked in
     # tests/platform_catalog/test_mlflow_api.py (another org's run answers RESOURCE_DOES_NOT_EXIST).
