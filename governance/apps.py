@@ -11,6 +11,9 @@ class GovernanceConfig(AppConfig):
         from tenancy.registry import NavEntry, Panel, registry
 
         registry.register_health_check(OVERDUE_ESCALATIONS)
+        from governance.search_selectors import ESCALATION_SEARCH_KIND
+
+        registry.search_kinds.register(ESCALATION_SEARCH_KIND)  # found only by those who may see it
         registry.nav.register(NavEntry(label="Governance", url_name="governance:home", section="governance", order=10))
         registry.panels.register(
             Panel(page="pods.pod_detail", url_name="governance:pod_panel", html_id="governance-panel",

@@ -7,8 +7,10 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         from integrations.events import register_event_types
         from knowledge import directory_index, permissions, receivers  # noqa: F401  (rules, receivers)
+        from knowledge.search import SearchIndexKeeper
         from tenancy.registry import NavEntry, Panel, registry
 
+        registry.search_index = SearchIndexKeeper()  # for apps that may not import knowledge
         registry.nav.register(NavEntry(label="Knowledge", url_name="knowledge:home", section="knowledge", order=20))
         registry.panels.register(
             Panel(page="pods.pod_detail", url_name="knowledge:pod_panel", html_id="knowledge-panel",

@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 
-from knowledge.search import index_remove, index_upsert
+from knowledge.search import SearchIndexKeeper, index_remove, index_upsert
 from pods.models import Pod
 from tenancy.models import Organization, Person
 from tenancy.registry import SearchKind, registry
@@ -58,6 +58,15 @@ def index_directory(*, organization: Organization) -> int:
         n += 1
     for person in people.iterator():
         index_person(person)
+        n += 1
+    return n
+
+
+def index_registered(*, organization: Organization, kind: SearchKind) -> int:
+    """(Re)index every document of a kind another app registered with a `documents` source."""
+    n = 0
+    for entry in kind.documents(organization) if kind.documents is not None else ():
+        SearchIndexKeeper().upsert(entry)
         n += 1
     return n
 

@@ -99,7 +99,7 @@ class LessonFilterForm(OrgScopedForm):
 
 class SearchForm(OrgScopedForm):
     q = forms.CharField(required=False, max_length=200, label="Search",
-                        widget=forms.SearchInput(attrs={"placeholder": "Search lessons, post-mortems, talks…",
+                        widget=forms.SearchInput(attrs={"placeholder": "Search pods, people, lessons, escalations…",
                                                         "autocomplete": "off"}))
     kind = forms.ChoiceField(required=False)
     # Plain ids (the search documents are scoped to the org, so a foreign id just finds nothing);

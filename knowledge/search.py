@@ -1,9 +1,12 @@
 """The one search: a registration API for indexed kinds, index upkeep, and the ranked query.
 
-Apps that want their rows found (the platform catalog, later) register a
-`tenancy.registry.SearchKind` once (in their `AppConfig.ready`) and call
-`index_upsert` / `index_remove` from their services; the search page then finds them with the
-rest. Queries use PostgreSQL full-text search (websearch syntax, title weighted above body) on
+Apps that want their rows found register a `tenancy.registry.SearchKind` once (in their
+`AppConfig.ready`) and call `index_upsert` / `index_remove` from their services, or, when they may
+not import knowledge (governance, its sibling), `registry.search_upsert` / `search_remove`, which
+land here (`SearchIndexKeeper`); the search page then finds them with the rest. A kind that not
+every member may see (escalations) says which ones a viewer may find (`SearchKind.visible_ids`):
+`search_documents` shows a viewer only those, and such documents stay out of the lexicon, so a
+"did you mean" can never spell out a word from a document the viewer may not open. Queries use PostgreSQL full-text search (websearch syntax, title weighted above body) on
 a GIN index with the organization inside it. When nothing matches, the words are tried as
 prefixes, then unknown words are corrected against the organization's lexicon (`SearchTerm`, the
 distinct words of its documents, trigram-indexed) and the corrected query runs as full-text
@@ -29,8 +32,8 @@ from django.db import connection, transaction
 from knowledge import search_sql as sql
 from knowledge.models import SearchDocument, SearchKind, SearchTerm
 from tenancy.models import Organization
+from tenancy.registry import SearchEntry, registry
 from tenancy.registry import SearchKind as RegisteredKind
-from tenancy.registry import registry
 
 for _kind, _label in SearchKind.choices:
     registry.search_kinds.register(RegisteredKind(kind=_kind, label=_label))
@@ -59,6 +62,8 @@ def index_upsert(*, organization: Organization, kind: str, object_id: int, title
                   "tags_text": " ".join(t.replace("-", " ") for t in tags)[:600],
                   "pod_id_ref": pod_id, "guild_id_ref": guild_id, "date": date, "url": url[:300]},
     )
+    if kind in _restricted_kinds():
+        return  # its words must not surface in another member's "did you mean"
     with connection.cursor() as cursor:
         cursor.execute(sql.TERMS_FROM_DOCUMENTS.format(where=sql.ONE_DOCUMENT),
                        [organization.pk, kind, object_id])
@@ -68,13 +73,43 @@ def index_remove(*, organization: Organization, kind: str, object_id: int) -> No
     SearchDocument.objects.for_org(organization).filter(kind=kind, object_id=object_id).delete()
 
 
+class SearchIndexKeeper:
+    """`registry.search_index`: how apps that may not import knowledge index their rows."""
+
+    def upsert(self, entry: SearchEntry) -> None:
+        index_upsert(organization=entry.organization, kind=entry.kind, object_id=entry.object_id,
+                     title=entry.title, body=entry.body, tags=list(entry.tags), pod_id=entry.pod_id,
+                     date=entry.date, url=entry.url)
+
+    def remove(self, organization: Any, kind: str, object_id: int) -> None:
+        index_remove(organization=organization, kind=kind, object_id=object_id)
+
+
+def _restricted_kinds() -> list[str]:
+    return [k.kind for k in registry.search_kinds.all() if k.visible_ids is not None]
+
+
+def visible_restrictions(organization: Organization, viewer: Any) -> list[tuple[str, list[int]]]:
+    """(kind, the ids `viewer` may find) for each kind not every member may see; a kind the viewer
+    sees whole is left out. Without a viewer, nothing of those kinds (fail closed)."""
+    out: list[tuple[str, list[int]]] = []
+    for k in registry.search_kinds.all():
+        if k.visible_ids is None:
+            continue
+        ids = k.visible_ids(organization, viewer) if viewer is not None else []
+        if ids is not None:
+            out.append((k.kind, sorted(ids)))
+    return out
+
+
 @transaction.atomic
 def search_terms_rebuild(*, organization: Organization) -> int:
     """Rebuild the organization's lexicon from its documents, dropping words no document has
     any more (readers keep the old one until this commits). Returns the number of words."""
     SearchTerm.objects.for_org(organization).delete()
     with connection.cursor() as cursor:
-        cursor.execute(sql.TERMS_FROM_DOCUMENTS.format(where=""), [organization.pk])
+        cursor.execute(sql.TERMS_FROM_DOCUMENTS.format(where=sql.NOT_KINDS),
+                       [organization.pk, _restricted_kinds()])
         return cursor.rowcount
 
 
@@ -116,15 +151,18 @@ class SearchResult:
         return self.page > 1
 
 
-def search_documents(*, organization: Organization, q: str, page: int = 1, per_page: int = 20,
-                     **filters: Any) -> SearchResult:
+def search_documents(*, organization: Organization, q: str, viewer: Any = None, page: int = 1,
+                     per_page: int = 20, **filters: Any) -> SearchResult:
     """Ranked, highlighted results for `q` in the organization, in one query when `q` matches.
     When it does not: the words as prefixes (search as you type), then the query with its
     unknown words corrected against the lexicon ("did you mean"), one or two queries more each.
-    Filters: kind, guild_id, pod_id, tag, since, until."""
+    `viewer` (the searching member's Membership) decides which documents of restricted kinds
+    (escalations) are found; without one, none are. Filters: kind, guild_id, pod_id, tag, since,
+    until."""
     q = (q or "").strip()[:200]
     result = SearchResult(q=q, page=min(max(1, page), MAX_PAGE), per_page=per_page)
-    where, params = sql.filters_where(organization.pk, **filters)
+    where, params = sql.filters_where(organization.pk, restrict=visible_restrictions(organization, viewer),
+                                      **filters)
     offset = (result.page - 1) * per_page
     if not q:
         rows = _fetch(sql.RECENT.format(where=where), sql.page_params(params, limit=per_page,

@@ -9,6 +9,7 @@ travels as a named parameter.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from knowledge.models import SEARCH_CONFIG
@@ -77,6 +78,7 @@ SELECT DISTINCT d.organization_id, w.word
     ON CONFLICT (organization_id, word) DO NOTHING
 """
 ONE_DOCUMENT = "AND d.kind = %s AND d.object_id = %s"
+NOT_KINDS = "AND d.kind <> ALL(%s)"  # kinds whose words stay out of the lexicon (restricted ones)
 
 # For each query word: itself when the lexicon knows it (the unique btree index), else the
 # closest word by trigram similarity above pg_trgm's threshold (the GIN index on organization
@@ -96,7 +98,8 @@ SELECT q.word,
 
 def filters_where(organization_id: int, *, kind: str = "", guild_id: int | None = None,
                   pod_id: int | None = None, tag: str = "", since: datetime.date | None = None,
-                  until: datetime.date | None = None) -> tuple[str, dict[str, Any]]:
+                  until: datetime.date | None = None,
+                  restrict: Sequence[tuple[str, Sequence[int]]] = ()) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (fixed fragments) and its named parameters for the organization and the
     filters. The organization comes first, as in every index of the table, typed as bigint so
     that it is part of the GIN index's condition (btree_gin compares no other integer type):
@@ -114,6 +117,10 @@ def filters_where(organization_id: int, *, kind: str = "", guild_id: int | None 
         if value:
             parts.append(fragment)
             params[name] = value
+    # Kinds not every member may see: of those, only the ids the viewer may find.
+    for i, (restricted_kind, ids) in enumerate(restrict):
+        parts.append(f"(d.kind <> %(rk{i})s OR d.object_id = ANY(%(rk{i}_ids)s::bigint[]))")
+        params[f"rk{i}"], params[f"rk{i}_ids"] = restricted_kind, list(ids)
     return " AND ".join(parts), params
 
 

@@ -10,7 +10,9 @@ Kinds:
 - `nav`            a link in the top bar (`NavEntry`)
 - `panels`         an htmx panel on another app's page (`Panel`: page, url name, title)
 - `health_checks`  a reason in pod health, in batch and in SQL (`HealthCheck`)
-- `search_kinds`   a kind of search document (`SearchKind`)
+- `search_kinds`   a kind of search document (`SearchKind`), optionally seen only by some members;
+                   an app that cannot import the index's keeper (knowledge) hands it documents
+                   through `registry.search_index` (`SearchEntry`)
 - `tiles`          a tile on the leader's overview (`OverviewTile`): the facts it snapshots, its figures
 - `pod_dimensions` what the overview filters pods by (`PodDimension`: sponsor, theme, pod type …)
 - `attention`      a source of the overview's attention queue (`AttentionSource`)
@@ -23,9 +25,9 @@ contributor lands, the same way.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -67,6 +69,37 @@ class HealthCheck:
 class SearchKind:
     kind: str
     label: str
+    # Kinds that not every member may see (escalations) say which ones a viewer may find:
+    # `visible_ids(organization, viewer_membership)` gives the object ids, or None for all of them.
+    # The search then shows a viewer only those, and never corrects a query towards their words.
+    # Without it, every member of the organization finds every document of the kind.
+    visible_ids: Callable[[Any, Any], Collection[int] | None] | None = None
+    # Every document of the kind in an organization, for `manage.py search_index_directory` (rows
+    # written in bulk send no signal).
+    documents: Callable[[Any], Iterable[SearchEntry]] | None = None
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One document for the one search, from an app that may not import its keeper."""
+
+    organization: Any
+    kind: str
+    object_id: int
+    title: str
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    pod_id: int | None = None
+    date: datetime.date | None = None
+    url: str = ""
+
+
+class SearchIndex(Protocol):
+    """What keeps the search index (knowledge.search) offers to the apps beside and above it."""
+
+    def upsert(self, entry: SearchEntry) -> None: ...
+
+    def remove(self, organization: Any, kind: str, object_id: int) -> None: ...
 
 
 class Store(Generic[T]):
@@ -233,6 +266,17 @@ class Registry:
     attention: Store[AttentionSource] = field(default_factory=lambda: Store(AttentionSource, lambda a: a.key))
     scorecard_measures: Store[ScorecardMeasure] = field(
         default_factory=lambda: Store(ScorecardMeasure, lambda m: m.key))
+
+    # Set by the app that keeps the search index; None without it (documents are then not indexed).
+    search_index: SearchIndex | None = None
+
+    def search_upsert(self, entry: SearchEntry) -> None:
+        if self.search_index is not None:
+            self.search_index.upsert(entry)
+
+    def search_remove(self, organization: Any, kind: str, object_id: int) -> None:
+        if self.search_index is not None:
+            self.search_index.remove(organization, kind, object_id)
 
     def register_health_check(self, check: HealthCheck) -> HealthCheck:
         return self.health_checks.register(_require_sql(check))

@@ -29,13 +29,16 @@ from governance.models import (
     Outcome,
     RiskTier,
 )
+from governance.search_selectors import ESCALATION
 from governance.selectors import approvers_for, routing_for
 from governance.services.escalations import cycle_time_recompute, escalation_file
 from governance.services.guardrails import deployment_metrics_push, deployment_submit
 from governance.services.matrix import governance_seed_defaults, matrix_review_record
+from knowledge.directory_index import index_registered
 from pods.models import Assignment, Pod
 from tenancy.audit import audit_record
 from tenancy.models import User
+from tenancy.registry import registry
 
 TITLES = {
     "select_model": ["Switch summariser to a smaller open model", "Adopt a reranker for search",
@@ -55,6 +58,7 @@ def seed(ctx: SeedContext) -> None:
     governance_seed_defaults(organization=org, actor=ctx.owner)
     if Escalation.objects.for_org(org).exists():
         ctx.tally("escalations", 0, Escalation.objects.for_org(org).count())
+        _index(ctx)
         return
     pods = list(Pod.objects.for_org(org).order_by("pk"))
     if not pods:
@@ -73,6 +77,17 @@ def seed(ctx: SeedContext) -> None:
     audit_record(organization=org, actor=ctx.owner, action="demo.governance_seeded", target=org,
                  after={"escalations": created + live})
     ctx.tally("escalations", created + live)
+    _index(ctx)
+
+
+def _index(ctx: SeedContext) -> None:
+    """The history is bulk-inserted (no filing service, so no search document): index it for the
+    header's search. Small scale only; an enterprise tenant runs `manage.py search_index_directory`."""
+    if ctx.is_enterprise:
+        return
+    kind = registry.search_kinds.get(ESCALATION)
+    if kind is not None:
+        index_registered(organization=ctx.org, kind=kind)
 
 
 def _lead_users(ctx: SeedContext) -> dict[int, User]:

@@ -20,6 +20,7 @@ from governance.models import (
     Outcome,
     RiskTier,
 )
+from governance.search_selectors import escalation_search_entry
 from governance.signals import escalation_decided
 from integrations.payloads import webhook_data
 from integrations.services import event_emit
@@ -30,6 +31,7 @@ from tenancy.cache import ESCALATION_THREADS, ESCALATIONS, GOVERNANCE, pod_scope
 from tenancy.models import Organization, User
 from tenancy.notifications import notify
 from tenancy.outbox import enqueue
+from tenancy.registry import registry
 from tenancy.writes import org_write, same_org
 
 Kind = EscalationEvent.Kind
@@ -118,6 +120,7 @@ def escalation_file(*, organization: Organization, actor: User, pod: Pod, decisi
         audit_record(organization=organization, actor=actor, action="governance.escalation_filed",
                      target=esc, after=snapshot(esc))
         event_emit(organization=organization, type="escalation.filed", data=webhook_data(esc))
+        registry.search_upsert(escalation_search_entry(esc))  # the header's search, for who may see it
         w.touch(pod_scope(pod.pk))
     return esc
 

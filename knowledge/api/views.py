@@ -118,7 +118,7 @@ class SearchViewSet(ApiViewSet):
         f = self.query_params(SearchFilter)
         filters = {"kind": f.get("kind", ""), "guild_id": f.get("guild"), "pod_id": f.get("pod"),
                    "tag": f.get("tag", ""), "since": f.get("since"), "until": f.get("until")}
-        result = search_documents(organization=self.organization, q=f.get("q", ""),
+        result = search_documents(organization=self.organization, q=f.get("q", ""), viewer=self.membership,
                                   page=f.get("page", 1), **filters)
         return Response(SearchResultSerializer(result).data)
 

@@ -68,7 +68,7 @@ class SearchView(OrgPageMixin, View):
             page = max(1, int(request.GET.get("page", "1")))
         except ValueError:
             page = 1
-        result = search_documents(organization=self.organization, q=q, page=page,
+        result = search_documents(organization=self.organization, q=q, viewer=self.membership, page=page,
                                   per_page=SEARCH_PER_PAGE, **form.filters())
         ctx = {"form": form, "result": result, "searched": bool(q or form.filters())}
         return render_htmx(request, "knowledge/search.html", ctx,

@@ -83,6 +83,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     setattr(item, f"rep_{rep.when}", rep)
 
 
+FACTORY_PASSWORD = "pw-for-tests"  # every user tests.factories makes signs in with it
+
+
+def sign_in(page: Any, email: str, password: str = FACTORY_PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 def _safe(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name)
 

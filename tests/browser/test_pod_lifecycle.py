@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from pods.models import Assignment, Pod
+from tests.browser.plugin import sign_in
 from tests.factories import OrganizationFactory, PersonFactory, pod_lead
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "pw-for-tests"
 POD_NAME = "Churn Radar"
 MISSION = "Spot customers about to leave, early enough to keep them."
 
@@ -35,14 +35,6 @@ def tenant(transactional_db: None) -> dict[str, Any]:
     people = {name: PersonFactory(organization=org, full_name=name)
               for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing")}
     return {"org": org, "lead": membership.user, "lead_person": person, "people": people}
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def create_pod(page: Any, slug: str) -> None:

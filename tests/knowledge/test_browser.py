@@ -18,12 +18,10 @@ import pytest
 
 from knowledge import services
 from knowledge.models import Lesson
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable, shot
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable, shot, sign_in
 from tests.factories import OrganizationFactory, member
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "pw-for-tests"
 
 
 def expect(locator: Any):  # type: ignore[no-untyped-def]
@@ -40,14 +38,6 @@ def tenant(transactional_db: None) -> dict[str, Any]:
     writer = member(org)
     services.guild_join(organization=org, actor=writer.user, guild=guild)
     return {"org": org, "guild": guild, "writer": writer.user}
-
-
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_member_posts_a_lesson_with_preview_and_finds_it(live_server: Any,

@@ -1,4 +1,5 @@
-"""`manage.py search_index_directory [--org SLUG]`: put an organization's pods and people in the
+"""`manage.py search_index_directory [--org SLUG]`: put an organization's pods and people, and the
+documents of every kind other apps register with a `documents` source (escalations), in the
 search index (rows written in bulk, e.g. by the enterprise seed, send no save signal)."""
 
 from __future__ import annotations
@@ -7,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from knowledge.directory_index import index_directory
+from knowledge.directory_index import index_directory, index_registered
 from tenancy.models import Organization
+from tenancy.registry import registry
 
 
 class Command(BaseCommand):
@@ -22,3 +24,7 @@ class Command(BaseCommand):
         for organization in orgs:
             n = index_directory(organization=organization)
             self.stdout.write(f"{organization.slug}: {n} pods and people indexed")
+            for kind in registry.search_kinds.all():
+                if kind.documents is not None:
+                    count = index_registered(organization=organization, kind=kind)
+                    self.stdout.write(f"{organization.slug}: {count} {kind.label.lower()} documents indexed")
