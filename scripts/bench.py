@@ -89,6 +89,12 @@ TARGETS: list[Target] = [
            "/o/{slug}/knowledge/search/?q=alert+-cost&kind=postmortem"),
     Target("search: typo (tokenzier)", "/o/{slug}/knowledge/search/?q=tokenzier"),
     Target("API search: rollback", "/api/v1/o/{slug}/search/?q=rollback", kind="api"),
+    # --- elastic bench ---
+    Target("bench: who is free", "/o/{slug}/bench/"),
+    Target("bench: staffing requests", "/o/{slug}/bench/requests/"),
+    Target("bench: suggestions", "/o/{slug}/bench/suggestions/"),
+    Target("API staffing requests", "/api/v1/o/{slug}/bench/requests/", kind="api"),
+    Target("API suggestions", "/api/v1/o/{slug}/bench/suggestions/", kind="api"),
 ]
 
 
@@ -390,7 +396,14 @@ def main() -> int:
         print("\nsearch: the database alone (the app's statements through a cursor) vs the app:")
         print("\n".join(search_sql_report(ENTERPRISE_SLUG, {
             t.name: (loads[t.name].p95_ms if t.name in loads else None) for t in TARGETS})))
+    from bench_recompute import measure as recompute_measure
+    from bench_recompute import report as recompute_report
+
+    recompute = recompute_measure(ENTERPRISE_SLUG)
+    print()
+    print(recompute_report(recompute))
     report = {
+        "bench_recompute": recompute,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_at_start": round(load_before, 2),

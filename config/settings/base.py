@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "CatalogEntityKindEnum": "platform_catalog.models.EntityKind",
         "AdoptableKindEnum": "platform_catalog.models.ADOPTABLE_KINDS",
         "RelationKindEnum": "platform_catalog.models.RelationKind",
+        "BenchStatusEnum": "bench.models.BenchStatus",
+        "StaffingRequestStatusEnum": "bench.models.RequestStatus",
+        "SuggestionStatusEnum": "bench.models.SuggestionStatus",
     },
 }
 

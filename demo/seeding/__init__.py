@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from demo.seeding import (
+    bench,
     catalog,
     dashboards,
     governance,
@@ -54,6 +55,7 @@ STEPS: list[SeedStep] = [
     SeedStep("strategy", strategy.seed),
     SeedStep("resources", resources.seed),
     SeedStep("catalog", catalog.seed),
+    SeedStep("bench", bench.seed),
     # Last: the overview snapshots what every app above has seeded.
     SeedStep("dashboards", dashboards.seed),
 ]
