@@ -89,6 +89,25 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
     "dashboards:level_create": [("dashboards_api:scorecard-level-list", "post")],
     "dashboards:level_edit": [("dashboards_api:scorecard-level-detail", "patch"),
                               ("dashboards_api:scorecard-level-detail", "delete")],
+    "resources:pool_create": [("resources_api:pool-list", "post")],
+    "resources:pool_edit": [("resources_api:pool-detail", "patch")],
+    "resources:quota_edit": [("resources_api:quota-list", "post")],
+    "resources:allocation_request": [("resources_api:allocation-list", "post")],
+    "resources:allocation_action": [("resources_api:allocation-release", "post"),
+                                    ("resources_api:allocation-cancel", "post")],
+    "strategy:theme_create": [("strategy_api:theme-list", "post")],
+    "strategy:theme_detail": [("strategy_api:theme-close", "post"), ("strategy_api:theme-carry-over", "post")],
+    "strategy:outcome_create": [("strategy_api:outcome-list", "post")],
+    "strategy:outcome_edit": [("strategy_api:outcome-detail", "patch")],
+    "strategy:measurement_create": [("strategy_api:outcome-measurements", "post")],
+    "strategy:check_in_create": [("strategy_api:outcome-check-ins", "post")],
+    "bench:entry_create": [("bench_api:bench-entry-list", "post")],
+    "bench:entry_edit": [("bench_api:bench-entry-detail", "patch")],
+    "bench:request_create": [("bench_api:staffing-request-list", "post")],
+    "bench:request_detail": [("bench_api:staffing-request-submit", "post"),
+                             ("bench_api:staffing-request-withdraw", "post"),
+                             ("bench_api:staffing-request-propose", "post")],
+    "bench:suggestion_detail": [("bench_api:suggestion-accept", "post"), ("bench_api:suggestion-dismiss", "post")],
 }
 
 # Page actions that have no API counterpart by nature, and why.
@@ -99,10 +118,18 @@ PAGE_ONLY: dict[str, str] = {
     "tenancy:api_tokens": "a token is the API's own credential: it is minted by a signed-in person (or "
                           "`manage.py issue_token`), never by another token, as with GitHub's personal tokens",
     "tenancy:api_token_revoke": "as above: token management stays with a signed-in person",
+    "resources:allocation_preview": "the admission answer while the request form is typed; the API answers "
+                                    "with the state, `borrowed` and the reason when the request is made",
 }
 
 # Page actions whose API counterpart is not written yet (the remaining gap of issue #13).
 NOT_YET: dict[str, str] = {
+    "resources:budgets": "setting a pod's budget (the API lists budgets and the ledger; setting one is page-only "
+                         "for now, issue #9)",
+    "strategy:theme_edit": "editing a theme's title, description or owner (the API creates, closes and carries "
+                           "themes over, issue #12)",
+    "bench:recompute": "an admin's 'recompute suggestions now' (the nightly and on-write recomputes run without "
+                       "it, issue #10)",
     "platform_catalog:model_create": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_edit": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_action": "catalog model approvals, aliases, deprecation (the platform catalog's API is being written, issue #11)",

@@ -259,6 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": "tenancy.api.metadata.EndpointMetadata",  # OPTIONS: no object loading
     "EXCEPTION_HANDLER": "tenancy.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -296,6 +297,7 @@ SPECTACULAR_SETTINGS = {
         "BenchStatusEnum": "bench.models.BenchStatus",
         "StaffingRequestStatusEnum": "bench.models.RequestStatus",
         "SuggestionStatusEnum": "bench.models.SuggestionStatus",
+        "PoolStatusEnum": "resources.models.PoolStatus",
     },
 }
 

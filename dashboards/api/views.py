@@ -16,6 +16,7 @@ from dashboards.models import PodFacet, ScorecardCheck, ScorecardLevel
 from dashboards.tasks import overview_refresh_task
 from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIRequest
+from tenancy.api.schema import ObjectSchema
 from tenancy.api.views import ApiViewSet
 from tenancy.outbox import enqueue
 
@@ -26,6 +27,7 @@ FILTER_PARAMS = [OpenApiParameter("start", str, description="YYYY-MM-DD; default
 class OverviewViewSet(ApiViewSet):
     """Every tile's figures (and the same span a quarter earlier) and weekly trend."""
 
+    schema = ObjectSchema()  # one object: tiles for the period, not an array
     queryset = PodFacet.objects.none()
     serializer_class = s.OverviewOut
     pagination_class = None

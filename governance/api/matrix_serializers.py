@@ -127,6 +127,7 @@ class PolicySerializer(serializers.ModelSerializer):
     check_kind = serializers.ChoiceField(choices=CheckKind.choices)
     direction = serializers.ChoiceField(choices=Direction.choices)
     threshold = serializers.FloatField(min_value=0, max_value=1)
+    required = serializers.BooleanField(default=True, help_text="Whether the gate requires this check.")  # type: ignore[assignment]  # a field named like Field.required
 
     class Meta:
         model = GuardrailPolicy

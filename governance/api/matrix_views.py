@@ -28,6 +28,7 @@ from governance.services import matrix as services
 from governance.services.cycle_time import cycle_time_recompute
 from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIRequest
+from tenancy.api.schema import ObjectSchema
 from tenancy.api.views import ApiViewSet
 
 VIEW, EDIT = "governance.view_matrix", "governance.edit_matrix"
@@ -133,6 +134,7 @@ class DecisionTierViewSet(ApiViewSet):
 class MatrixViewSet(ApiViewSet):
     """The decision-rights matrix: its cells (drafts until published), versions and reviews."""
 
+    schema = ObjectSchema()  # one object: the matrix (cells, problems, version), not an array
     queryset = MatrixVersion.objects.none()
     serializer_class = s.MatrixOutSerializer
     pagination_class = None

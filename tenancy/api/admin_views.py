@@ -33,6 +33,8 @@ class OrganizationView(views.OrganizationView):
                    responses=OrganizationSerializer)
     def patch(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("tenancy.change_settings")
+        if not isinstance(request.data, dict):
+            raise serializers.ValidationError({"non_field_errors": "Send a JSON object of settings."})
         unknown = sorted(set(request.data) - set(services.ORG_SETTINGS_FIELDS))
         if unknown:
             raise serializers.ValidationError({unknown[0]: "This cannot be changed here; settings are "

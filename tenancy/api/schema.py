@@ -62,4 +62,6 @@ class ObjectSchema(AutoSchema):
     """For a `list` action whose answer is one object (e.g. search: hits plus counts)."""
 
     def _is_list_view(self, serializer: Any = None) -> bool:
-        return False
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return bool(super()._is_list_view(serializer))

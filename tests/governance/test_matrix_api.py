@@ -106,3 +106,24 @@ def test_resolve_a_monitoring_exception_and_recompute_cycle_times(gorg, lead, le
     r = client_for(admin).post(api(gorg, "cycle-time/recompute/"), {}, format="json")
     assert r.status_code == 200 and "overall" in r.json()
     assert client_for(leader).get(api(gorg, "cycle-time/")).json()["computed_at"] is not None
+
+
+def test_found_by_schemathesis_no_500s(gorg, admin):
+    """Three answers schemathesis caught as 500: a policy without `required` (it defaults to
+    required), OPTIONS on the cells action, and a settings PATCH whose body is not an object."""
+    c = client_for(admin)
+    r = c.post(api(gorg, "guardrail-policies/"), {"risk_tier": "high", "check_kind": "bias", "direction": "max",
+                                                   "threshold": 0.0}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["required"] is True
+    assert c.options(api(gorg, "matrix/cells/")).status_code == 200
+    bad = c.patch(api(gorg, "organization/"), "null", content_type="application/json")
+    assert bad.status_code == 400 and error_fields(bad) == {""}  # the whole body is at fault
+
+
+def test_single_object_answers_are_objects_in_the_schema(client):
+    """`GET matrix/` and `GET overview/` answer one object: the schema must not call them arrays."""
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    for path in ("/api/v1/o/{org_slug}/matrix/", "/api/v1/o/{org_slug}/overview/"):
+        body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert body.get("type") != "array" and "$ref" in body, (path, body)
