@@ -90,7 +90,7 @@ def test_small_demo_tells_a_story():
     assert problems["lead"] and problems["size"] and problems["charter"]
     assert any("overdue" in r.message for p in pods for r in p.health.problems)
 
-    assert 35 <= Person.objects.for_org(org).count() <= 45
+    assert 35 <= Person.objects.for_org(org).count() <= 50  # the directory plus the bench's contractors
     assert max(p.total_allocation for p in people_with_allocation(organization=org)) > 100
     assert PersonSkill.objects.for_org(org).count() >= 40
 
@@ -114,8 +114,8 @@ def test_enterprise_shaped_seed_bulk_inserts_and_skips_when_seeded():
     assert Charter.objects.for_org(org).exists()
     per_person = Counter(Assignment.objects.for_org(org).values_list("person_id", flat=True))
     assert len(per_person) == 100 and set(per_person.values()) <= {1, 2, 3}
-    # A handful of summary events, not one per row.
-    assert AuditEvent.objects.for_org(org).count() < 10
+    # A summary event per seed step (each app adds one), never one per row (thousands).
+    assert AuditEvent.objects.for_org(org).count() < 20
     assert {"demo.directory_seeded", "demo.pods_seeded"} <= set(
         AuditEvent.objects.for_org(org).values_list("action", flat=True))
     roles = {m.user.email: m.role for m in Membership.objects.for_org(org).select_related("user")}
