@@ -83,3 +83,21 @@ def test_views_see_a_signed_in_user_through_the_typed_request(tmp_path: Path):
     errors = [line for line in out.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "AnonymousUser" in errors[0], out
     assert f"views.py:{refused_line}:" in errors[0], out
+
+
+def test_every_selectors_or_services_module_named_by_concept_is_in_the_strict_list():
+    """`*.selectors` does not match `overview_selectors`: such modules must be listed by name."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    strict = next(o for o in config["tool"]["mypy"]["overrides"] if o.get("disallow_untyped_defs"))
+    listed = set(strict["module"])
+    skip = {".venv", "node_modules", "tests", "typings"}
+    found = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for pattern in ("*_selectors.py", "*_services.py")
+        for path in ROOT.rglob(pattern)
+        if not skip & set(path.relative_to(ROOT).parts)
+    }
+    assert found, "no module named by concept found: the walk is broken"
+    assert found <= listed, f"not strict: {sorted(found - listed)}"
