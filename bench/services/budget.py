@@ -1,29 +1,64 @@
-"""The seam to budgets. Resources' budget ledger (holds on admission, postings on use, voids on
-release) has not landed yet: when it does, `budget_hold_for_request` places a hold through
-`resources.services` for the engagement's cost and returns its id; until then it records nothing
-and says so (None), and acceptance goes on."""
+"""The seam to budgets: an accepted engagement holds its cost on the pod's `services` budget through
+the resources ledger (`resources.services.budget_hold`), one hold per quarter the engagement spans.
+
+- A quarter for which the pod has no services budget has no limit and nothing is held (as resources
+  treats a pod without a compute budget): budgets are opt-in per pod and quarter.
+- A budget without room refuses: a `ValidationError` on `budget` with the ledger's figures. It is
+  raised inside the acceptance's transaction, so nothing of the acceptance is written.
+"""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
+from bench import matching_selectors as ms
 from bench.models import StaffingRequest
+from resources.models import BudgetCategory, LedgerEntry
+from resources.selectors import budget_for
+from resources.services import budget_hold, quarter_of
 from tenancy.models import Organization, User
+
+CATEGORY = BudgetCategory.SERVICES
 
 
 def engagement_cost(*, rate_per_hour: Decimal, hours_per_week: float, weeks: int) -> Decimal:
     return (Decimal(rate_per_hour) * Decimal(str(hours_per_week)) * weeks).quantize(Decimal("0.01"))
 
 
-def budget_hold_for_request(*, organization: Organization, actor: User | None, request: StaffingRequest,
-                            amount: Decimal) -> int | None:
-    try:
-        from resources import services as resources_services
-    except ImportError:  # pragma: no cover - resources is installed everywhere today
-        return None
-    hold = getattr(resources_services, "budget_hold_place", None)
-    if hold is None or amount <= 0:
-        return None
-    placed = hold(organization=organization, actor=actor, pod=request.pod, amount=amount,
-                  category="services", reference=f"staffing_request:{request.pk}")
-    return getattr(placed, "pk", None)
+def hold_reference(request: StaffingRequest) -> str:
+    return f"bench:staffing:{request.pk}"
+
+
+def weeks_by_quarter(start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """How many of the engagement's weeks (those touching `[start, end)`) fall in each quarter; a week
+    counts in the quarter of its first day inside the engagement."""
+    out: dict[str, int] = {}
+    for wk in ms.window_weeks(start, end):
+        q = quarter_of(max(start, ms.week_start(wk)))
+        out[q] = out.get(q, 0) + 1
+    return out
+
+
+def budget_holds_for_request(*, organization: Organization, actor: User | None, request: StaffingRequest,
+                             rate_per_hour: Decimal, hours_per_week: float) -> list[LedgerEntry]:
+    """Hold the engagement's cost on the pod's services budget of every quarter it spans that has
+    one; [] when none does or the engagement costs nothing. Refuses (ValidationError on `budget`)
+    when a budget has no room, naming the quarter and the figures."""
+    holds: list[LedgerEntry] = []
+    for quarter, weeks in sorted(weeks_by_quarter(request.start_date, request.end_date).items()):
+        amount = engagement_cost(rate_per_hour=rate_per_hour, hours_per_week=hours_per_week, weeks=weeks)
+        if amount <= 0 or budget_for(organization, request.pod_id, CATEGORY, quarter) is None:
+            continue
+        try:
+            holds.append(budget_hold(
+                organization=organization, actor=actor, pod=request.pod, category=CATEGORY, amount=amount,
+                quarter=quarter, reference=hold_reference(request),
+                memo=f"{request.title}: {weeks} week(s) × {hours_per_week:g} h at {rate_per_hour}/h"))
+        except ValidationError as exc:
+            reasons = "; ".join(m for ms_ in exc.message_dict.values() for m in ms_)
+            raise ValidationError({"budget": f"The pod's services budget for {quarter} cannot hold "
+                                              f"{amount} credits for this engagement: {reasons}"}) from exc
+    return holds

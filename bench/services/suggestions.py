@@ -25,7 +25,7 @@ from bench.models import (
     SuggestionKind,
     SuggestionStatus,
 )
-from bench.services.budget import budget_hold_for_request, engagement_cost
+from bench.services.budget import budget_holds_for_request
 from bench.services.requests import CONTINUITY_DAYS, add_inputs, staffing_requests_expire
 from pods.models import Assignment, PodStatus
 from pods.selectors import assignments_overlapping, pod_members
@@ -386,8 +386,8 @@ def _accept_add(organization: Organization, actor: User, s: ScalingSuggestion,
     if entry is not None and request.start_date <= today and entry.status == BenchStatus.AVAILABLE:
         entry.status = BenchStatus.ENGAGED
         entry.save(update_fields=["status", "updated_at"])
-    cost = engagement_cost(rate_per_hour=pw.rate, hours_per_week=need, weeks=len(weeks))
-    budget_hold_for_request(organization=organization, actor=actor, request=request, amount=cost)
+    budget_holds_for_request(organization=organization, actor=actor, request=request,
+                             rate_per_hour=pw.rate, hours_per_week=need)
     leads = [m.person.user for m in pod_members(organization=organization, pod=request.pod)
              if m.role.is_lead and m.person.user_id]
     notify(organization=organization, users=[*leads, person.user], kind="bench.staffed",

@@ -1,0 +1,90 @@
+"""Accepting an `add` holds the engagement's cost on the pod's services budget (one hold per quarter it
+spans); a budget without room refuses the acceptance with a 400 naming `budget` and writes nothing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bench.models import RequestStatus, ScalingSuggestion, SuggestionKind, SuggestionStatus
+from bench.services.budget import weeks_by_quarter
+from bench.services.suggestions import suggestion_accept, suggestions_recompute
+from pods.models import Assignment
+from resources import services as resources_services
+from resources.models import LedgerEntry, LedgerKind
+from tenancy.models import AuditEvent
+from tests.api.helpers import client_for, error_fields, url
+from tests.bench.factories import file_request, skill, specialist
+from tests.factories import pod_lead
+
+pytestmark = pytest.mark.django_db
+
+
+def _staffed_request(org, *, weeks):
+    lead, _p, pod = pod_lead(org)
+    ml = skill(org, "ML")
+    e = specialist(org, {ml: 4}, hours=40, rate="90.00")
+    req = file_request(org, pod, {ml: 3}, hours=20, weeks=weeks)
+    suggestions_recompute(organization=org)
+    [s] = ScalingSuggestion.objects.for_org(org).filter(kind=SuggestionKind.ADD, status=SuggestionStatus.OPEN)
+    return lead, pod, e, req, s
+
+
+def _budgets(org, pod, req, amount):
+    quarters = weeks_by_quarter(req.start_date, req.end_date)
+    for q in quarters:
+        resources_services.budget_set(organization=org, actor=None, pod=pod, quarter=q, category="services",
+                                      amount=amount)
+    return quarters
+
+
+def test_accepting_holds_the_cost_on_every_quarters_services_budget(org):
+    lead, pod, e, req, s = _staffed_request(org, weeks=16)  # 112 days: always two quarters or more
+    quarters = _budgets(org, pod, req, 100_000)
+    assert len(quarters) >= 2
+    suggestion_accept(organization=org, actor=lead.user, suggestion=s)
+    holds = list(LedgerEntry.objects.for_org(org).filter(kind=LedgerKind.HOLD).select_related("budget"))
+    assert {h.budget.quarter: h.amount for h in holds} == {
+        q: Decimal("90.00") * 20 * n for q, n in quarters.items()}  # 50 % of 40 h at 90/h a week
+    assert {h.reference for h in holds} == {f"bench:staffing:{req.pk}"}
+    assert {h.budget.pod_id for h in holds} == {pod.pk} and all(h.actor_id == lead.user.pk for h in holds)
+    assert AuditEvent.objects.for_org(org).filter(action="ledger.hold").count() == len(quarters)
+
+
+def test_a_pod_without_a_services_budget_is_staffed_without_a_hold(org):
+    lead, pod, e, req, s = _staffed_request(org, weeks=4)
+    suggestion_accept(organization=org, actor=lead.user, suggestion=s)
+    assert Assignment.objects.for_org(org).filter(pod=pod, person=e.person).exists()
+    assert not LedgerEntry.objects.for_org(org).exists()
+
+
+def test_a_budget_without_room_refuses_and_writes_nothing(org):
+    lead, pod, e, req, s = _staffed_request(org, weeks=4)
+    _budgets(org, pod, req, 100)  # the engagement costs 1,800 a week
+    audit_before = AuditEvent.objects.for_org(org).count()
+    with pytest.raises(ValidationError) as err:
+        suggestion_accept(organization=org, actor=lead.user, suggestion=s)
+    assert set(err.value.message_dict) == {"budget"}
+    assert "services budget" in err.value.message_dict["budget"][0]
+    _assert_nothing_written(org, pod, e, req, s, audit_before)
+
+
+def test_the_api_answers_400_naming_budget_and_writes_nothing(org):
+    lead, pod, e, req, s = _staffed_request(org, weeks=4)
+    _budgets(org, pod, req, 100)
+    audit_before = AuditEvent.objects.for_org(org).count()
+    r = client_for(lead).post(url(org, "bench_api:suggestion-accept", pk=s.pk))
+    assert r.status_code == 400 and error_fields(r) == {"budget"}, r.content
+    _assert_nothing_written(org, pod, e, req, s, audit_before)
+
+
+def _assert_nothing_written(org, pod, e, req, s, audit_before):
+    assert not Assignment.objects.for_org(org).filter(pod=pod, person=e.person).exists()
+    assert not LedgerEntry.objects.for_org(org).exists()
+    req.refresh_from_db()
+    s.refresh_from_db()
+    assert req.status in (RequestStatus.OPEN, RequestStatus.PROPOSED) and req.assignment_id is None
+    assert s.status == SuggestionStatus.OPEN
+    assert AuditEvent.objects.for_org(org).count() == audit_before
