@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 
 from bench.models import MAX_WEEK_HOURS, BenchStatus, Priority
+from pods.models import Pod, PodRole
 from pods.selectors import pod_list, pod_roles
-from tenancy.forms import OrgScopedForm
+from tenancy.forms import OrgScopedForm, model_choice_field
+from tenancy.models import Person
 from tenancy.selectors import person_choices, skill_choices
 
 SKILL_ROWS = 3
@@ -17,9 +19,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class StaffingRequestForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None)
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None)
     title = forms.CharField(max_length=120, label="Role wanted", help_text="e.g. “Computer-vision engineer”")
-    role = forms.ModelChoiceField(queryset=None, label="Pod role")
+    role: forms.ModelChoiceField[PodRole] = forms.ModelChoiceField(queryset=None, label="Pod role")
     hours_per_week = forms.IntegerField(required=False, min_value=1, max_value=MAX_WEEK_HOURS)
     allocation_percent = forms.IntegerField(required=False, min_value=1, max_value=100, label="or allocation %")
     start_date = forms.DateField(widget=DATE)
@@ -31,8 +33,8 @@ class StaffingRequestForm(OrgScopedForm):
     def __init__(self, *args: Any, pod_ids: set[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pods = pod_list(organization=self.organization)
-        self.fields["pod"].queryset = pods if pod_ids is None else pods.filter(pk__in=pod_ids)
-        self.fields["role"].queryset = pod_roles(organization=self.organization)
+        model_choice_field(self, "pod").queryset = pods if pod_ids is None else pods.filter(pk__in=pod_ids)
+        model_choice_field(self, "role").queryset = pod_roles(organization=self.organization)
         skills = skill_choices(organization=self.organization)
         for i in range(1, SKILL_ROWS + 1):
             self.fields[f"skill_{i}"] = forms.ModelChoiceField(queryset=skills, required=i == 1,
@@ -41,7 +43,7 @@ class StaffingRequestForm(OrgScopedForm):
                                                                label=f"Minimum level {i}")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["skills"] = [(data.pop(f"skill_{i}"), data.pop(f"level_{i}", 3))
                           for i in range(1, SKILL_ROWS + 1) if data.get(f"skill_{i}")]
         for i in range(1, SKILL_ROWS + 1):
@@ -51,7 +53,7 @@ class StaffingRequestForm(OrgScopedForm):
 
 
 class BenchEntryForm(OrgScopedForm):
-    person = forms.ModelChoiceField(queryset=None)
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(queryset=None)
     available_from = forms.DateField(widget=DATE)
     available_to = forms.DateField(widget=DATE, required=False)
     hours_per_week = forms.IntegerField(min_value=1, max_value=MAX_WEEK_HOURS, initial=40)
@@ -62,7 +64,7 @@ class BenchEntryForm(OrgScopedForm):
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_choices(organization=self.organization)
+        model_choice_field(self, "person").queryset = person_choices(organization=self.organization)
         if editing:
             del self.fields["person"]
 
@@ -74,11 +76,11 @@ class TimeOffForm(forms.Form):
 
 
 class ProposeForm(OrgScopedForm):
-    person = forms.ModelChoiceField(queryset=None, label="Propose someone")
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(queryset=None, label="Propose someone")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_choices(organization=self.organization)
+        model_choice_field(self, "person").queryset = person_choices(organization=self.organization)
 
 
 class DismissForm(forms.Form):

@@ -66,18 +66,18 @@ def bench_board(*, organization: Organization, skill_id: int | None = None, leve
     rows = []
     for e in entries:
         p = pw.get(e.person_id)
-        cells = []
+        cells: list[dict[str, Any]] = []
         for i, w in enumerate(range(first, first + HORIZON_WEEKS)):
             cap = p.cap.get(w, 0.0) if p else 0.0
             free = 0.0 if (p is None or w in p.off) else max(0.0, p.free(w))
             level_ = "off" if (p and w in p.off) or cap == 0 else (
                 "free" if free >= cap * 0.5 else "some" if free > 0 else "full")
             cells.append({"week": weeks[i], "free": round(free, 1), "cap": round(cap, 1), "level": level_})
-        row = {"entry": e, "cells": cells, "free_now": cells[0]["free"], "engagements": engagements[e.person_id],
-               "skills": list(e.person.skills.all())}
-        if min_free is not None and row["free_now"] < min_free:
+        free_now: float = cells[0]["free"]
+        if min_free is not None and free_now < min_free:
             continue
-        rows.append(row)
+        rows.append({"entry": e, "cells": cells, "free_now": free_now, "engagements": engagements[e.person_id],
+                     "skills": list(e.person.skills.all())})
     return {"rows": rows, "weeks": weeks}
 
 
@@ -142,8 +142,8 @@ def measures(*, organization: Organization, today: datetime.date | None = None) 
     decided = list(StaffingRequest.objects.for_org(organization).exclude(
         status__in=(RequestStatus.DRAFT, RequestStatus.OPEN, RequestStatus.PROPOSED)).values(
         "status", "created_at", "filled_at"))
-    filled = [r for r in decided if r["filled_at"]]
-    days = [(r["filled_at"] - r["created_at"]).total_seconds() / 86400 for r in filled]
+    fill_times = [(r["created_at"], r["filled_at"]) for r in decided if r["filled_at"] is not None]
+    days = [(filled_at - created).total_seconds() / 86400 for created, filled_at in fill_times]
     entries = list(BenchEntry.objects.for_org(organization).values("person_id", "rate_per_hour"))
     week = ms.week_of(today)
     pw = ms.people_weeks(organization=organization, person_ids=[e["person_id"] for e in entries],
@@ -167,8 +167,8 @@ def measures(*, organization: Organization, today: datetime.date | None = None) 
             for name in miss["skills"]:
                 gaps[name] += 1
     return {
-        "fill_rate": round(100 * len(filled) / len(decided)) if decided else None,
-        "decided": len(decided), "filled": len(filled),
+        "fill_rate": round(100 * len(fill_times) / len(decided)) if decided else None,
+        "decided": len(decided), "filled": len(fill_times),
         "median_days_to_fill": round(statistics.median(days), 1) if days else None,
         "utilisation": round(100 * used / cap) if cap else None,
         "cost": sorted(((pod, q, round(v)) for (pod, q), v in cost.items()), key=lambda x: (x[1], x[0])),

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -20,6 +20,7 @@ from bench.services import requests as request_services
 from bench.services import suggestions as suggestion_services
 from pods.permissions import led_pods
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import skill_choices
 from tenancy.views.base import OrgPageMixin, render_htmx
@@ -41,7 +42,7 @@ class BenchHomeView(OrgPageMixin, View):
 
     permission_required = "bench.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         skill_id, level = _int(request.GET.get("skill"), 1, 2**31), _int(request.GET.get("level"), 1, 5)
         min_free = _int(request.GET.get("free"), 0, 80)
         board = selectors.bench_board(organization=self.organization, skill_id=skill_id, level=level,
@@ -62,7 +63,7 @@ class EntryFormView(OrgPageMixin, View):
     def _entry(self, pk: Any) -> Any:
         return get_or_404(selectors.bench_entry_get, organization=self.organization, pk=pk) if pk else None
 
-    def get(self, request: HttpRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
         entry = self._entry(pk)
         initial = {f: getattr(entry, f) for f in entry_services.ENTRY_FIELDS} if entry else {}
         form = BenchEntryForm(organization=self.organization, editing=entry is not None, initial=initial)
@@ -72,7 +73,7 @@ class EntryFormView(OrgPageMixin, View):
         return render(self.request, "bench/entry_form.html", {"entry": entry, "form": form, "off_form": off_form},
                       status=status)
 
-    def post(self, request: HttpRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int | None = None, **kw: Any) -> HttpResponse:
         entry, org = self._entry(pk), self.organization
         home = reverse("bench:home", args=[org.slug])
         if entry is not None and request.POST.get("action") == "time_off":
@@ -95,7 +96,7 @@ class EntryFormView(OrgPageMixin, View):
 class RequestListView(OrgPageMixin, View):
     permission_required = "bench.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         status = request.GET.get("status", "active")
         mine = request.GET.get("mine") == "1"
         qs = selectors.request_list(organization=self.organization, status=status)
@@ -116,11 +117,11 @@ class RequestCreateView(OrgPageMixin, View):
         initial = {"pod": self.request.GET.get("pod")} if self.request.GET.get("pod", "").isdigit() else {}
         return StaffingRequestForm(data, organization=self.organization, pod_ids=pod_ids, initial=initial)
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("bench.file_request")
         return render(request, "bench/request_form.html", {"form": self._form()})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("bench.file_request")
         form = self._form(request.POST)
         org = self.organization
@@ -137,7 +138,7 @@ class RequestCreateView(OrgPageMixin, View):
 class RequestDetailView(OrgPageMixin, View):
     permission_required = "bench.view"
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return self.render_detail(get_or_404(selectors.request_get, organization=self.organization, pk=pk))
 
     def render_detail(self, r: Any, status: int = 200, propose_form: Any = None) -> HttpResponse:
@@ -151,7 +152,7 @@ class RequestDetailView(OrgPageMixin, View):
             "dismiss_form": DismissForm(), "run": selectors.last_run(organization=self.organization),
         }, status=status)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         r = get_or_404(selectors.request_get, organization=self.organization, pk=pk)
         self.require("bench.act_request", r)
         org, action = self.organization, request.POST.get("action", "")
@@ -179,7 +180,7 @@ class RequestDetailView(OrgPageMixin, View):
 class SuggestionListView(OrgPageMixin, View):
     permission_required = "bench.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         kind = request.GET.get("kind", "")
         kind = kind if kind in SuggestionKind.values else ""
         qs = selectors.suggestion_list(organization=self.organization, kind=kind)
@@ -197,7 +198,7 @@ class SuggestionDetailView(OrgPageMixin, View):
 
     permission_required = "bench.view"
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         return self.render_detail(get_or_404(selectors.suggestion_get, organization=self.organization, pk=pk))
 
     def render_detail(self, s: Any, status: int = 200, dismiss_form: Any = None) -> HttpResponse:
@@ -206,7 +207,7 @@ class SuggestionDetailView(OrgPageMixin, View):
             "dismiss_form": dismiss_form or DismissForm(),
         }, status=status)
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         s = get_or_404(selectors.suggestion_get, organization=self.organization, pk=pk)
         self.require("bench.decide_suggestion", s)
         org, action = self.organization, request.POST.get("action", "")
@@ -233,7 +234,7 @@ class SuggestionDetailView(OrgPageMixin, View):
 class RecomputeView(OrgPageMixin, View):
     permission_required = "bench.recompute"
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         run = suggestion_services.suggestions_recompute(organization=self.organization)
         messages.success(request, f"Recomputed in {run.seconds:g} s: {run.created} new, {run.withdrawn} withdrawn.")
         return redirect("bench:suggestions", org_slug=self.organization.slug)
@@ -242,5 +243,5 @@ class RecomputeView(OrgPageMixin, View):
 class MeasuresView(OrgPageMixin, View):
     permission_required = "bench.view_measures"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return render(request, "bench/measures.html", {"m": selectors.measures(organization=self.organization)})

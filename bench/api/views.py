@@ -9,7 +9,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bench import selectors
@@ -30,6 +29,7 @@ from bench.services import entries as entry_services
 from bench.services import requests as request_services
 from bench.services import suggestions as suggestion_services
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
 
 
@@ -48,21 +48,21 @@ class BenchEntryViewSet(ApiViewSet):
     def _entry(self, pk: Any) -> BenchEntry:
         return get_or_404(selectors.bench_entry_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("bench.view")
         return self.paginated(selectors.bench_entry_list(organization=self.organization), BenchEntrySerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("bench.view")
         return Response(BenchEntrySerializer(self._entry(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("bench.manage_entries")
         data = self.validated(BenchEntryCreateSerializer).validated_data
         entry = entry_services.bench_entry_create(organization=self.organization, actor=request.user, **data)
         return Response(BenchEntrySerializer(self._entry(entry.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("bench.manage_entries")
         entry = self._entry(pk)
         data = self.validated(BenchEntryWriteSerializer, entry, partial=True).validated_data
@@ -84,18 +84,18 @@ class StaffingRequestViewSet(ApiViewSet):
     def _request(self, pk: Any) -> StaffingRequest:
         return get_or_404(selectors.request_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("bench.view")
         f = self.query_params(RequestFilter)
         rows = selectors.request_list(organization=self.organization, status=f.get("status", ""),
                                       pod_id=f.get("pod"))
         return self.paginated(rows, StaffingRequestSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("bench.view")
         return Response(StaffingRequestSerializer(self._request(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("bench.file_request")
         data = self.validated(StaffingRequestCreateSerializer).validated_data
         self.check_rule("bench.file_request", data["pod"])
@@ -110,19 +110,19 @@ class StaffingRequestViewSet(ApiViewSet):
 
     @extend_schema(request=None, responses=StaffingRequestSerializer, description="Submit a draft for matching.")
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def submit(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return self._move(pk, request_services.staffing_request_submit)
 
     @extend_schema(request=None, responses=StaffingRequestSerializer,
                    description="Withdraw the request; its open suggestions are withdrawn too.")
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def withdraw(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         return self._move(pk, request_services.staffing_request_withdraw)
 
     @extend_schema(request=ProposeSerializer, responses={201: SuggestionSerializer},
                    description="Propose a person by hand (the worker's hard filters and score apply).")
     @action(detail=True, methods=["post"])
-    def propose(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def propose(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         r = self._request(pk)
         self.check_rule("bench.act_request", r)
         data = self.validated(ProposeSerializer).validated_data
@@ -144,7 +144,7 @@ class SuggestionViewSet(ApiViewSet):
     def _suggestion(self, pk: Any) -> ScalingSuggestion:
         return get_or_404(selectors.suggestion_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("bench.view")
         f = self.query_params(SuggestionFilter)
         rows = selectors.suggestion_list(organization=self.organization, kind=f.get("kind", ""),
@@ -153,7 +153,7 @@ class SuggestionViewSet(ApiViewSet):
             rows = rows.filter(request_id=f["request"])
         return self.paginated(rows, SuggestionSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("bench.view")
         return Response(SuggestionSerializer(self._suggestion(pk)).data)
 
@@ -161,7 +161,7 @@ class SuggestionViewSet(ApiViewSet):
                    description="Accept: an `add` books the assignment (capacity re-checked under lock; "
                    "400 naming `person` when the hours went to someone else).")
     @action(detail=True, methods=["post"])
-    def accept(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def accept(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         s = self._suggestion(pk)
         self.check_rule("bench.decide_suggestion", s)
         suggestion_services.suggestion_accept(organization=self.organization, actor=request.user, suggestion=s)
@@ -169,7 +169,7 @@ class SuggestionViewSet(ApiViewSet):
 
     @extend_schema(request=DismissSerializer, responses=SuggestionSerializer)
     @action(detail=True, methods=["post"])
-    def dismiss(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def dismiss(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         s = self._suggestion(pk)
         self.check_rule("bench.decide_suggestion", s)
         data = self.validated(DismissSerializer).validated_data

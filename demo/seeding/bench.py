@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -80,7 +81,7 @@ def _specialists(ctx: SeedContext, rng: random.Random) -> None:
 
 def _entries(ctx: SeedContext, rng: random.Random, people: list[Person], today: datetime.date) -> int:
     org = ctx.org
-    specs = []
+    specs: list[dict[str, Any]] = []
     for p in people:
         hours = rng.choice([16, 20, 24, 32, 40, 40])
         specs.append(dict(person=p, available_from=today - datetime.timedelta(days=rng.randint(0, 120)),
