@@ -96,6 +96,7 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
     "resources:allocation_action": [("resources_api:allocation-release", "post"),
                                     ("resources_api:allocation-cancel", "post")],
     "strategy:theme_create": [("strategy_api:theme-list", "post")],
+    "strategy:theme_edit": [("strategy_api:theme-detail", "patch")],
     "strategy:theme_detail": [("strategy_api:theme-close", "post"), ("strategy_api:theme-carry-over", "post")],
     "strategy:outcome_create": [("strategy_api:outcome-list", "post")],
     "strategy:outcome_edit": [("strategy_api:outcome-detail", "patch")],
@@ -126,8 +127,6 @@ PAGE_ONLY: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "resources:budgets": "setting a pod's budget (the API lists budgets and the ledger; setting one is page-only "
                          "for now, issue #9)",
-    "strategy:theme_edit": "editing a theme's title, description or owner (the API creates, closes and carries "
-                           "themes over, issue #12)",
     "bench:recompute": "an admin's 'recompute suggestions now' (the nightly and on-write recomputes run without "
                        "it, issue #10)",
     "platform_catalog:model_create": "catalog models (the platform catalog's API is being written, issue #11)",

@@ -91,6 +91,15 @@ class ThemeCreateSerializer(serializers.Serializer):
                                      help_text="A leader's membership id; default: you.")
 
 
+class ThemeUpdateSerializer(serializers.Serializer):
+    """Title, description and owner; the quarter and status change by closing or carrying over."""
+
+    title = serializers.CharField(max_length=160, required=False)
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    owner = OrgScopedPrimaryKeyField(scope=_members, model=Membership, required=False,
+                                     help_text="A leader's membership id.")
+
+
 class ThemeCloseSerializer(serializers.Serializer):
     final_score = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=10,
                                          help_text="1.0 = 100%; default: the theme's progress now.")

@@ -29,6 +29,7 @@ from strategy.api.serializers import (
     ThemeCreateSerializer,
     ThemeFilter,
     ThemeSerializer,
+    ThemeUpdateSerializer,
 )
 from strategy.models import Outcome, Theme
 from tenancy.access import get_or_404
@@ -40,12 +41,14 @@ from tenancy.api.views import ApiViewSet
     list=extend_schema(parameters=[ThemeFilter], responses=ThemeSerializer(many=True)),
     retrieve=extend_schema(responses=ThemeSerializer),
     create=extend_schema(request=ThemeCreateSerializer, responses={201: ThemeSerializer}),
+    partial_update=extend_schema(request=ThemeUpdateSerializer, responses=ThemeSerializer),
 )
 class ThemeViewSet(ApiViewSet):
     """Quarterly strategic themes with their progress (the weighted mean of their outcomes)."""
 
     queryset = Theme.objects.none()
     serializer_class = ThemeSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def _theme(self, pk: Any) -> Theme:
         theme = get_or_404(selectors.theme_get, organization=self.organization, pk=pk)
@@ -72,6 +75,15 @@ class ThemeViewSet(ApiViewSet):
         data.setdefault("owner", self.membership)
         theme = services.theme_create(organization=self.organization, actor=request.user, **data)
         return Response(ThemeSerializer(self._theme(theme.pk)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """Change the title, description or owner (the page's "Edit theme")."""
+        theme = self._theme(pk)
+        self.check_rule("strategy.change_theme", theme)
+        data = self.validated(ThemeUpdateSerializer, partial=True).validated_data
+        fields = {"title": theme.title, "description": theme.description, "owner": theme.owner, **data}
+        services.theme_update(organization=self.organization, actor=request.user, theme=theme, **fields)
+        return Response(ThemeSerializer(self._theme(theme.pk)).data)
 
     @extend_schema(request=ThemeCloseSerializer, responses=ThemeSerializer)
     @action(detail=True, methods=["post"])

@@ -116,3 +116,19 @@ def test_lists_run_constant_queries(org, name, django_assert_max_num_queries):
     with django_assert_max_num_queries(len(small.captured_queries)):
         r = api.get(url(org, name))
     assert len(ids(r)) == 11
+
+
+def test_theme_owner_edits_a_theme_others_may_not(org):
+    leader = member(org, "leader")
+    t = theme(org, leader)
+    other_leader, lead = member(org, "leader"), led_outcome(org)[0]
+    detail = url(org, "strategy_api:theme-detail", pk=t.pk)
+    assert client_for(lead).patch(detail, {"title": "X"}, format="json").status_code == 403
+    assert client_for(other_leader).patch(detail, {"title": "X"}, format="json").status_code == 403
+    r = client_for(leader).patch(detail, {"title": "  Grow revenue ", "owner": other_leader.pk}, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json()["title"] == "Grow revenue" and r.json()["owner"] == other_leader.pk
+    assert r.json()["description"] == t.description  # unsent fields are kept
+    for body, field in (({"title": ""}, "title"), ({"owner": lead.pk}, "owner"), ({"owner": 10**12}, "owner")):
+        bad = client_for(other_leader).patch(detail, body, format="json")
+        assert bad.status_code == 400 and error_fields(bad) == {field}, bad.json()
