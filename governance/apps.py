@@ -11,6 +11,11 @@ class GovernanceConfig(AppConfig):
         from tenancy.registry import NavEntry, Panel, registry
 
         registry.register_health_check(OVERDUE_ESCALATIONS)
+        from governance.selectors import first_passed_gate
+        from tenancy.registry import PodMilestone
+
+        registry.pod_milestones.register(PodMilestone(
+            key="first_passed_gate", label="First deployment through the gate", dates=first_passed_gate))
         from governance.search_selectors import ESCALATION_SEARCH_KIND
 
         registry.search_kinds.register(ESCALATION_SEARCH_KIND)  # found only by those who may see it

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance import defaults
@@ -22,6 +23,7 @@ from governance.models import (
     Escalation,
     EscalationEvent,
     EscalationStatus,
+    Gate,
     GuardrailPolicy,
     MatrixReview,
     MatrixVersion,
@@ -421,3 +423,14 @@ def deployments_of_model(*, organization: Organization, model_name: str, version
     if version:
         qs = qs.filter(version=version)
     return qs.select_related("pod", "risk_tier").order_by("-created_at", "-id")[:limit]
+
+
+def first_passed_gate(organization: Organization, pod_ids: list[int] | None) -> dict[int, datetime.datetime]:
+    """Each pod's first deployment that passed the gate, when it passed: at submission, or when
+    the approver decided for a review that needed approval (registered as the `first_passed_gate`
+    pod milestone: time to value reads it). One query."""
+    qs = DeploymentReview.objects.for_org(organization).filter(gate=Gate.PASS)
+    if pod_ids is not None:
+        qs = qs.filter(pod_id__in=pod_ids)
+    rows = qs.values("pod_id").annotate(first=Min(Coalesce("escalation__decided_at", "created_at")))
+    return {r["pod_id"]: r["first"] for r in rows.order_by()}

@@ -249,6 +249,18 @@ class ScorecardMeasure:
     unit: str = ""
 
 
+@dataclass(frozen=True)
+class PodMilestone:
+    """A dated moment in a pod's life that a higher app knows (e.g. its first deployment that
+    passed the gate): `dates(organization, pod_ids)` gives `{pod_id: first moment}` for the given
+    pods (None: every pod), in a constant number of queries. Lower apps read it by `key` without
+    importing the app that records it."""
+
+    key: str
+    label: str
+    dates: Callable[[Any, list[int] | None], dict[int, datetime.datetime]]
+
+
 def _require_sql(check: HealthCheck) -> HealthCheck:
     if not callable(check.sql) or not callable(check.batch):
         raise TypeError(f"health check {check.name!r} needs both its batch and its SQL form")
@@ -266,6 +278,7 @@ class Registry:
     attention: Store[AttentionSource] = field(default_factory=lambda: Store(AttentionSource, lambda a: a.key))
     scorecard_measures: Store[ScorecardMeasure] = field(
         default_factory=lambda: Store(ScorecardMeasure, lambda m: m.key))
+    pod_milestones: Store[PodMilestone] = field(default_factory=lambda: Store(PodMilestone, lambda m: m.key))
 
     # Set by the app that keeps the search index; None without it (documents are then not indexed).
     search_index: SearchIndex | None = None
