@@ -10,8 +10,8 @@ from tenancy.outbox import enqueue
 
 @shared_task(name="bench.tasks.suggestions_recompute_task")
 def suggestions_recompute_task(organization_id: int) -> int | None:
+    from bench.services.recompute import suggestions_recompute
     from bench.services.recompute_trigger import recompute_started
-    from bench.services.suggestions import suggestions_recompute
 
     recompute_started(organization_id)  # writes from now on ask for another run
     org = Organization.objects.filter(pk=organization_id).first()

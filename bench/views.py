@@ -15,9 +15,10 @@ from django.views import View
 from bench import selectors
 from bench.forms import BenchEntryForm, DismissForm, ProposeForm, StaffingRequestForm, TimeOffForm
 from bench.models import RequestStatus, SuggestionKind, SuggestionStatus
+from bench.services import decisions as decision_services
 from bench.services import entries as entry_services
 from bench.services import requests as request_services
-from bench.services import suggestions as suggestion_services
+from bench.services.recompute import suggestions_recompute
 from pods.permissions import led_pods
 from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
@@ -215,14 +216,14 @@ class SuggestionDetailView(OrgPageMixin, View):
                 else reverse("bench:suggestions", args=[org.slug]))
         if action == "dismiss":
             form = DismissForm(request.POST)
-            done = form_submit(request, form, lambda d: suggestion_services.suggestion_dismiss(
+            done = form_submit(request, form, lambda d: decision_services.suggestion_dismiss(
                 organization=org, actor=request.user, suggestion=s, **d), success="Dismissed.", redirect_to=back)
             return done or self.render_detail(s, 400, dismiss_form=form)
         if action != "accept":
             messages.error(request, "Unknown action.")
             return self.render_detail(s, 400)
         try:
-            suggestion_services.suggestion_accept(organization=org, actor=request.user, suggestion=s)
+            decision_services.suggestion_accept(organization=org, actor=request.user, suggestion=s)
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
@@ -235,7 +236,7 @@ class RecomputeView(OrgPageMixin, View):
     permission_required = "bench.recompute"
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
-        run = suggestion_services.suggestions_recompute(organization=self.organization)
+        run = suggestions_recompute(organization=self.organization)
         messages.success(request, f"Recomputed in {run.seconds:g} s: {run.created} new, {run.withdrawn} withdrawn.")
         return redirect("bench:suggestions", org_slug=self.organization.slug)
 

@@ -12,7 +12,7 @@ def measure(slug: str, factor: int = 10) -> dict[str, Any]:
     from django.db import transaction
 
     from bench.models import BenchEntry, RequestSkill, StaffingRequest
-    from bench.services.suggestions import suggestions_recompute
+    from bench.services.recompute import suggestions_recompute
     from tenancy.models import Organization, Person, PersonSkill
 
     org = Organization.objects.get(slug=slug)

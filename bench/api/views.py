@@ -25,9 +25,9 @@ from bench.api.serializers import (
     SuggestionSerializer,
 )
 from bench.models import BenchEntry, ScalingSuggestion, StaffingRequest
+from bench.services import decisions as decision_services
 from bench.services import entries as entry_services
 from bench.services import requests as request_services
-from bench.services import suggestions as suggestion_services
 from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
@@ -164,7 +164,7 @@ class SuggestionViewSet(ApiViewSet):
     def accept(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         s = self._suggestion(pk)
         self.check_rule("bench.decide_suggestion", s)
-        suggestion_services.suggestion_accept(organization=self.organization, actor=request.user, suggestion=s)
+        decision_services.suggestion_accept(organization=self.organization, actor=request.user, suggestion=s)
         return Response(SuggestionSerializer(self._suggestion(s.pk)).data)
 
     @extend_schema(request=DismissSerializer, responses=SuggestionSerializer)
@@ -173,6 +173,6 @@ class SuggestionViewSet(ApiViewSet):
         s = self._suggestion(pk)
         self.check_rule("bench.decide_suggestion", s)
         data = self.validated(DismissSerializer).validated_data
-        suggestion_services.suggestion_dismiss(organization=self.organization, actor=request.user,
+        decision_services.suggestion_dismiss(organization=self.organization, actor=request.user,
                                                suggestion=s, **data)
         return Response(SuggestionSerializer(self._suggestion(s.pk)).data)

@@ -1,1 +1,2 @@
-"""Bench writes, split by concept: entries, requests, suggestions (recompute, accept, dismiss)."""
+"""Bench writes, split by concept: `entries`, `requests`, `recompute` (the worker, from
+`add_proposals` and `upkeep_proposals`), `decisions` (accept, dismiss) and `budget` (the holds)."""

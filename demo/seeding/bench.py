@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from bench.models import BenchEntry, Priority, RequestSkill, RequestStatus, StaffingRequest, TimeOff
 from bench.services.entries import bench_entry_create, time_off_add
+from bench.services.recompute import suggestions_recompute
 from bench.services.requests import staffing_request_file
-from bench.services.suggestions import suggestions_recompute
 from demo.seeding.context import SeedContext
 from pods.models import Pod, PodRole
 from tenancy.models import Person, PersonKind, PersonSkill

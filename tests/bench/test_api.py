@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from bench.services.recompute import suggestions_recompute
 from bench.services.requests import staffing_request_propose
-from bench.services.suggestions import suggestions_recompute
 from pods.models import Assignment
 from tests.api.helpers import client_for, error_fields, ids, query_count, url
 from tests.bench.factories import file_request, next_monday, skill, specialist

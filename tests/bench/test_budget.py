@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from bench.models import RequestStatus, ScalingSuggestion, SuggestionKind, SuggestionStatus
 from bench.services.budget import weeks_by_quarter
-from bench.services.suggestions import suggestion_accept, suggestions_recompute
+from bench.services.decisions import suggestion_accept
+from bench.services.recompute import suggestions_recompute
 from pods.models import Assignment
 from resources import services as resources_services
 from resources.models import LedgerEntry, LedgerKind

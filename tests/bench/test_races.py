@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
 from bench.models import ScalingSuggestion
+from bench.services.decisions import suggestion_accept
 from bench.services.requests import staffing_request_propose
-from bench.services.suggestions import suggestion_accept
 from pods.models import Assignment
 from tests.bench.factories import file_request, skill, specialist
 from tests.factories import PodFactory

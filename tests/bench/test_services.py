@@ -17,12 +17,13 @@ from bench.models import (
     SuggestionStatus,
     TimeOff,
 )
+from bench.services.decisions import suggestion_accept, suggestion_dismiss
+from bench.services.recompute import suggestions_recompute
 from bench.services.requests import (
     staffing_request_propose,
     staffing_request_withdraw,
     staffing_requests_expire,
 )
-from bench.services.suggestions import suggestion_accept, suggestion_dismiss, suggestions_recompute
 from pods.models import Assignment
 from tenancy.models import AuditEvent
 from tests.bench.factories import file_request, next_monday, skill, specialist

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.models import BenchEntry, RequestStatus, ScalingSuggestion, StaffingRequest
+from bench.services.recompute import suggestions_recompute
 from bench.services.requests import staffing_request_propose
-from bench.services.suggestions import suggestions_recompute
 from pods.models import Assignment
 from tests.bench.factories import file_request, next_monday, skill, specialist
 from tests.factories import AssignmentFactory, PersonFactory, PodFactory, member, pod_lead, role
