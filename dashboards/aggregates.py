@@ -4,7 +4,6 @@ GROUP BY week query, whatever the number of tiles, pods or days."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Aggregate, Avg, Count, FloatField, Q, Sum
@@ -32,8 +31,10 @@ def period_q(period: Period) -> Q:
 
 
 def figure_exprs(prefix: str, figure: TileFigure, where: Q,
-                 latest: dict[tuple[str, str], datetime.date | None], period_key: str) -> dict[str, Any]:
-    """The aggregate(s) that compute `figure` over the rows matching `where`, named `prefix…`."""
+                 latest: dict[tuple[str, str], Any], period_key: str) -> dict[str, Any]:
+    """The aggregate(s) that compute `figure` over the rows matching `where`, named `prefix…`.
+    `latest` gives, per (state metric, period key), the day a state is read on: a date or a scalar
+    subquery expression."""
     q = Q(metric=figure.metric) & where
     head, _, arg = figure.agg.partition(":")
     if head in ("sum", "per_pod"):
@@ -52,13 +53,15 @@ def figure_exprs(prefix: str, figure: TileFigure, where: Q,
         day = latest.get((figure.metric, period_key))
         if period_key == "week":  # per week: the gauge averaged over the week's snapshot days
             return {prefix: Sum("value", filter=q), prefix + "__days": Count("day", filter=q, distinct=True)}
-        return {prefix: Sum("value", filter=q & Q(day=day))} if day else {}
+        return {} if day is None else {prefix: Sum("value", filter=q & Q(day=day)),
+                                       prefix + "__seen": Count("id", filter=q & Q(day=day))}
     if head == "latest":
         day = latest.get((figure.metric, period_key))
         if period_key == "week":  # per week: pods at that value, averaged over the week's snapshot days
             return {prefix + "__hit": Count("id", filter=q & Q(value=float(arg))),
                     prefix + "__days": Count("day", filter=q, distinct=True)}
-        return {prefix: Count("id", filter=q & Q(day=day, value=float(arg)))} if day else {}
+        return {} if day is None else {prefix: Count("id", filter=q & Q(day=day, value=float(arg))),
+                                       prefix + "__seen": Count("id", filter=q & Q(day=day))}
     raise ValueError(figure.agg)
 
 
@@ -73,7 +76,7 @@ def figure_value(prefix: str, figure: TileFigure, row: dict[str, Any], pod_count
     if head == "latest" and prefix + "__days" in row:
         days = row.get(prefix + "__days") or 0
         return round((row.get(prefix + "__hit") or 0) / days, 1) if days else None
-    if prefix not in row:
+    if prefix not in row or (prefix + "__seen" in row and not row[prefix + "__seen"]):
         return None  # a state metric with no snapshot in the period
     value = row.get(prefix)
     if head == "per_pod":

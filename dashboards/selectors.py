@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -103,7 +103,7 @@ def visible_tiles(membership: Membership) -> list[OverviewTile]:
 
 def overview_tiles(*, organization: Organization, membership: Membership, filters: Filters) -> list[TileData]:
     """Every tile the member may see, for the filters: figures for the range and the same range a
-    quarter earlier, and the weekly trend. Four queries (five with a per-pod figure), cached until
+    quarter earlier, and the weekly trend. Three queries, cached until
     the next snapshot (which touches the OVERVIEW scope)."""
     tiles = visible_tiles(membership)
     if not tiles:
@@ -118,16 +118,13 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
     cur, prev = filters.period, filters.period.previous_quarter()
     pod_q = _pod_q(organization, filters)
     facts = DailyFact.objects.for_org(organization).filter(pod_q)
-    # 1. The latest snapshot day of each "state" metric in each period.
+    # 1. Every figure of every tile, now and a quarter earlier: one query. A "state" metric is read
+    # on its latest snapshot day of each period, a scalar subquery inside the same statement.
     state = {f.metric for t in tiles for f in (*t.figures, t.trend) if f.agg.startswith("latest:") or f.agg == "last"}
-    latest: dict[tuple[str, str], datetime.date | None] = {}
-    if state:
-        day_exprs = {f"{m}|{key}": Max("day", filter=Q(metric=m) & period_q(p))
-                     for m in state for key, p in (("cur", cur), ("prev", prev))}
-        for name, day in facts.filter(metric__in=state).aggregate(**day_exprs).items():
-            m, key = name.split("|")
-            latest[(m, key)] = day
-    # 2. Every figure of every tile, now and a quarter earlier: one query.
+    latest: dict[tuple[str, str], Any] = {
+        (m, key): Subquery(facts.filter(period_q(p), metric=m).order_by().values("metric")
+                           .annotate(d=Max("day")).values("d")[:1])
+        for m in state for key, p in (("cur", cur), ("prev", prev))}
     exprs: dict[str, Any] = {}
     for ti, tile in enumerate(tiles):
         for fi, fig in enumerate(tile.figures):
@@ -136,18 +133,20 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
     metrics = {f.metric for t in tiles for f in t.figures} | {t.trend.metric for t in tiles}
     row = (facts.filter(metric__in=metrics).filter(period_q(cur) | period_q(prev)).aggregate(**exprs)
            if exprs else {})
-    pod_count = 0
-    if any(f.agg == "per_pod" for t in tiles for f in (*t.figures, t.trend)):
-        pod_count = facets(organization=organization, filters=filters).count()
-    # 3. The trends: one GROUP BY week.
+    # 2. The trends: one GROUP BY week.
     trend_exprs: dict[str, Any] = {}
     for ti, tile in enumerate(tiles):
         trend_exprs.update(figure_exprs(f"t{ti}trend", tile.trend, Q(), latest, "week"))
     weekly = {r["week"].date() if isinstance(r["week"], datetime.datetime) else r["week"]: r
               for r in facts.filter(metric__in=metrics).filter(period_q(cur))
               .annotate(week=TruncWeek("day")).values("week").order_by("week").annotate(**trend_exprs)}
-    # 4. "As of" of each tile.
-    as_of = dict(TileSnapshot.objects.for_org(organization).values_list("tile", "computed_at"))
+    # 3. "As of" of each tile, with the number of pods the filters select (per-pod figures) beside it.
+    pods = (facets(organization=organization, filters=filters).order_by().values("organization_id")
+            .annotate(n=Count("id")).values("n")[:1])
+    snaps = list(TileSnapshot.objects.for_org(organization).annotate(pods=Subquery(pods))
+                 .values_list("tile", "computed_at", "pods"))
+    as_of = {tile: at for tile, at, _ in snaps}
+    pod_count = (snaps[0][2] or 0) if snaps else 0
     out = []
     for ti, tile in enumerate(tiles):
         figures = [FigureData(fig.label, figure_value(f"t{ti}f{fi}cur", fig, row, pod_count),

@@ -112,3 +112,22 @@ def test_api_recompute(seeded):
                                          format="json").status_code == 202
     assert client_for(seeded.leader).post(f"/api/v1/o/{seeded.org.slug}/overview/recompute/", {},
                                           format="json").status_code == 403
+
+
+def test_overview_cold_is_twelve_queries_at_two_sizes(client, seeded, django_assert_max_num_queries):
+    """`make bench`'s target: at most 12 queries with every cached fragment a miss, whatever the size."""
+    from django.core.cache import caches
+
+    from tests.dashboards.factories import staffed
+    from tests.factories import PodFactory
+
+    client.force_login(seeded.leader.user)
+    client.get(f"/o/{seeded.org.slug}/overview/")  # the session and the sign-in are settled
+    for size in (0, 10):
+        for i in range(size):
+            staffed(seeded.org, PodFactory(organization=seeded.org, sponsor=seeded.leader, name=f"More {i}"), 2)
+        services.snapshot_backfill(organization=seeded.org, days=30)
+        for c in caches.all():
+            c.clear()
+        with django_assert_max_num_queries(12):
+            assert client.get(f"/o/{seeded.org.slug}/overview/").status_code == 200
