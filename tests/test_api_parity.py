@@ -109,6 +109,7 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
                              ("bench_api:staffing-request-withdraw", "post"),
                              ("bench_api:staffing-request-propose", "post")],
     "bench:suggestion_detail": [("bench_api:suggestion-accept", "post"), ("bench_api:suggestion-dismiss", "post")],
+    "bench:recompute": [("bench_api:suggestion-recompute", "post")],
 }
 
 # Page actions that have no API counterpart by nature, and why.
@@ -127,8 +128,6 @@ PAGE_ONLY: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "resources:budgets": "setting a pod's budget (the API lists budgets and the ledger; setting one is page-only "
                          "for now, issue #9)",
-    "bench:recompute": "an admin's 'recompute suggestions now' (the nightly and on-write recomputes run without "
-                       "it, issue #10)",
     "platform_catalog:model_create": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_edit": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_action": "catalog model approvals, aliases, deprecation (the platform catalog's API is being written, issue #11)",

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from bench.models import (
     MAX_WEEK_HOURS,
     BenchEntry,
+    BenchRun,
     BenchStatus,
     Priority,
     RequestSkill,
@@ -155,6 +156,19 @@ class SuggestionSerializer(serializers.ModelSerializer):
         fields = ("id", "kind", "status", "pod", "person", "request", "other_request", "assignment", "score",
                   "summary", "rationale", "inputs", "inputs_hash", "changes", "manual", "computed_at",
                   "decided_at", "dismiss_reason")
+        read_only_fields = fields
+
+
+class BenchRunSerializer(serializers.ModelSerializer):
+    """One recompute of the organization's suggestions: what it weighed and what it changed."""
+
+    unmatched = serializers.ListField(child=serializers.DictField(), read_only=True,
+                                      help_text="Open requests nobody could take, with the skills they need.")
+
+    class Meta:
+        model = BenchRun
+        fields = ("id", "finished_at", "seconds", "requests", "candidates", "created", "withdrawn", "objective",
+                  "greedy_objective", "unmatched")
         read_only_fields = fields
 
 

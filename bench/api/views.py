@@ -16,6 +16,7 @@ from bench.api.serializers import (
     BenchEntryCreateSerializer,
     BenchEntrySerializer,
     BenchEntryWriteSerializer,
+    BenchRunSerializer,
     DismissSerializer,
     ProposeSerializer,
     RequestFilter,
@@ -28,6 +29,7 @@ from bench.models import BenchEntry, ScalingSuggestion, StaffingRequest
 from bench.services import decisions as decision_services
 from bench.services import entries as entry_services
 from bench.services import requests as request_services
+from bench.services.recompute import suggestions_recompute
 from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
@@ -166,6 +168,15 @@ class SuggestionViewSet(ApiViewSet):
         self.check_rule("bench.decide_suggestion", s)
         decision_services.suggestion_accept(organization=self.organization, actor=request.user, suggestion=s)
         return Response(SuggestionSerializer(self._suggestion(s.pk)).data)
+
+    @extend_schema(request=None, responses=BenchRunSerializer,
+                   description="Recompute every suggestion of the organization now, as the nightly and on-write "
+                   "runs do (admins); answers with the run, whose `finished_at` is the suggestions' \"as of\".")
+    @action(detail=False, methods=["post"])
+    def recompute(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
+        self.check_rule("bench.recompute")
+        run = suggestions_recompute(organization=self.organization)
+        return Response(BenchRunSerializer(run).data)
 
     @extend_schema(request=DismissSerializer, responses=SuggestionSerializer)
     @action(detail=True, methods=["post"])

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from bench.models import ScalingSuggestion
 from bench.services.recompute import suggestions_recompute
 from bench.services.requests import staffing_request_propose
 from pods.models import Assignment
@@ -119,3 +120,22 @@ def test_bench_entries(org, other_org):
     r = c.patch(url(org, "bench_api:bench-entry-detail", pk=eid), {"hours_per_week": 90}, format="json")
     assert r.status_code == 400 and error_fields(r) == {"hours_per_week"}
     assert client_for(member(org)).post(url(org, "bench_api:bench-entry-list"), body, format="json").status_code == 403
+
+
+def test_recompute_now_is_for_admins_and_answers_with_the_run(org):
+    lead, _p, pod = pod_lead(org)
+    sk = skill(org, "ML")
+    e = specialist(org, {sk: 4})
+    req = file_request(org, pod, {sk: 3})
+    path = url(org, "bench_api:suggestion-recompute")
+    assert client_for(lead).post(path).status_code == 403
+    assert not ScalingSuggestion.objects.for_org(org).exists()
+    r = client_for(member(org, "admin")).post(path)
+    assert r.status_code == 200, r.content
+    run = r.json()
+    assert (run["requests"], run["created"], run["withdrawn"], run["unmatched"]) == (1, 1, 0, [])
+    assert run["finished_at"] and run["objective"] >= run["greedy_objective"] > 0
+    [s] = ScalingSuggestion.objects.for_org(org)
+    assert (s.request_id, s.person_id) == (req.pk, e.person_id)
+    again = client_for(member(org, "admin")).post(path).json()
+    assert (again["created"], again["withdrawn"]) == (0, 0) and again["id"] != run["id"]  # stable
