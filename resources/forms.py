@@ -5,10 +5,11 @@ from typing import Any
 
 from django import forms
 
+from pods.models import Pod
 from pods.selectors import pod_list
 from resources import selectors
-from resources.models import BudgetCategory, PoolStatus, ReclaimPolicy, WithinPodPolicy
-from tenancy.forms import OrgScopedForm
+from resources.models import BudgetCategory, ComputePool, PoolStatus, ReclaimPolicy, WithinPodPolicy
+from tenancy.forms import OrgScopedForm, model_choice_field
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -30,7 +31,7 @@ class PoolForm(OrgScopedForm):
 
 
 class QuotaForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None)
     nominal = forms.IntegerField(min_value=0, max_value=1_000_000, help_text="Guaranteed units.")
     borrowing_limit = forms.IntegerField(min_value=0, max_value=1_000_000, required=False,
                                          help_text="How much above nominal it may borrow; empty: any idle capacity.")
@@ -43,12 +44,12 @@ class QuotaForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = pod_list(organization=self.organization)
+        model_choice_field(self, "pod").queryset = pod_list(organization=self.organization)
 
 
 class AllocationRequestForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
-    pool = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None)
+    pool: forms.ModelChoiceField[ComputePool] = forms.ModelChoiceField(queryset=None)
     amount = forms.IntegerField(min_value=1, max_value=1_000_000, help_text="Units of the pool.")
     start = forms.DateTimeField(input_formats=LOCAL, widget=DateTimeInput(), help_text="UTC")
     end = forms.DateTimeField(input_formats=LOCAL, widget=DateTimeInput(), help_text="UTC; the window is [start, end).")
@@ -61,8 +62,8 @@ class AllocationRequestForm(OrgScopedForm):
     def __init__(self, *args: Any, pod_ids: set[int], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = pod_list(organization=self.organization).filter(pk__in=pod_ids)
-        self.fields["pool"].queryset = selectors.pool_choices(organization=self.organization)
+        model_choice_field(self, "pod").queryset = pod_list(organization=self.organization).filter(pk__in=pod_ids)
+        model_choice_field(self, "pool").queryset = selectors.pool_choices(organization=self.organization)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,7 +73,7 @@ class AllocationRequestForm(OrgScopedForm):
 
 
 class BudgetForm(OrgScopedForm):
-    pod = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None)
     quarter = forms.CharField(max_length=7, help_text="e.g. 2026Q4")
     category = forms.ChoiceField(choices=BudgetCategory.choices)
     amount = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, help_text="Credits.")
@@ -80,4 +81,4 @@ class BudgetForm(OrgScopedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pod"].queryset = pod_list(organization=self.organization)
+        model_choice_field(self, "pod").queryset = pod_list(organization=self.organization)

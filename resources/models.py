@@ -50,6 +50,9 @@ class ComputePool(OrgOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: the list page's share in use (%), from `selectors.pool_list`'s figures.
+    utilisation: int
+
     class Meta(OrgOwned.Meta):
         ordering = ["name", "id"]
         constraints = [
@@ -72,6 +75,12 @@ class Quota(OrgOwned):
         max_length=16, choices=WithinPodPolicy.choices, default=WithinPodPolicy.NEVER
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not columns: what `selectors.quota_rows` works out for the pool page at one instant.
+    used: int
+    borrowed_now: int
+    lendable: int
+    lent: float
 
     class Meta(OrgOwned.Meta):
         ordering = ["pool_id", "pod_id"]
@@ -114,6 +123,10 @@ class Allocation(OrgOwned):
     reclaim_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not columns: `selectors.pool_queue` numbers the queue and says whose details the viewer may open.
+    position: int
+    visible: bool
 
     class Meta(OrgOwned.Meta):
         ordering = ["start", "id"]
@@ -255,6 +268,15 @@ class CapacitySnapshot(OrgOwned):
         constraints = [
             models.UniqueConstraint(fields=["organization", "pool", "day"], name="snapshot_unique_pool_day")
         ]
+
+    @property
+    def used(self) -> float:
+        return self.within_nominal + self.borrowed
+
+    @property
+    def utilisation(self) -> float:
+        """Share of the capacity in use that day (0..1)."""
+        return self.used / self.capacity if self.capacity else 0.0
 
 
 class CapacityRun(OrgOwned):

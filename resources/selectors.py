@@ -7,14 +7,16 @@ the capacity dashboard reads the snapshots the worker computed, never raw alloca
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from governance import selectors as gov
+from governance.models import DecisionTier, DecisionType, RiskTier
 from pods.permissions import led_pods
 from resources import admission as eng
 from resources.models import (
@@ -70,7 +72,20 @@ def held_until(a: Allocation) -> dt.datetime:
     return a.end
 
 
-def pool_list(*, organization: Organization, now: dt.datetime | None = None) -> QuerySet[ComputePool]:
+if TYPE_CHECKING:  # WithAnnotations takes its second argument only for the type checker
+    from django_stubs_ext import WithAnnotations
+
+    class _PoolFigures(TypedDict):
+        nominal_total: int
+        in_use: int  # units held now
+        borrowed_now: int
+        queued: int
+        quota_count: int
+
+    PoolWithFigures = WithAnnotations[ComputePool, _PoolFigures]
+
+
+def pool_list(*, organization: Organization, now: dt.datetime | None = None) -> QuerySet[PoolWithFigures]:
     """Pools with their nominal total, units held now (and borrowed) and queue length: one query."""
     now = now or timezone.now()
     allocs = Allocation.objects.for_org(organization).filter(pool=OuterRef("pk")).order_by().values("pool")
@@ -91,7 +106,7 @@ def pool_list(*, organization: Organization, now: dt.datetime | None = None) -> 
             .order_by("name", "id"))
 
 
-def pool_get(*, organization: Organization, pk: Any) -> ComputePool:
+def pool_get(*, organization: Organization, pk: Any) -> PoolWithFigures:
     return pool_list(organization=organization).get(pk=pk)
 
 
@@ -229,8 +244,8 @@ def request_preview(*, organization: Organization, pod: Any, pool: ComputePool, 
     if decision.outcome == eng.REFUSE:
         return out
     routing = spend_routing(organization=organization, cost=cost)
-    if routing is not None and routing.allowed and routing.tier.needs_approval:
-        out.update(outcome="needs_approval", tier=routing.tier, approvers=routing.approvers)
+    if routing is not None and routing.approval_tier is not None:
+        out.update(outcome="needs_approval", tier=routing.approval_tier, approvers=routing.approvers)
         return out
     if routing is not None and not routing.allowed:
         out.update(outcome="refused", reason=routing.message)
@@ -273,9 +288,6 @@ def capacity_overview(*, organization: Organization, day: dt.date | None = None)
     cap = sum(r.capacity for r in rows)
     used = sum(r.within_nominal + r.borrowed for r in rows)
     borrowed = sum(r.borrowed for r in rows)
-    for r in rows:
-        r.used = r.within_nominal + r.borrowed
-        r.utilisation = r.used / r.capacity if r.capacity else 0.0
     return {
         "day": day, "pools": rows, "capacity": cap, "used": used, "borrowed": borrowed,
         "pending": sum(r.pending for r in rows),
@@ -299,7 +311,7 @@ def capacity_series(*, organization: Organization) -> dict[int, list[CapacitySna
 def budget_list(*, organization: Organization, viewer: Membership | None, quarter: str = "",
                 pod_id: int | None = None) -> QuerySet[Budget]:
     """Budgets with held, posted and voided sums (derived from the ledger) in one query."""
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
     def sum_of(kind: str) -> Any:
         return Coalesce(Sum("entries__amount", filter=Q(entries__kind=kind)), Value(Decimal(0)),
@@ -412,15 +424,27 @@ def compute_hold_refusal(organization: Organization, allocation: Allocation, loc
 SPEND_TYPE = "compute_spend"
 
 
-def spend_routing(*, organization: Organization, cost: Any) -> Any:
+@dataclass(frozen=True)
+class SpendRouting:
+    """The matrix's answer for one compute spend, with the cell it was read from."""
+
+    allowed: bool
+    message: str  # why not, when not allowed
+    approval_tier: DecisionTier | None  # set when allowed only with a person's approval
+    approvers: list[Membership]
+    decision_type: DecisionType
+    risk_tier: RiskTier
+
+
+def spend_routing(*, organization: Organization, cost: Decimal) -> SpendRouting | None:
     """The matrix's routing for spending `cost` credits on compute (lowest risk tier), or None
     when the organization has no such decision type or no published matrix."""
     dtype = gov.decision_types(organization=organization).filter(key=SPEND_TYPE).first()
-    tier = gov.risk_tiers(organization=organization).order_by("rank", "id").first()
-    if dtype is None or tier is None:
+    risk = gov.risk_tiers(organization=organization).order_by("rank", "id").first()
+    if dtype is None or risk is None:
         return None
-    routing = gov.routing_for(organization=organization, decision_type=dtype, risk_tier=tier, amount=cost)
+    routing = gov.routing_for(organization=organization, decision_type=dtype, risk_tier=risk, amount=cost)
     if routing.version is None:
         return None
-    routing.decision_type, routing.risk_tier = dtype, tier
-    return routing
+    tier = routing.tier if routing.allowed and routing.tier is not None and routing.tier.needs_approval else None
+    return SpendRouting(routing.allowed, routing.message, tier, routing.approvers, dtype, risk)

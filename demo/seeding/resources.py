@@ -25,6 +25,7 @@ from resources.models import (
     ComputePool,
     Quota,
 )
+from tenancy.models import User
 
 POOLS = [  # name, unit, capacity, credits per unit-hour
     ("H100 80GB", "GPU", 16, Decimal("4.00")),
@@ -50,9 +51,7 @@ def seed(ctx: SeedContext) -> None:
     services.capacity_recompute(organization=org)
 
 
-def _lead_users(ctx: SeedContext) -> dict[int, object]:
-    from tenancy.models import User
-
+def _lead_users(ctx: SeedContext) -> dict[int, User]:
     rows = (Assignment.objects.for_org(ctx.org).filter(role__is_lead=True, person__user__isnull=False)
             .values_list("pod_id", "person__user_id"))
     users = {u.pk: u for u in User.objects.filter(pk__in={u for _, u in rows})}
@@ -67,7 +66,7 @@ def _small(ctx: SeedContext, pods: list[Pod]) -> None:
     org, actor = ctx.org, ctx.actor
     leads = _lead_users(ctx)
     cohort = sorted(pods, key=lambda p: (p.pk not in leads, p.pk))[:5]
-    lead_pod = next((p for p in cohort if getattr(leads.get(p.pk), "email", "") == "lead@demo.podium"),
+    lead_pod = next((p for p in cohort if p.pk in leads and leads[p.pk].email == "lead@demo.podium"),
                     cohort[0])
     cohort = [lead_pod, *[p for p in cohort if p != lead_pod]]
     pools = [services.pool_create(organization=org, actor=actor, name=n, unit=u, capacity=c, unit_cost=cost)
@@ -90,9 +89,11 @@ def _small(ctx: SeedContext, pods: list[Pod]) -> None:
     _history(ctx, [h100, a100, api], cohort, days=45, per_day=4)
     now = timezone.now()
 
-    def ask(pod: Pod, pool: ComputePool, amount: int, start: float, end: float, **kw: object) -> Allocation:
+    def ask(pod: Pod, pool: ComputePool, amount: int, start: float, end: float, *, preemptible: bool = True,
+            idempotency_key: str = "") -> Allocation:
         return services.allocation_request(organization=org, actor=leads.get(pod.pk, actor), pod=pod, pool=pool,
-                                           amount=amount, start=_hour(now, start), end=_hour(now, end), **kw)
+                                           amount=amount, start=_hour(now, start), end=_hour(now, end),
+                                           preemptible=preemptible, idempotency_key=idempotency_key)
 
     if len(cohort) < 5:
         ctx.tally("compute pools", len(pools))

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from resources import selectors, services
@@ -29,6 +28,7 @@ from resources.api.serializers import (
 )
 from resources.models import Allocation, Budget, ComputePool, LedgerEntry, Quota
 from tenancy.access import get_or_404
+from tenancy.api.base import OrgAPIRequest
 from tenancy.api.views import ApiViewSet
 from tenancy.permissions import can
 
@@ -48,21 +48,21 @@ class PoolViewSet(ApiViewSet):
     def _pool(self, pk: Any) -> ComputePool:
         return get_or_404(selectors.pool_get, organization=self.organization, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view")
         return self.paginated(selectors.pool_list(organization=self.organization), PoolSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("resources.view")
         return Response(PoolSerializer(self._pool(pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.manage_pools")
         data = self.validated(PoolSerializer).validated_data
         pool = services.pool_create(organization=self.organization, actor=request.user, **data)
         return Response(PoolSerializer(self._pool(pool.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def partial_update(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("resources.manage_pools")
         pool = self._pool(pk)
         data = self.validated(PoolUpdateSerializer, partial=True).validated_data
@@ -82,7 +82,7 @@ class QuotaViewSet(ApiViewSet):
     queryset = Quota.objects.none()
     serializer_class = QuotaSerializer
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view")
         params = self.query_params(QuotaFilter)
         qs = selectors.quota_list(organization=self.organization, pod_id=params.get("pod"))
@@ -90,12 +90,12 @@ class QuotaViewSet(ApiViewSet):
             qs = qs.filter(pool_id=params["pool"])
         return self.paginated(qs, QuotaSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("resources.view")
         return Response(QuotaSerializer(get_or_404(selectors.quota_get, organization=self.organization,
                                                    pk=pk)).data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.set_quota")
         data = self.validated(QuotaSerializer).validated_data
         existed = selectors.quota_list(organization=self.organization, pool=data["pool"],
@@ -121,7 +121,7 @@ class AllocationViewSet(ApiViewSet):
     def _allocation(self, pk: Any) -> Allocation:
         return get_or_404(selectors.allocation_get, organization=self.organization, viewer=self.membership, pk=pk)
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view")
         params = self.query_params(AllocationFilter)
         qs = selectors.allocation_list(organization=self.organization, viewer=self.membership,
@@ -129,7 +129,7 @@ class AllocationViewSet(ApiViewSet):
                                        state=params.get("state", ""))
         return self.paginated(qs, AllocationSerializer)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         a = self._allocation(pk)
         data = AllocationSerializer(a).data
         data["events"] = AllocationEventSerializer(
@@ -137,7 +137,7 @@ class AllocationViewSet(ApiViewSet):
         data["queue_position"] = selectors.queue_position(organization=self.organization, allocation=a)
         return Response(data)
 
-    def create(self, request: Request, **kwargs: Any) -> Response:
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.request")
         data = self.validated(AllocationCreateSerializer).validated_data
         self.check_rule("resources.request", data["pod"])
@@ -156,13 +156,13 @@ class AllocationViewSet(ApiViewSet):
 
     @extend_schema(request=None, responses=AllocationSerializer)
     @action(detail=True, methods=["post"])
-    def release(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def release(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """End an admitted allocation now; its capacity goes to the queue."""
         return self._end(pk, services.allocation_release)
 
     @extend_schema(request=None, responses=AllocationSerializer)
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def cancel(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """Withdraw a pending, preempted or needs-approval request."""
         return self._end(pk, services.allocation_cancel)
 
@@ -177,7 +177,7 @@ class BudgetViewSet(ApiViewSet):
     queryset = Budget.objects.none()
     serializer_class = BudgetSerializer
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
         params = self.query_params(BudgetFilter)
         qs = selectors.budget_list(organization=self.organization, viewer=self.membership,
@@ -185,7 +185,7 @@ class BudgetViewSet(ApiViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(BudgetSerializer(selectors.with_balances(page), many=True).data)
 
-    def retrieve(self, request: Request, pk: Any = None, **kwargs: Any) -> Response:
+    def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
         budget = get_or_404(selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
         return Response(BudgetSerializer(selectors.with_balances([budget])[0]).data)
@@ -198,7 +198,7 @@ class LedgerViewSet(ApiViewSet):
     queryset = LedgerEntry.objects.none()
     serializer_class = LedgerEntrySerializer
 
-    def list(self, request: Request, **kwargs: Any) -> Response:
+    def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
         params = self.query_params(LedgerFilter)
         qs = selectors.ledger_list(organization=self.organization, viewer=self.membership,

@@ -71,11 +71,13 @@ def _expire_locked(organization: Organization, pool: ComputePool, now: dt.dateti
                  .filter(pool=pool, state__in=HOLDING, preempted_by__isnull=False, reclaim_at__lte=now, end__gt=now)
                  .select_related("pod", "preempted_by__pod").order_by("pk"))
     for a in reclaimed:  # time-based reclaims that are due
+        by, at = a.preempted_by, a.reclaim_at
+        if by is None or at is None:  # the query asked for both; this tells the type checker
+            continue
         changed = True
-        by = a.preempted_by
-        preempt(a, by, f"Reclaimed at {a.reclaim_at:%Y-%m-%d %H:%M} UTC by allocation #{by.pk} of {by.pod} "
+        preempt(a, by, f"Reclaimed at {at:%Y-%m-%d %H:%M} UTC by allocation #{by.pk} of {by.pod} "
                        "(its reservation of lent capacity began); requeued for the rest of the window",
-                a.reclaim_at, pool)
+                at, pool)
         counts["reclaimed"] += 1
     for a in rows:
         changed = True

@@ -318,11 +318,12 @@ def needs_approval(*, organization: Organization, actor: User | None, allocation
         return False
     if not routing.allowed:
         raise ValidationError({"amount": f"Estimated cost {a.estimated_cost} credits: {routing.message}"})
-    if not routing.tier.needs_approval:
+    tier = routing.approval_tier
+    if tier is None:
         return False
     if actor is None:
         raise ValidationError({"amount": f"Estimated cost {a.estimated_cost} credits needs approval "
-                                         f"({routing.tier.name}); request it as a person."})
+                                         f"({tier.name}); request it as a person."})
     url = reverse("resources:allocation_detail", kwargs={"org_slug": organization.slug, "pk": a.pk})
     esc = escalation_file(
         organization=organization, actor=actor, pod=a.pod, decision_type=routing.decision_type,
@@ -335,8 +336,8 @@ def needs_approval(*, organization: Organization, actor: User | None, allocation
     )
     a.escalation = esc
     transition(a, AllocationState.NEEDS_APPROVAL,
-               f"Estimated cost {a.estimated_cost} credits needs approval: tier {routing.tier.level} "
-               f"({routing.tier.name}) under the decision-rights matrix")
+               f"Estimated cost {a.estimated_cost} credits needs approval: tier {tier.level} "
+               f"({tier.name}) under the decision-rights matrix")
     return True
 
 
@@ -350,7 +351,7 @@ def _membership_id(organization: Organization, actor: User | None) -> int | None
             .first())
 
 
-def _end(organization: Organization, allocation: Allocation, state: str, allowed: tuple, why: str) -> Allocation:
+def _end(organization: Organization, allocation: Allocation, state: str, allowed: tuple[str, ...], why: str) -> Allocation:
     w = current_write()
     w.same_org("allocation", allocation)
     pool = _lock_pool(organization, allocation.pool_id)

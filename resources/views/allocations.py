@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -19,6 +19,7 @@ from resources import selectors, services
 from resources.forms import AllocationRequestForm
 from resources.models import AllocationState
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -34,7 +35,7 @@ def _int(value: str | None) -> int | None:
 class AllocationListView(OrgPageMixin, View):
     permission_required = "resources.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         state = request.GET.get("state", "")
         if state not in {"", "active", *AllocationState.values}:
             state = ""
@@ -65,11 +66,11 @@ class AllocationRequestView(OrgPageMixin, View):
             initial["pod"] = next(iter(pod_ids))
         return AllocationRequestForm(data, organization=self.organization, pod_ids=pod_ids, initial=initial)
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("resources.request")
         return render(request, "resources/allocation_form.html", {"form": self._form(), "preview": None})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("resources.request")
         form = self._form(request.POST)
         if form.is_valid():
@@ -101,7 +102,7 @@ def _preview(view: OrgPageMixin, form: AllocationRequestForm) -> dict[str, Any] 
 class AllocationPreviewView(OrgPageMixin, View):
     """The live answer beside the form: admitted now, borrows, waits (and why), needs approval."""
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("resources.request")
         form = AllocationRequestForm(request.POST, organization=self.organization,
                                      pod_ids=led_pods(self.membership))
@@ -114,7 +115,7 @@ class AllocationDetailView(OrgPageMixin, View):
         self.require("resources.view_allocation", a)
         return a
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         a = self.load(pk)
         may_end = can(self.membership, "resources.end_allocation", a)
         return render(request, "resources/allocation_detail.html", {
@@ -126,7 +127,7 @@ class AllocationDetailView(OrgPageMixin, View):
 
 
 class AllocationActionView(AllocationDetailView):
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         a = self.load(pk)
         self.require("resources.end_allocation", a)
         action = request.POST.get("action", "")
@@ -148,7 +149,7 @@ class AllocationActionView(AllocationDetailView):
 class PodPanelView(OrgPageMixin, View):
     """The pod page's compute panel: quotas, running and waiting allocations, this quarter's budget."""
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pod = get_or_404(pod_selectors.pod_lookup, organization=self.organization, pk=pk)
         data = selectors.pod_compute(organization=self.organization, pod=pod, viewer=self.membership)
         return render(request, "resources/_pod_panel.html", {

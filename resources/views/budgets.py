@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views import View
 from resources import selectors, services
 from resources.forms import BudgetForm
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 
@@ -37,10 +38,10 @@ class BudgetListView(OrgPageMixin, View):
         return render(request, "resources/budgets.html", {
             "page": page, "quarter": quarter, "form": form if may_manage else None}, status=status)
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return self._render(None)
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         from tenancy.views.forms import form_submit
 
         self.require("resources.manage_budgets")
@@ -56,7 +57,7 @@ class BudgetDetailView(OrgPageMixin, View):
 
     permission_required = "resources.view_budgets"
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         budget = get_or_404(selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
         selectors.with_balances([budget])
         entries = selectors.ledger_list(organization=self.organization, viewer=self.membership, budget_id=budget.pk)

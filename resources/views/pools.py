@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views import View
 from resources import charts, selectors, services
 from resources.forms import PoolForm, QuotaForm
 from tenancy.access import get_or_404
+from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
 from tenancy.views.forms import form_submit
@@ -26,7 +27,7 @@ def _pool_url(view: OrgPageMixin, pool: Any) -> str:
 class PoolListView(OrgPageMixin, View):
     permission_required = "resources.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         pools = list(selectors.pool_list(organization=self.organization))
         for p in pools:
             p.utilisation = round(100 * p.in_use / p.capacity) if p.capacity else 0
@@ -39,10 +40,10 @@ class PoolListView(OrgPageMixin, View):
 class PoolCreateView(OrgPageMixin, View):
     permission_required = "resources.manage_pools"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         return render(request, "resources/pool_form.html", {"form": PoolForm(organization=self.organization)})
 
-    def post(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = PoolForm(request.POST, organization=self.organization)
         done = form_submit(request, form, lambda d: services.pool_create(
             organization=self.organization, actor=request.user, **d),
@@ -56,13 +57,13 @@ class PoolEditView(OrgPageMixin, View):
     def _pool(self, pk: int) -> Any:
         return get_or_404(selectors.pool_get, organization=self.organization, pk=pk)
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pool = self._pool(pk)
         form = PoolForm(organization=self.organization, initial={
             f: getattr(pool, f) for f in ("name", "unit", "capacity", "unit_cost", "status")})
         return render(request, "resources/pool_form.html", {"form": form, "pool": pool})
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pool = self._pool(pk)
         form = PoolForm(request.POST, organization=self.organization)
         done = form_submit(request, form, lambda d: services.pool_update(
@@ -74,7 +75,7 @@ class PoolEditView(OrgPageMixin, View):
 class PoolDetailView(OrgPageMixin, View):
     permission_required = "resources.view"
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pool = get_or_404(selectors.pool_get, organization=self.organization, pk=pk)
         now = timezone.now()
         return render(request, "resources/pool_detail.html", {
@@ -101,7 +102,7 @@ class QuotaEditView(OrgPageMixin, View):
     def _render(self, pool: Any, form: QuotaForm, status: int = 200) -> HttpResponse:
         return render(self.request, "resources/quota_form.html", {"pool": pool, "form": form}, status=status)
 
-    def get(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pool = get_or_404(selectors.pool_get, organization=self.organization, pk=pk)
         initial: dict[str, Any] = {}
         pod = request.GET.get("pod", "")
@@ -113,7 +114,7 @@ class QuotaEditView(OrgPageMixin, View):
                                 ("nominal", "borrowing_limit", "lending_limit", "reclaim", "within_pod")})
         return self._render(pool, QuotaForm(organization=self.organization, initial=initial))
 
-    def post(self, request: HttpRequest, pk: int, **kw: Any) -> HttpResponse:
+    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         pool = get_or_404(selectors.pool_get, organization=self.organization, pk=pk)
         form = QuotaForm(request.POST, organization=self.organization)
         done = form_submit(request, form, lambda d: services.quota_set(
@@ -127,7 +128,7 @@ class CapacityView(OrgPageMixin, View):
 
     permission_required = "resources.view"
 
-    def get(self, request: HttpRequest, **kw: Any) -> HttpResponse:
+    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         overview = selectors.capacity_overview(organization=self.organization)
         series = selectors.capacity_series(organization=self.organization)
         today = overview["day"]
