@@ -3,6 +3,7 @@
 from django.urls import path
 
 from strategy import views
+from strategy.views import operations
 
 app_name = "strategy"
 
@@ -16,5 +17,6 @@ urlpatterns = [
     path("outcomes/<int:pk>/edit/", views.OutcomeEditView.as_view(), name="outcome_edit"),
     path("outcomes/<int:pk>/measurements/", views.MeasurementCreateView.as_view(), name="measurement_create"),
     path("outcomes/<int:pk>/check-ins/", views.CheckInCreateView.as_view(), name="check_in_create"),
+    path("operations/", operations.OperationsView.as_view(), name="operations"),
     path("pods/<int:pk>/panel/", views.PodPanelView.as_view(), name="pod_panel"),
 ]

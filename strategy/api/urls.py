@@ -2,12 +2,13 @@
 
 from rest_framework.routers import SimpleRouter
 
-from strategy.api import views
+from strategy.api import operations, views
 
 app_name = "strategy_api"
 
 router = SimpleRouter(use_regex_path=False)
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("outcomes", views.OutcomeViewSet, basename="outcome")
+router.register("pod-operations", operations.PodOperationsViewSet, basename="pod-operations")
 
 urlpatterns = [*router.urls]

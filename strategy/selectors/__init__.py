@@ -18,6 +18,8 @@ from strategy.progress import STATUSES, outcome_state, theme_progress
 from strategy.quarters import Quarter, quarter_of
 
 # Pod operations, read by the overview's tiles and the strategy pages (stable names and types).
+from strategy.selectors.operations import PodOperations as PodOperations
+from strategy.selectors.operations import pod_operations as pod_operations
 from strategy.selectors.stability import OrgStability as OrgStability
 from strategy.selectors.stability import PodStability as PodStability
 from strategy.selectors.stability import org_stability as org_stability
@@ -25,6 +27,7 @@ from strategy.selectors.stability import pod_stability as pod_stability
 from strategy.selectors.stability import pod_stability_history as pod_stability_history
 from strategy.selectors.time_to_value import CohortTimeToValue as CohortTimeToValue
 from strategy.selectors.time_to_value import PodTimeToValue as PodTimeToValue
+from strategy.selectors.time_to_value import cohorts as cohorts
 from strategy.selectors.time_to_value import pod_time_to_value as pod_time_to_value
 from strategy.selectors.time_to_value import time_to_value_by_cohort as time_to_value_by_cohort
 from tenancy.models import Organization

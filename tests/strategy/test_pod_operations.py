@@ -122,3 +122,45 @@ def test_time_to_value_queries_are_constant(org, django_assert_max_num_queries):
         PodFactory(organization=org)
     with django_assert_max_num_queries(3):
         assert len(selectors.pod_time_to_value(organization=org)) == 6
+
+
+def test_operations_page_shows_pods_and_keeps_its_queries(client, org, history, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    page_url = reverse("strategy:operations", kwargs={"org_slug": org.slug})
+    client.force_login(member(org).user)
+    r = client.get(page_url + "?quarter=2026-04")
+    assert r.status_code == 200 and b"Churn" in r.content and b"Pod stability and time to value" in r.content
+    assert r.context["page"].object_list[0].stability.joins == 1
+    client.get(page_url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(page_url)
+    for _ in range(6):
+        pod = PodFactory(organization=org)
+        stay(org, pod, PersonFactory(organization=org), D(2026, 1, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(page_url)
+
+
+def test_operations_page_empty_state(client, org):
+    from django.urls import reverse
+
+    client.force_login(member(org).user)
+    r = client.get(reverse("strategy:operations", kwargs={"org_slug": org.slug}))
+    assert r.status_code == 200 and b"No pods yet." in r.content and b"No pod has become active yet." in r.content
+
+
+def test_operations_api(org, history, django_assert_max_num_queries):
+    from tests.api.helpers import client_for, error_fields, url
+
+    api = client_for(member(org))
+    r = api.get(url(org, "strategy_api:pod-operations-list") + "?quarter=2026-05")
+    assert r.status_code == 200, r.json()
+    [row] = r.json()["results"]
+    assert (row["pod"], row["quarter"], row["stability"]["joins"], row["stability"]["exposure"]) == (
+        history.pk, "2026-04", 1, 4)
+    assert row["time_to_value"]["first_value_on"] is None
+    bad = api.get(url(org, "strategy_api:pod-operations-list") + "?quarter=Q2")
+    assert bad.status_code == 400 and error_fields(bad) == {"quarter"}
+    summary = api.get(url(org, "strategy_api:pod-operations-summary")).json()
+    assert len(summary["stability"]) == 8 and summary["time_to_value"][0]["pods"] == 1

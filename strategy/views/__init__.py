@@ -220,30 +220,40 @@ class OutcomeDetailView(StrategyPage):
         }, status=status)
 
 
-class MeasurementCreateView(OutcomeDetailView):
+class OutcomeWriteView(OutcomeDetailView):
+    """A form posted on the outcome page: on error the page again, with the form's messages."""
+
     http_method_names = ["post"]
+    rule = form_name = success = ""
+    form_class: type[MeasurementForm] | type[CheckInForm]
+
+    def write(self, outcome: Outcome, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
 
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         outcome = self.outcome(pk)
-        self.require("strategy.record_measurement", outcome)
-        form = MeasurementForm(request.POST)
-        done = form_submit(request, form, lambda d: services.measurement_record(
-            organization=self.organization, actor=request.user, outcome=outcome, source="manual", **d),
-            success="Measurement recorded.", redirect_to=self.outcome_url(outcome))
-        return done or self.render_page(self.outcome(pk), status=400, measure_form=form)
+        self.require(self.rule, outcome)
+        form = self.form_class(request.POST)
+        done = form_submit(request, form, lambda d: self.write(outcome, d), success=self.success,
+                           redirect_to=self.outcome_url(outcome))
+        return done or self.render_page(self.outcome(pk), status=400, **{self.form_name: form})
 
 
-class CheckInCreateView(OutcomeDetailView):
-    http_method_names = ["post"]
+class MeasurementCreateView(OutcomeWriteView):
+    rule, form_class, form_name, success = ("strategy.record_measurement", MeasurementForm, "measure_form",
+                                            "Measurement recorded.")
 
-    def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
-        outcome = self.outcome(pk)
-        self.require("strategy.check_in", outcome)
-        form = CheckInForm(request.POST)
-        done = form_submit(request, form, lambda d: services.check_in_record(
-            organization=self.organization, actor=request.user, outcome=outcome, **d),
-            success="Check-in recorded.", redirect_to=self.outcome_url(outcome))
-        return done or self.render_page(self.outcome(pk), status=400, check_in_form=form)
+    def write(self, outcome: Outcome, data: dict[str, Any]) -> Any:
+        return services.measurement_record(organization=self.organization, actor=self.request.user,
+                                           outcome=outcome, source="manual", **data)
+
+
+class CheckInCreateView(OutcomeWriteView):
+    rule, form_class, form_name, success = "strategy.check_in", CheckInForm, "check_in_form", "Check-in recorded."
+
+    def write(self, outcome: Outcome, data: dict[str, Any]) -> Any:
+        return services.check_in_record(organization=self.organization, actor=self.request.user,
+                                        outcome=outcome, **data)
 
 
 class PodPanelView(StrategyPage):
