@@ -14,6 +14,7 @@ from functools import cache
 
 from django.apps import apps
 from django.db import DatabaseError, IntegrityError, OperationalError, models
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -52,7 +53,13 @@ def _expression_fields(expression: object) -> list[str]:
 
 
 def conflict_for(exc: BaseException) -> tuple[str, str] | None:
-    """(field, message) when `exc` is a race the client should see as a 409, else None."""
+    """(field, message) when `exc` is a race the client should see as a 409, else None.
+
+    A delete that other records still protect (`on_delete=PROTECT`/`RESTRICT`) is a conflict with
+    the current state as well: the message says what refers to it, so the user can reassign it.
+    """
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return "", _still_referenced(exc)
     if not isinstance(exc, DatabaseError):
         return None
     cause = exc.__cause__
@@ -65,6 +72,16 @@ def conflict_for(exc: BaseException) -> tuple[str, str] | None:
     if isinstance(exc, OperationalError) and code in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED):
         return "", "Another change to the same data was saved at the same moment. Try again."
     return None
+
+
+def _still_referenced(exc: ProtectedError | RestrictedError) -> str:
+    objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    counts: dict[str, int] = {}
+    for obj in objects:
+        meta = obj._meta
+        counts[str(meta.verbose_name)] = counts.get(str(meta.verbose_name), 0) + 1
+    kinds = ", ".join(f"{n} {name}{'' if n == 1 else 's'}" for name, n in sorted(counts.items()))
+    return f"This cannot be removed while other records refer to it ({kinds}). Reassign or remove those first."
 
 
 class ConflictMiddleware:

@@ -191,9 +191,13 @@ class SchemaVersionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+CHECK_COUNT_MAX = 1_000_000_000
+
+
 class ChecksSerializer(serializers.Serializer):
-    passed = serializers.IntegerField(min_value=0)
-    failed = serializers.IntegerField(min_value=0)
+    # Each at most a billion, so that their sum (the run's total) still fits a PostgreSQL integer.
+    passed = serializers.IntegerField(min_value=0, max_value=CHECK_COUNT_MAX)
+    failed = serializers.IntegerField(min_value=0, max_value=CHECK_COUNT_MAX)
     refreshed_at = serializers.DateTimeField(required=False, help_text="When the data was last refreshed.")
     details = serializers.ListField(child=serializers.JSONField(), required=False, max_length=500)
 

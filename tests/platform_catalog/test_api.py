@@ -50,6 +50,8 @@ def test_ci_pushes_checks_and_a_breach_opens_an_incident(gorg, lead):
     assert Incident.objects.for_org(gorg).filter(pod=pod, status="open").count() == 1
     r = client_for(m).post(checks, {"passed": "many", "failed": 0}, format="json")
     assert r.status_code == 400 and "passed" in error_fields(r)
+    r = client_for(m).post(checks, {"passed": 2**31, "failed": 2**40}, format="json")  # was a 500
+    assert r.status_code == 400 and {"passed", "failed"} <= set(error_fields(r))
     r = client_for(member(gorg)).post(checks, {"passed": 5, "failed": 0}, format="json")
     assert r.status_code == 403  # only the owner pod (or an admin) pushes
 

@@ -132,3 +132,12 @@ def test_theme_owner_edits_a_theme_others_may_not(org):
     for body, field in (({"title": ""}, "title"), ({"owner": lead.pk}, "owner"), ({"owner": 10**12}, "owner")):
         bad = client_for(other_leader).patch(detail, body, format="json")
         assert bad.status_code == 400 and error_fields(bad) == {field}, bad.json()
+
+
+def test_removing_a_member_who_still_owns_a_theme_is_a_409_that_says_why(org):
+    """Theme.owner protects the membership: the delete used to end in a 500 (ProtectedError)."""
+    owner = member(org, "leader")
+    theme(org, owner)
+    r = client_for(member(org, "admin")).delete(url(org, "tenancy_api:member-detail", pk=owner.pk))
+    assert r.status_code == 409, r.content
+    assert "1 theme" in r.json()["detail"] and "Reassign" in r.json()["detail"]
