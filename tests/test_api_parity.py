@@ -95,6 +95,7 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
     "resources:allocation_request": [("resources_api:allocation-list", "post")],
     "resources:allocation_action": [("resources_api:allocation-release", "post"),
                                     ("resources_api:allocation-cancel", "post")],
+    "resources:budgets": [("resources_api:budget-list", "post")],
     "strategy:theme_create": [("strategy_api:theme-list", "post")],
     "strategy:theme_edit": [("strategy_api:theme-detail", "patch")],
     "strategy:theme_detail": [("strategy_api:theme-close", "post"), ("strategy_api:theme-carry-over", "post")],
@@ -126,8 +127,6 @@ PAGE_ONLY: dict[str, str] = {
 
 # Page actions whose API counterpart is not written yet (the remaining gap of issue #13).
 NOT_YET: dict[str, str] = {
-    "resources:budgets": "setting a pod's budget (the API lists budgets and the ledger; setting one is page-only "
-                         "for now, issue #9)",
     "platform_catalog:model_create": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_edit": "catalog models (the platform catalog's API is being written, issue #11)",
     "platform_catalog:model_action": "catalog model approvals, aliases, deprecation (the platform catalog's API is being written, issue #11)",

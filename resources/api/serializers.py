@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -162,6 +163,18 @@ class BudgetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Budget
         fields = ("id", "pod", "quarter", "category", "amount", "allow_overrun", "committed", "spent", "available")
+
+
+class BudgetSetSerializer(serializers.Serializer):
+    """POST budgets/: set a pod's budget for a quarter and category (created the first time)."""
+
+    pod = OrgScopedPrimaryKeyField(scope=_pods, model=Pod)
+    quarter = serializers.RegexField(r"^\d{4}Q[1-4]$", max_length=7, help_text="e.g. 2026Q4")
+    category = serializers.ChoiceField(choices=BudgetCategory.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal(0),
+                                      help_text="Credits; not below what is already committed or spent.")
+    allow_overrun = serializers.BooleanField(required=False, default=False,
+                                             help_text="Holds and postings may exceed the amount.")
 
 
 class BudgetFilter(serializers.Serializer):

@@ -19,6 +19,7 @@ from resources.api.serializers import (
     AllocationSerializer,
     BudgetFilter,
     BudgetSerializer,
+    BudgetSetSerializer,
     LedgerEntrySerializer,
     LedgerFilter,
     PoolSerializer,
@@ -170,9 +171,11 @@ class AllocationViewSet(ApiViewSet):
 @extend_schema_view(
     list=extend_schema(parameters=[BudgetFilter], responses=BudgetSerializer(many=True)),
     retrieve=extend_schema(responses=BudgetSerializer),
+    create=extend_schema(request=BudgetSetSerializer, responses={200: BudgetSerializer, 201: BudgetSerializer}),
 )
 class BudgetViewSet(ApiViewSet):
-    """Budgets per pod, quarter and category, with committed / spent / available from the ledger."""
+    """Budgets per pod, quarter and category, with committed / spent / available from the ledger.
+    POST sets a pod's budget for a quarter and category (admins; created the first time, 201)."""
 
     queryset = Budget.objects.none()
     serializer_class = BudgetSerializer
@@ -189,6 +192,17 @@ class BudgetViewSet(ApiViewSet):
         self.check_rule("resources.view_budgets")
         budget = get_or_404(selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
         return Response(BudgetSerializer(selectors.with_balances([budget])[0]).data)
+
+    def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
+        self.check_rule("resources.manage_budgets")
+        data = self.validated(BudgetSetSerializer).validated_data
+        existed = selectors.budget_list(organization=self.organization, viewer=self.membership,
+                                        quarter=data["quarter"], pod_id=data["pod"].pk).filter(
+            category=data["category"]).exists()
+        budget = services.budget_set(organization=self.organization, actor=request.user, **data)
+        budget = selectors.budget_get(organization=self.organization, viewer=self.membership, pk=budget.pk)
+        return Response(BudgetSerializer(selectors.with_balances([budget])[0]).data,
+                        status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(parameters=[LedgerFilter], responses=LedgerEntrySerializer(many=True)))
