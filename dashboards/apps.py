@@ -11,3 +11,10 @@ class DashboardsConfig(AppConfig):
         from tenancy.registry import NavEntry, registry
 
         registry.nav.register(NavEntry(label="Overview", url_name="dashboards:overview", section="overview", order=5))
+
+        from dashboards.contrib import compute, strategy
+
+        registry.tiles.register(compute.TILE)
+        registry.tiles.register(strategy.OUTCOMES_TILE)
+        registry.tiles.register(strategy.VALUE_TILE)
+        registry.pod_dimensions.register(strategy.THEME)

@@ -30,6 +30,19 @@ class PodFacet(OrgOwned):
         return self.name
 
 
+class FilterChoices(OrgOwned):
+    """The choices a registered dimension offers, stored with the facets they filter (so the
+    filter form and the facets come from the same snapshot, and the page reads them in one query)."""
+
+    key = models.CharField(max_length=64)
+    choices = models.JSONField(default=list)  # [[value, label], …]
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="filterchoices_one_per_key")]
+
+
 class DailyFact(OrgOwned):
     """One number of one day for one pod (or the organization), from a registered tile's `collect`."""
 

@@ -16,6 +16,7 @@ from dashboards import charts
 from dashboards.aggregates import figure_exprs, figure_value, period_q
 from dashboards.models import (
     DailyFact,
+    FilterChoices,
     PodFacet,
     PodLevel,
     ScorecardCheck,
@@ -41,10 +42,13 @@ class Filters:
 
 
 def dimension_choices(*, organization: Organization) -> list[dict[str, Any]]:
-    """Every registered filter with its choices (cached until the organization's next write)."""
-    return cached_value(organization, "overview_dimensions", (), lambda: [
-        {"key": d.key, "label": d.label, "choices": d.choices(organization)}
-        for d in registry.pod_dimensions.all()])
+    """Every registered filter with the choices stored by the last snapshot (one query for all of
+    them, cached until the next snapshot)."""
+    def read() -> list[dict[str, Any]]:
+        stored = dict(FilterChoices.objects.for_org(organization).values_list("key", "choices"))
+        return [{"key": d.key, "label": d.label, "choices": [tuple(c) for c in stored.get(d.key, [])]}
+                for d in registry.pod_dimensions.all()]
+    return cached_value(organization, "overview_dimensions", (), read, scopes=(OVERVIEW,))
 
 
 def facets(*, organization: Organization, filters: Filters) -> QuerySet[PodFacet]:

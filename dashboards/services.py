@@ -7,11 +7,12 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from dashboards.models import (
     DailyFact,
+    FilterChoices,
     Operator,
     PodFacet,
     PodLevel,
@@ -33,7 +34,8 @@ HISTORY_DAYS = 730  # a backfill covers two years, the history the design asks d
 
 
 def facets_refresh(*, organization: Organization) -> int:
-    """Rewrite the pods the overview filters by, with every registered dimension's values."""
+    """Rewrite the pods the overview filters by, with every registered dimension's values, and
+    the choices each dimension offers."""
     from pods.selectors import pod_list  # the pods app's read function, never its table
 
     names = dict(pod_list(organization=organization).values_list("pk", "name"))
@@ -43,6 +45,12 @@ def facets_refresh(*, organization: Organization) -> int:
             if pod_id in dims:
                 dims[pod_id][dim.key] = sorted(values)
     now = timezone.now()
+    dimensions = registry.pod_dimensions.all()
+    FilterChoices.objects.for_org(organization).exclude(key__in=[d.key for d in dimensions]).delete()
+    FilterChoices.objects.bulk_create(
+        [FilterChoices(organization=organization, key=d.key, computed_at=now,
+                       choices=[[str(v), str(label)] for v, label in d.choices(organization)]) for d in dimensions],
+        update_conflicts=True, unique_fields=["organization", "key"], update_fields=["choices", "computed_at"])
     PodFacet.objects.for_org(organization).exclude(pod_id__in=list(names)).delete()
     PodFacet.objects.bulk_create(
         [PodFacet(organization=organization, pod_id=pk, name=names[pk], dims=dims[pk], computed_at=now)
@@ -68,8 +76,11 @@ def snapshot_recompute(*, organization: Organization, start: datetime.date | Non
             unknown = {f.metric for f in facts} - set(tile.metrics)
             if unknown:
                 raise ValueError(f"tile {tile.key!r} collected undeclared metrics {sorted(unknown)}")
+            events = [m for m in tile.metrics if m not in tile.gauges]
+            gauge_days = {f.day for f in facts if f.metric in tile.gauges} | {end}
             DailyFact.objects.for_org(organization).filter(
-                metric__in=tile.metrics, day__gte=start, day__lte=end).delete()
+                Q(metric__in=events, day__gte=start, day__lte=end)
+                | Q(metric__in=tile.gauges, day__in=gauge_days)).delete()
             DailyFact.objects.bulk_create(
                 [DailyFact(organization=organization, metric=f.metric, day=f.day, pod_id=f.pod_id, value=f.value)
                  for f in facts], batch_size=5000)

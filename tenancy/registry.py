@@ -199,6 +199,9 @@ class OverviewTile:
     collect: Callable[[Any, datetime.date, datetime.date], list[Fact]]
     permission: str = ""  # who sees the tile (a `can()` name); empty: every member
     order: int = 100
+    # Metrics read "as of now" (a state no history can rebuild): a recompute replaces them only on
+    # the days it collected and on its last day, so the earlier days' readings are kept.
+    gauges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
