@@ -131,7 +131,8 @@ class CheckDetailView(_Page):
     permission_required = "dashboards.view_scorecards"
 
     def check_rule(self, pk: int) -> ScorecardCheck:
-        return get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
+        check: ScorecardCheck = get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
+        return check
 
     def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         check = self.check_rule(pk)

@@ -15,7 +15,7 @@ from tenancy.api.serializers import choice_field, related_field
 from tenancy.registry import registry
 
 
-class FilterParams(serializers.Serializer):
+class FilterParams(serializers.Serializer[Any]):
     """`?start=&end=` (default: the quarter to date) and one parameter per registered dimension."""
 
     start = serializers.DateField(required=False)
@@ -45,7 +45,7 @@ class FilterParams(serializers.Serializer):
         return Filters(Period(start, end), dims)
 
 
-class FigureOut(serializers.Serializer):
+class FigureOut(serializers.Serializer[Any]):
     label = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     previous_quarter = serializers.FloatField(allow_null=True, help_text="The same span a quarter earlier.")
@@ -54,17 +54,17 @@ class FigureOut(serializers.Serializer):
     better = serializers.ChoiceField(choices=["up", "down"])
 
 
-class TrendPointOut(serializers.Serializer):
+class TrendPointOut(serializers.Serializer[Any]):
     week = serializers.DateField()
     value = serializers.FloatField(allow_null=True)
 
 
-class TrendOut(serializers.Serializer):
+class TrendOut(serializers.Serializer[Any]):
     label = serializers.CharField()
     points = TrendPointOut(many=True)
 
 
-class TileOut(serializers.Serializer):
+class TileOut(serializers.Serializer[Any]):
     key = serializers.CharField()
     title = serializers.CharField()
     url = serializers.CharField(help_text="The page behind the tile.")
@@ -73,7 +73,7 @@ class TileOut(serializers.Serializer):
     trend = TrendOut()
 
 
-class OverviewOut(serializers.Serializer):
+class OverviewOut(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField()
     previous_start = serializers.DateField()
@@ -81,7 +81,7 @@ class OverviewOut(serializers.Serializer):
     tiles = TileOut(many=True)
 
 
-class AttentionOut(serializers.Serializer):
+class AttentionOut(serializers.Serializer[Any]):
     source = serializers.CharField()
     source_label = serializers.CharField()
     title = serializers.CharField()
@@ -92,14 +92,14 @@ class AttentionOut(serializers.Serializer):
     pod_id = serializers.IntegerField(allow_null=True)
 
 
-class LevelSerializer(serializers.ModelSerializer):
+class LevelSerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = ScorecardLevel
         fields = ["id", "name", "rank"]
         read_only_fields = ["id", "rank"]
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class CheckSerializer(serializers.ModelSerializer[Any]):
     level = serializers.PrimaryKeyRelatedField(queryset=ScorecardLevel.objects.none())
     measure = serializers.ChoiceField(choices=[])
     operator = serializers.ChoiceField(choices=Operator.choices)
@@ -117,13 +117,13 @@ class CheckSerializer(serializers.ModelSerializer):
             related_field(self, "level").queryset = selectors.scorecard_levels(organization=org)
 
 
-class ScorecardLevelCountOut(serializers.Serializer):
+class ScorecardLevelCountOut(serializers.Serializer[Any]):
     level = LevelSerializer()
     pods = serializers.IntegerField()
     share = serializers.IntegerField()
 
 
-class CheckRateOut(serializers.Serializer):
+class CheckRateOut(serializers.Serializer[Any]):
     check_id = serializers.IntegerField(source="check.pk")
     name = serializers.CharField(source="check.name")
     passed = serializers.IntegerField()
@@ -131,7 +131,7 @@ class CheckRateOut(serializers.Serializer):
     share = serializers.IntegerField(allow_null=True)
 
 
-class RollupOut(serializers.Serializer):
+class RollupOut(serializers.Serializer[Any]):
     day = serializers.DateField(allow_null=True)
     total = serializers.IntegerField()
     none = serializers.IntegerField(help_text="Pods that reached no level.")
@@ -139,7 +139,7 @@ class RollupOut(serializers.Serializer):
     checks = CheckRateOut(many=True)
 
 
-class PodLevelOut(serializers.Serializer):
+class PodLevelOut(serializers.Serializer[Any]):
     pod_id = serializers.IntegerField()
     name = serializers.CharField()
     rank = serializers.IntegerField(allow_null=True)
@@ -147,7 +147,7 @@ class PodLevelOut(serializers.Serializer):
     total = serializers.IntegerField(allow_null=True)
 
 
-class CheckResultOut(serializers.Serializer):
+class CheckResultOut(serializers.Serializer[Any]):
     check_id = serializers.IntegerField()
     name = serializers.CharField()
     level = serializers.CharField()
@@ -155,7 +155,7 @@ class CheckResultOut(serializers.Serializer):
     passed = serializers.BooleanField()
 
 
-class PodScorecardOut(serializers.Serializer):
+class PodScorecardOut(serializers.Serializer[Any]):
     pod_id = serializers.IntegerField()
     name = serializers.CharField()
     day = serializers.DateField(allow_null=True)
@@ -163,11 +163,11 @@ class PodScorecardOut(serializers.Serializer):
     checks = CheckResultOut(many=True)
 
 
-class HistoryPointOut(serializers.Serializer):
+class HistoryPointOut(serializers.Serializer[Any]):
     day = serializers.DateField()
     share_passing = serializers.FloatField(allow_null=True)
 
 
-class RecomputeIn(serializers.Serializer):
+class RecomputeIn(serializers.Serializer[Any]):
     backfill = serializers.BooleanField(required=False, default=False,
                                         help_text="Recompute the whole history, not only the last two days.")

@@ -108,7 +108,8 @@ class ScorecardCheckViewSet(ApiViewSet):
 
     def _check(self, pk: Any) -> ScorecardCheck:
         self.check_rule("dashboards.view_scorecards")
-        return get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
+        check: ScorecardCheck = get_or_404(selectors.scorecard_check_get, organization=self.organization, pk=pk)
+        return check
 
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
@@ -154,7 +155,8 @@ class ScorecardLevelViewSet(ApiViewSet):
 
     def _level(self, pk: Any) -> ScorecardLevel:
         self.check_rule("dashboards.view_scorecards")
-        return get_or_404(selectors.scorecard_level_get, organization=self.organization, pk=pk)
+        level: ScorecardLevel = get_or_404(selectors.scorecard_level_get, organization=self.organization, pk=pk)
+        return level
 
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("dashboards.view_scorecards")
