@@ -4,7 +4,13 @@ Once an organization's catalog is in use (it holds at least one model), a deploy
 catalog model by name and version (or alias): unknown, retired, never approved, or approved only
 for a lower risk tier than the deployment's answers `fail` with the reason; a deprecated model
 that is approved for the tier passes with a warning, and its owner pod's leads are told.
-An organization that has not started its catalog is not gated by it (adoption comes first).
+
+An organization whose catalog is still empty (the decision asked for in issue #11): the gate
+answers as the guardrails and the matrix decide and records a `warn` finding on the review, "not
+checked against the platform catalog", instead of failing every deployment. Failing would stop
+every deployment of an organization that uses governance without the catalog yet (and, on the day
+the catalog ships, every existing organization at once); the warning keeps the gap visible on each
+review. From the first model published, unknown models fail. docs/gate.md says the same.
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ CHECK = "catalog"
 def catalog_gate(request: GateRequest) -> list[Finding]:
     org = request.organization
     if not selectors.catalog_in_use(organization=org):
-        return []
+        return [Finding(CHECK, f"{request.model_name} {request.version} was not checked against the platform "
+                               "catalog: the organization's catalog holds no model yet. Once one is published, "
+                               "a model that is not in it fails the gate.", WARN)]
     model = selectors.model_resolve(organization=org, name=request.model_name, version=request.version)
     tier = request.risk_tier
     if model is None:

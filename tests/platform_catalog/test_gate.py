@@ -30,9 +30,17 @@ def catalog_reasons(body):
     return [f["reason"] for f in body["failures"] if f["check"] == "catalog"]
 
 
-def test_without_a_catalog_the_gate_is_unchanged(gorg, lead):
+def test_an_empty_catalog_passes_with_a_warning_and_the_first_model_turns_the_check_on(gorg, lead):
+    """The decision for an organization that has not started its catalog: not a failure, but a
+    `catalog` warning on every review saying the model was not checked (docs/gate.md)."""
     m, _p, pod = lead
-    assert submit(gorg, m, pod, "low", LOW_OK)["gate"] == "pass"
+    body = submit(gorg, m, pod, "low", LOW_OK)
+    assert body["gate"] == "pass" and body["failures"] == []
+    assert [w["check"] for w in body["warnings"]] == ["catalog"]
+    assert "not checked against the platform catalog" in body["warnings"][0]["reason"]
+    catalog_model(gorg, pod, name="other-model", actor=m.user, approved="low")
+    body = submit(gorg, m, pod, "low", LOW_OK)
+    assert body["gate"] == "fail" and body["warnings"] == []
 
 
 def test_unknown_model_fails(gorg, lead):
