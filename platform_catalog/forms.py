@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 
 from governance.selectors import risk_tiers
+from platform_catalog import selectors
 from platform_catalog.models import AccessPolicy, Maturity, Modality, RelationKind
 from pods.permissions import led_pods
 from pods.selectors import pod_list
@@ -139,3 +140,24 @@ class SchemaForm(forms.Form):
                         "description": parts[2] if len(parts) > 2 else "",
                         "pii": len(parts) > 3 and parts[3].lower() in ("pii", "true", "yes")})
         return out
+
+
+class ExperimentLinkForm(OrgScopedForm):
+    """An experiment's pod, catalog model and data products (the pods offered: the current one and
+    those the member may act for)."""
+
+    owner_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, required=False, label="Pod")
+    model: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False,
+                                                                label="Catalog model")
+    data_products: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Data products")
+
+    def __init__(self, *args: Any, membership: Membership, current_pod: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pods = owner_pod_choices(self.organization, membership)
+        if current_pod is not None and not is_org_admin(membership):
+            pods = pod_list(organization=self.organization).only("id", "name").filter(
+                pk__in=[*led_pods(membership), current_pod])
+        model_choice_field(self, "owner_pod").queryset = pods
+        model_choice_field(self, "model").queryset = selectors.model_list(organization=self.organization)
+        model_choice_field(self, "data_products").queryset = selectors.data_product_list(organization=self.organization)

@@ -30,6 +30,23 @@ def created_run(membership: Membership | None, run: Any) -> bool:
     return membership is not None and run is not None and run.created_by_id == membership.user_id
 
 
+@rules.predicate
+def created_experiment(membership: Membership | None, experiment: Any) -> bool:
+    return (membership is not None and experiment is not None
+            and getattr(experiment, "created_by_id", None) == membership.user_id)
+
+
+@rules.predicate
+def leads_experiment_pod(membership: Membership | None, experiment: Any) -> bool:
+    """The experiment's pod is led by the member; an experiment no pod owns yet (logged by the
+    MLflow client) may be claimed by any pod lead (for a pod they lead: see the views)."""
+    if experiment is None:
+        return False
+    if getattr(experiment, "owner_pod_id", None) is None:
+        return is_pod_lead_somewhere(membership)
+    return leads_pod(membership, experiment.owner_pod)
+
+
 perms.add_rule("catalog.view", is_member)
 perms.add_rule("catalog.publish", is_org_admin | is_pod_lead_somewhere)
 perms.add_rule("catalog.edit", is_org_admin | leads_owner_pod)
@@ -45,3 +62,7 @@ perms.add_rule("catalog.view_coordination", is_member)
 # Experiment tracking: every member logs their own runs (data scientists need no pod role).
 perms.add_rule("catalog.track", is_member)
 perms.add_rule("catalog.log_to_run", is_org_admin | created_run)
+# Linking an experiment to its pod, model and data products: whoever created it (the MLflow client's
+# token), the lead of the pod it belongs to (any pod lead while no pod owns it), or an admin. Naming
+# a new owner pod also needs that pod (checked as "catalog.adopt" on it: its lead or an admin).
+perms.add_rule("catalog.link_experiment", is_org_admin | created_experiment | leads_experiment_pod)

@@ -278,3 +278,14 @@ def adoption_list(*, organization: Organization, entity_kind: str = "", entity_i
     if pod:
         qs = qs.filter(pod_id=pod)
     return qs.order_by("-since", "-id")
+
+
+def access_request_list(*, organization: Organization, data_product: Any = None, status: str = "") -> QuerySet[Any]:
+    from platform_catalog.models import AccessRequest
+
+    qs = AccessRequest.objects.for_org(organization)
+    if data_product:
+        qs = qs.filter(data_product_id=data_product)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("duplicates/", tracking.DuplicatesView.as_view(), name="duplicates"),
     path("experiments/", tracking.ExperimentListView.as_view(), name="experiment_list"),
     path("experiments/<int:pk>/", tracking.ExperimentDetailView.as_view(), name="experiment_detail"),
+    path("experiments/<int:pk>/link/", tracking.ExperimentLinkView.as_view(), name="experiment_link"),
     path("experiments/<int:pk>/compare/", tracking.RunCompareView.as_view(), name="run_compare"),
 ]
 for _kind in entries.KINDS.values():

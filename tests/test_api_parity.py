@@ -111,6 +111,31 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
                              ("bench_api:staffing-request-propose", "post")],
     "bench:suggestion_detail": [("bench_api:suggestion-accept", "post"), ("bench_api:suggestion-dismiss", "post")],
     "bench:recompute": [("bench_api:suggestion-recompute", "post")],
+    "platform_catalog:model_create": [("platform_catalog_api:catalog-model-list", "post")],
+    "platform_catalog:model_edit": [("platform_catalog_api:catalog-model-detail", "patch")],
+    "platform_catalog:model_action": [("platform_catalog_api:catalog-model-approve", "post"),
+                                      ("platform_catalog_api:catalog-model-aliases", "post"),
+                                      ("platform_catalog_api:catalog-model-deprecate", "post"),
+                                      ("platform_catalog_api:catalog-model-retire", "post"),
+                                      ("platform_catalog_api:adoption-list", "post"),
+                                      ("platform_catalog_api:relation-list", "post"),
+                                      ("platform_catalog_api:relation-detail", "delete")],
+    "platform_catalog:component_create": [("platform_catalog_api:component-list", "post")],
+    "platform_catalog:component_edit": [("platform_catalog_api:component-detail", "patch")],
+    "platform_catalog:component_action": [("platform_catalog_api:component-deprecate", "post"),
+                                          ("platform_catalog_api:adoption-list", "post"),
+                                          ("platform_catalog_api:relation-list", "post"),
+                                          ("platform_catalog_api:relation-detail", "delete")],
+    "platform_catalog:data_product_create": [("platform_catalog_api:data-product-list", "post")],
+    "platform_catalog:data_product_edit": [("platform_catalog_api:data-product-detail", "patch")],
+    "platform_catalog:data_product_action": [("platform_catalog_api:data-product-schema", "post"),
+                                             ("platform_catalog_api:access-request-list", "post"),
+                                             ("platform_catalog_api:access-request-decide", "post"),
+                                             ("platform_catalog_api:adoption-list", "post"),
+                                             ("platform_catalog_api:relation-list", "post"),
+                                             ("platform_catalog_api:relation-detail", "delete")],
+    "platform_catalog:duplicates": [("platform_catalog_api:duplicate-decide", "post")],
+    "platform_catalog:experiment_link": [("platform_catalog_api:experiment-link", "post")],
 }
 
 # Page actions that have no API counterpart by nature, and why.
@@ -127,16 +152,6 @@ PAGE_ONLY: dict[str, str] = {
 
 # Page actions whose API counterpart is not written yet (the remaining gap of issue #13).
 NOT_YET: dict[str, str] = {
-    "platform_catalog:model_create": "catalog models (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:model_edit": "catalog models (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:model_action": "catalog model approvals, aliases, deprecation (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:component_create": "catalog components (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:component_edit": "catalog components (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:component_action": "catalog component adoptions and relations (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:data_product_create": "catalog data products (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:data_product_edit": "catalog data products (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:data_product_action": "catalog data product schema, quality, access (the platform catalog's API is being written, issue #11)",
-    "platform_catalog:duplicates": "catalog duplicate decisions (the platform catalog's API is being written, issue #11)",
 }
 
 WRITE_METHODS = ("post", "put", "patch", "delete")

@@ -8,15 +8,19 @@ from rest_framework import serializers
 
 from governance.models import RiskTier
 from governance.selectors import risk_tiers
+from platform_catalog import selectors
 from platform_catalog.models import (
     ADOPTABLE_KINDS,
     AccessPolicy,
+    AccessRequest,
     Adoption,
+    ApprovalStatus,
     CatalogModel,
     Component,
     DataProduct,
     DuplicatePair,
     EntityKind,
+    Experiment,
     Maturity,
     Modality,
     ModelStatus,
@@ -30,6 +34,14 @@ from tenancy.api.serializers import OrgScopedPrimaryKeyField
 
 def _pods(org: Any) -> Any:
     return pod_list(organization=org)
+
+
+def _models(org: Any) -> Any:
+    return selectors.model_list(organization=org)
+
+
+def _data_products(org: Any) -> Any:
+    return selectors.data_product_list(organization=org)
 
 
 class RiskTierKeyField(serializers.SlugRelatedField):
@@ -290,3 +302,92 @@ class CoordinationSerializer(serializers.Serializer):
     def get_components(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"id": c.pk, "name": c.name, "owner_pod": c.owner_pod_id, "adoptions": c.adoptions}
                 for c in obj["components"]]
+
+
+class _ImpactPodSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class _ImpactDependantSerializer(serializers.Serializer):
+    relation = serializers.IntegerField(source="id")
+    kind = serializers.ChoiceField(choices=["dependency_of", "consumed_by"])
+    entity_kind = serializers.ChoiceField(source="other_kind", choices=EntityKind.choices)
+    entity_id = serializers.IntegerField(source="other_id")
+
+
+class _ImpactDeploymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pod = serializers.IntegerField(source="pod_id")
+    risk_tier = serializers.CharField(source="risk_tier.key")
+    gate = serializers.CharField()
+
+
+class ImpactSerializer(serializers.Serializer):
+    """What deprecating an entry touches, shown before it is deprecated."""
+
+    pods = _ImpactPodSerializer(many=True, help_text="Pods that adopted the entry.")
+    dependants = _ImpactDependantSerializer(many=True, help_text="Entries that depend on or consume it.")
+    deployments = _ImpactDeploymentSerializer(many=True, help_text="Gate reviews of this model version "
+                                                                   "(empty for other kinds).")
+
+
+class AccessRequestSerializer(serializers.ModelSerializer):
+    data_product = serializers.IntegerField(source="data_product_id")
+    pod = serializers.IntegerField(source="pod_id", allow_null=True)
+    requested_by = serializers.IntegerField(source="requested_by_id", allow_null=True)
+    decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True)
+
+    class Meta:
+        model = AccessRequest
+        fields = ("id", "data_product", "pod", "requested_by", "reason", "status", "decided_by", "decided_at",
+                  "decision_note", "created_at")
+
+
+class AccessRequestWriteSerializer(serializers.Serializer):
+    data_product = OrgScopedPrimaryKeyField(scope=_data_products, model=DataProduct)
+    reason = serializers.CharField(max_length=2000)
+    pod = OrgScopedPrimaryKeyField(scope=_pods, model=Pod, required=False, allow_null=True,
+                                   help_text="The pod that will consume the data, if any.")
+
+
+class AccessRequestFilter(serializers.Serializer):
+    data_product = serializers.IntegerField(required=False, min_value=1)
+    status = serializers.ChoiceField(choices=ApprovalStatus.choices, required=False)
+
+
+class AccessDecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("grant", "grant"), ("refuse", "refuse")])
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                 help_text="Required when refusing: the reason.")
+
+
+class ExperimentSerializer(serializers.ModelSerializer):
+    owner_pod = serializers.IntegerField(source="owner_pod_id", allow_null=True)
+    model = serializers.IntegerField(source="model_id", allow_null=True)
+    data_products: serializers.ManyRelatedField = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    runs = serializers.IntegerField(source="run_count", read_only=True, default=0)
+
+    class Meta:
+        model = Experiment
+        fields = ("id", "name", "description", "owner_pod", "model", "data_products", "lifecycle_stage", "runs",
+                  "creation_time", "last_update_time")
+
+
+class ExperimentFilter(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=100)
+    pod = serializers.IntegerField(required=False, min_value=1)
+    model = serializers.IntegerField(required=False, min_value=1)
+    data_product = serializers.IntegerField(required=False, min_value=1)
+
+
+class ExperimentLinkSerializer(serializers.Serializer):
+    """Fields left out keep their link; `null` (or `[]`) removes it."""
+
+    owner_pod = OrgScopedPrimaryKeyField(scope=_pods, model=Pod, required=False, allow_null=True)
+    model = OrgScopedPrimaryKeyField(scope=_models, model=CatalogModel,
+                                     required=False, allow_null=True)
+    data_products = serializers.ListField(
+        child=OrgScopedPrimaryKeyField(scope=_data_products, model=DataProduct),
+        required=False, max_length=50)
+    description = serializers.CharField(max_length=3000, required=False, allow_blank=True)

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from platform_catalog.api import mlflow, views
+from platform_catalog.api import links, mlflow, views
 
 app_name = "platform_catalog_api"
 
@@ -14,6 +14,8 @@ router.register("catalog/data-products", views.DataProductViewSet, basename="dat
 router.register("catalog/adoptions", views.AdoptionViewSet, basename="adoption")
 router.register("catalog/relations", views.RelationViewSet, basename="relation")
 router.register("catalog/duplicates", views.DuplicateViewSet, basename="duplicate")
+router.register("catalog/access-requests", links.AccessRequestViewSet, basename="access-request")
+router.register("catalog/experiments", links.ExperimentViewSet, basename="experiment")
 
 urlpatterns = [
     path("catalog/coordination/", views.CoordinationView.as_view(), name="coordination"),

@@ -15,7 +15,16 @@ from rest_framework.views import APIView
 
 from platform_catalog import selectors
 from platform_catalog.api import serializers as s
-from platform_catalog.models import Adoption, CatalogModel, Component, DataProduct, DuplicatePair, Relation
+from platform_catalog.models import (
+    Adoption,
+    CatalogModel,
+    Component,
+    DataProduct,
+    DuplicatePair,
+    EntityKind,
+    Maturity,
+    Relation,
+)
 from platform_catalog.services import components as comp_svc
 from platform_catalog.services import library, relations
 from tenancy.access import get_or_404
@@ -88,6 +97,38 @@ class CatalogModelViewSet(ApiViewSet):
         return Response(s.CatalogModelSerializer(self._model(model.pk)).data)
 
 
+    @extend_schema(request=None, responses=s.CatalogModelSerializer)
+    @action(detail=True, methods=["post"])
+    def deprecate(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """Deprecate: the gate still passes it at its approved tiers, with a warning to its owners.
+        Read `…/impact/` first."""
+        return self._status(pk, library.catalog_model_deprecate)
+
+    @extend_schema(request=None, responses=s.CatalogModelSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """Retire: the gate fails every deployment of this version."""
+        return self._status(pk, library.catalog_model_retire)
+
+    def _status(self, pk: Any, service: Any) -> Response:
+        model = self._model(pk)
+        self.check_rule("catalog.edit", model)
+        service(organization=self.organization, actor=self.request.user, model=model)
+        return Response(s.CatalogModelSerializer(self._model(model.pk)).data)
+
+    @extend_schema(responses=s.ImpactSerializer)
+    @action(detail=True, methods=["get"])
+    def impact(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """What deprecating this version touches: adopting pods, dependants, its gate reviews."""
+        return _impact(self, EntityKind.MODEL, self._model(pk))
+
+
+def _impact(view: ApiViewSet, kind: str, entry: Any) -> Response:
+    view.check_rule("catalog.view")
+    return Response(s.ImpactSerializer(selectors.deprecation_impact(organization=view.organization, kind=kind,
+                                                                    entry=entry)).data)
+
+
 class _OwnedViewSet(ApiViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     read: Any
@@ -125,6 +166,9 @@ class _OwnedViewSet(ApiViewSet):
         type(self).save(organization=self.organization, actor=request.user, **{self.field: obj}, **data)
         return Response(self.read(self._entry(obj.pk)).data)
 
+    def _impact(self, pk: Any) -> Response:
+        return _impact(self, self.field, self._entry(pk))
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[s.ComponentFilter], responses=s.ComponentSerializer(many=True)),
@@ -140,6 +184,22 @@ class ComponentViewSet(_OwnedViewSet):
     read, write, filters, field = s.ComponentSerializer, s.ComponentWriteSerializer, s.ComponentFilter, "component"
     list_selector = staticmethod(selectors.component_list)
     save = staticmethod(comp_svc.component_save)
+
+    @extend_schema(request=None, responses=s.ComponentSerializer)
+    @action(detail=True, methods=["post"])
+    def deprecate(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """Mark the component deprecated (its maturity). Read `…/impact/` first."""
+        obj = self._entry(pk)
+        self.check_rule("catalog.edit", obj)
+        comp_svc.component_save(organization=self.organization, actor=request.user, component=obj,
+                                maturity=Maturity.DEPRECATED)
+        return Response(s.ComponentSerializer(self._entry(obj.pk)).data)
+
+    @extend_schema(responses=s.ImpactSerializer)
+    @action(detail=True, methods=["get"])
+    def impact(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """What deprecating this component touches: adopting pods and dependants."""
+        return self._impact(pk)
 
 
 @extend_schema_view(
@@ -180,6 +240,12 @@ class DataProductViewSet(_OwnedViewSet):
         version = comp_svc.schema_publish(organization=self.organization, actor=request.user, data_product=dp,
                                           fields=[dict(f) for f in data["fields"]], note=data.get("note", ""))
         return Response(s.SchemaVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.ImpactSerializer)
+    @action(detail=True, methods=["get"])
+    def impact(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """What retiring this data product touches: consuming pods and dependants."""
+        return self._impact(pk)
 
 
 @extend_schema_view(

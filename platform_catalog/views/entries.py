@@ -16,6 +16,7 @@ from django.views import View
 
 from platform_catalog import forms as f
 from platform_catalog import selectors
+from platform_catalog import tracking_selectors as tsel
 from platform_catalog.models import (
     AccessPolicy,
     ContractState,
@@ -186,6 +187,8 @@ class EntryDetailView(KindMixin, View):
             ctx.update(selectors.data_product_detail(organization=org, data_product=obj),
                        access_form=f.AccessRequestForm(), schema_form=f.SchemaForm(),
                        may_decide_access=can(m, "catalog.edit", obj))
+        if self.kind.key != "component":
+            ctx["experiments"] = tsel.linked_experiments(organization=org, **{self.kind.key: obj})
         if request.GET.get("impact") and ctx["may_edit"]:
             ctx["impact"] = selectors.deprecation_impact(organization=org, kind=self.kind.key, entry=obj)
         return render(request, f"platform_catalog/{self.kind.slug}_detail.html", ctx)

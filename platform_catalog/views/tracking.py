@@ -15,8 +15,9 @@ from django.views import View
 
 from platform_catalog import selectors
 from platform_catalog import tracking_selectors as tsel
+from platform_catalog.forms import ExperimentLinkForm
 from platform_catalog.models import EntityKind
-from platform_catalog.services import relations
+from platform_catalog.services import relations, tracking
 from platform_catalog.views.entries import PER_PAGE, curl
 from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
@@ -38,12 +39,15 @@ class ExperimentListView(OrgPageMixin, View):
                            partial="platform_catalog/_experiment_rows.html")
 
 
+def _experiment(org: Any, pk: Any) -> Any:
+    return get_or_404(lambda **k: tsel.experiment_by_id(organization=org, experiment_id=k["pk"]), pk=pk)
+
+
 class ExperimentDetailView(OrgPageMixin, View):
     permission_required = "catalog.view"
 
     def get(self, request: OrgRequest, pk: Any, **kw: Any) -> HttpResponse:
-        exp = get_or_404(lambda **k: tsel.experiment_by_id(organization=self.organization, experiment_id=k["pk"]),
-                         pk=pk)
+        exp = _experiment(self.organization, pk)
         runs = tsel.experiment_runs(organization=self.organization, experiment=exp)
         page = Paginator(runs, PER_PAGE).get_page(request.GET.get("page", "1"))
         keys = sorted({m.key for r in page.object_list for m in r.latest_metrics.all()})
@@ -55,15 +59,41 @@ class ExperimentDetailView(OrgPageMixin, View):
             "exp": exp, "page": page, "metric_keys": keys, "metric": metric, "nav_section": "catalog",
             "chart_json": json.dumps([c for c in chart if c["value"] is not None]),
             "chart_max": max([c["value"] for c in chart if c["value"] is not None] or [1]),
-            "chart": [c for c in chart if c["value"] is not None]})
+            "chart": [c for c in chart if c["value"] is not None],
+            "data_products": list(exp.data_products.only("id", "name")),
+            "may_link": can(self.membership, "catalog.link_experiment", exp),
+            "link_form": ExperimentLinkForm(organization=self.organization, membership=self.membership,
+                                            current_pod=exp.owner_pod_id, initial={
+                                                "owner_pod": exp.owner_pod_id, "model": exp.model_id,
+                                                "data_products": [d.pk for d in exp.data_products.all()]})})
+
+
+class ExperimentLinkView(OrgPageMixin, View):
+    """Link an experiment to its pod, catalog model and data products (the API: `experiments/<id>/link/`)."""
+
+    def post(self, request: OrgRequest, pk: Any, **kw: Any) -> HttpResponse:
+        exp = _experiment(self.organization, pk)
+        self.require("catalog.link_experiment", exp)
+        form = ExperimentLinkForm(request.POST, organization=self.organization, membership=self.membership,
+                                  current_pod=exp.owner_pod_id)
+        back = curl(self.organization, "experiment_detail", exp.pk)
+        if not form.is_valid():
+            messages.error(request, "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
+            return HttpResponseRedirect(back)
+        d = form.cleaned_data
+        if d["owner_pod"] is not None and d["owner_pod"].pk != exp.owner_pod_id:
+            self.require("catalog.adopt", d["owner_pod"])
+        tracking.experiment_link(organization=self.organization, actor=request.user, experiment=exp,
+                                 owner_pod=d["owner_pod"], model=d["model"], data_products=list(d["data_products"]))
+        messages.success(request, "Links saved.")
+        return HttpResponseRedirect(back)
 
 
 class RunCompareView(OrgPageMixin, View):
     permission_required = "catalog.view"
 
     def get(self, request: OrgRequest, pk: Any, **kw: Any) -> HttpResponse:
-        exp = get_or_404(lambda **k: tsel.experiment_by_id(organization=self.organization, experiment_id=k["pk"]),
-                         pk=pk)
+        exp = _experiment(self.organization, pk)
         ids = [i for i in request.GET.getlist("run") if i][:MAX_COMPARE]
         runs = list(tsel.experiment_runs(organization=self.organization, experiment=exp).filter(run_uuid__in=ids))
         rows: dict[str, dict[str, Any]] = {}

@@ -29,8 +29,10 @@ def build(victim: Any) -> None:
                                         score=0.9, evidence={"names": ["zzvictim component", "x"]}, fingerprint="x")
     rel = relations.relation_create(organization=org, actor=lead.user, source_kind="model", source_id=model.pk,
                                     kind="consumes", target_kind="data_product", target_id=dp.pk)
+    access = components.access_request_file(organization=org, actor=lead.user, data_product=dp,
+                                            reason="zzvictim access reason")
     victim.extra.update(catalog_model=model, component=comp, data_product=dp, experiment=exp, run=run,
-                        duplicate=pair, relation=rel)
+                        duplicate=pair, relation=rel, access_request=access)
 
 
 def _pk(key: str) -> dict[str, Any]:
@@ -45,6 +47,7 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
        for slug, key in (("model", "catalog_model"), ("component", "component"), ("data_product", "data_product"))},
     "platform_catalog:experiment_detail": _pk("experiment"),
     "platform_catalog:run_compare": _pk("experiment"),
+    "platform_catalog:experiment_link": _pk("experiment"),
 }
 API_FILLERS: dict[str, dict[str, Any]] = {
     "catalog-model-": _pk("catalog_model"),
@@ -52,10 +55,12 @@ API_FILLERS: dict[str, dict[str, Any]] = {
     "data-product-": _pk("data_product"),
     "duplicate-": _pk("duplicate"),
     "relation-": _pk("relation"),
+    "access-request-": _pk("access_request"),
+    "experiment-": _pk("experiment"),
     # MLflow's endpoints carry ids in the body or query, not the path; the catch-all names an
     # endpoint Podium does not serve (404 in every org). The body/query ids are checked in
     # tests/platform_catalog/test_mlflow_api.py (another org's run answers RESOURCE_DOES_NOT_EXIST).
     "mlflow-unsupported": {"rest": lambda v: "mlflow/registered-models/list"},
 }
 VICTIM_NAMES: list[str] = ["zzvictim catalog model", "zzvictim component", "zzvictim data product",
-                           "zzvictim experiment", "zzvictim run"]
+                           "zzvictim experiment", "zzvictim run", "zzvictim access reason"]
