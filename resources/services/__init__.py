@@ -1,4 +1,5 @@
-"""Every write of resources, by concept (`compute`, `approval`, `ledger`, `capacity`, `clock`).
+"""Every write of resources, by concept (`compute`, `ending`, `approval`, `ledger`, `capacity`,
+`clock`).
 
 Other apps use these names only, e.g. the elastic bench's budget holds:
 
@@ -9,14 +10,13 @@ from resources.selectors import quarter_of
 from resources.services.capacity import capacity_recompute
 from resources.services.clock import compute_tick
 from resources.services.compute import (
-    allocation_cancel,
-    allocation_release,
     allocation_request,
     pending_admit,
     pool_create,
     pool_update,
     quota_set,
 )
+from resources.services.ending import allocation_cancel, allocation_release
 from resources.services.ledger import (
     budget_hold,
     budget_post,

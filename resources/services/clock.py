@@ -14,10 +14,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from pods.selectors import pod_lead_users
 from resources import admission as eng
 from resources.models import Allocation, AllocationState, ComputePool, PoolStatus
 from resources.services import ledger
@@ -29,12 +27,12 @@ from resources.services.compute import (
     _lock_pool,
     _recompute_soon,
     _state,
+    notify_leads,
     preempt,
     transition,
 )
 from tenancy.cache import COMPUTE
 from tenancy.models import Organization
-from tenancy.notifications import notify
 from tenancy.writes import org_write
 
 WAITING = (*QUEUED, AllocationState.NEEDS_APPROVAL)
@@ -117,13 +115,11 @@ def _forecast_locked(organization: Organization, pool: ComputePool, now: dt.date
             due.append(a)
     if not due:
         return 0
-    leads = pod_lead_users(organization=organization, pod_ids={a.pod_id for a in due})
+    notify_leads(organization, due, "resources.reclaim_forecast", lambda a: (
+        f"Borrowed {pool.unit} on {pool.name} may be reclaimed {a.reclaim_at:%Y-%m-%d %H:%M} UTC",
+        f"Allocation #{a.pk} borrows {a.borrowed} {pool.unit}; a lending pod has asked for its "
+        "nominal quota back from then."))
     for a in due:
-        url = reverse("resources:allocation_detail", kwargs={"org_slug": organization.slug, "pk": a.pk})
-        notify(organization=organization, users=leads.get(a.pod_id, []), kind="resources.reclaim_forecast",
-               title=f"Borrowed {pool.unit} on {pool.name} may be reclaimed {a.reclaim_at:%Y-%m-%d %H:%M} UTC",
-               body=f"Allocation #{a.pk} borrows {a.borrowed} {pool.unit}; a lending pod has asked for its "
-                    "nominal quota back from then.", url=url, email=True)
         a.reclaim_notified_at = now
         a.save(update_fields=["reclaim_notified_at", "updated_at"])
     return len(due)

@@ -7,6 +7,7 @@ the spend admission check (decision rights) and budget holds are in `approval` a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from governance.services.escalations import escalation_file
 from pods.models import Pod
+from pods.selectors import pod_lead_users
 from resources import admission as eng
 from resources.capacity_tasks import capacity_recompute_soon
 from resources.models import (
@@ -33,6 +35,7 @@ from resources.services import ledger
 from tenancy.audit import snapshot
 from tenancy.cache import COMPUTE
 from tenancy.models import Organization, User
+from tenancy.notifications import notify
 from tenancy.writes import current_write, org_write
 
 MAX_COST = Decimal("1e12")  # the ledger's and escalations' amounts hold 12 digits before the point
@@ -351,42 +354,6 @@ def _membership_id(organization: Organization, actor: User | None) -> int | None
             .first())
 
 
-def _end(organization: Organization, allocation: Allocation, state: str, allowed: tuple[str, ...], why: str) -> Allocation:
-    w = current_write()
-    w.same_org("allocation", allocation)
-    pool = _lock_pool(organization, allocation.pool_id)
-    a = Allocation.objects.for_org(organization).select_related("pod").get(pk=allocation.pk)
-    if a.state not in allowed:
-        raise ValidationError({"state": f"An allocation that is {a.get_state_display().lower()} cannot be "
-                                        f"{AllocationState(state).label.lower()}."})
-    now = timezone.now()
-    if a.state in HOLDING:
-        a.ended_at = min(now, a.end)
-        ledger.compute_settle(organization, w.actor, a, pool.unit_cost, a.ended_at, state)
-    transition(a, state, why, now=now)
-    if pool.status == PoolStatus.OPEN:
-        _admit_locked(organization, pool)
-    _recompute_soon()
-    return a
-
-
-@org_write.service(COMPUTE)
-def allocation_release(
-    *, organization: Organization, actor: User | None, allocation: Allocation
-) -> Allocation:
-    """End an admitted allocation early; its capacity goes to the queue at once."""
-    return _end(organization, allocation, AllocationState.RELEASED, HOLDING, "Released before its end")
-
-
-@org_write.service(COMPUTE)
-def allocation_cancel(
-    *, organization: Organization, actor: User | None, allocation: Allocation
-) -> Allocation:
-    """Withdraw a request that is queued or waiting for approval."""
-    allowed = (*QUEUED, AllocationState.NEEDS_APPROVAL)
-    return _end(organization, allocation, AllocationState.CANCELLED, allowed, "Cancelled by the requester")
-
-
 def _admit_locked(organization: Organization, pool: ComputePool, now: dt.datetime | None = None) -> list[Allocation]:
     """One worker pass over the pool's queue; the caller holds the pool's lock.
 
@@ -433,6 +400,17 @@ def pending_admit(
     if admitted:
         _recompute_soon()
     return admitted
+
+
+def notify_leads(organization: Organization, rows: list[Allocation], kind: str,
+                 message: Callable[[Allocation], tuple[str, str]]) -> None:
+    """Tell each allocation's pod leads (in-app and by mail) `message(allocation)`: title, body."""
+    leads = pod_lead_users(organization=organization, pod_ids={a.pod_id for a in rows})
+    for a in rows:
+        title, body = message(a)
+        url = reverse("resources:allocation_detail", kwargs={"org_slug": organization.slug, "pk": a.pk})
+        notify(organization=organization, users=leads.get(a.pod_id, []), kind=kind, title=title, body=body,
+               url=url, email=True)
 
 
 def _recompute_soon() -> None:
