@@ -5,6 +5,9 @@ the resources ledger (`resources.services.budget_hold`), one hold per quarter th
   treats a pod without a compute budget): budgets are opt-in per pod and quarter.
 - A budget without room refuses: a `ValidationError` on `budget` with the ledger's figures. It is
   raised inside the acceptance's transaction, so nothing of the acceptance is written.
+- Once the engagement's assignment has ended (on its date, earlier when a release was accepted), the
+  worker settles its holds (`budget_holds_settle`): each quarter's hold posts its share for the weeks
+  the assignment actually ran there and voids the rest, so a shortened engagement frees its budget.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce
 
 from bench import matching_selectors as ms
 from bench.models import StaffingRequest
-from resources.models import BudgetCategory, LedgerEntry
+from resources.models import BudgetCategory, LedgerEntry, LedgerKind
 from resources.selectors import budget_for
-from resources.services import budget_hold, quarter_of
+from resources.services import budget_hold, budget_post, budget_void, quarter_of
 from tenancy.models import Organization, User
 
 CATEGORY = BudgetCategory.SERVICES
@@ -28,8 +33,12 @@ def engagement_cost(*, rate_per_hour: Decimal, hours_per_week: float, weeks: int
     return (Decimal(rate_per_hour) * Decimal(str(hours_per_week)) * weeks).quantize(Decimal("0.01"))
 
 
+REFERENCE = "bench:staffing:"
+CENT = Decimal("0.01")
+
+
 def hold_reference(request: StaffingRequest) -> str:
-    return f"bench:staffing:{request.pk}"
+    return f"{REFERENCE}{request.pk}"
 
 
 def weeks_by_quarter(start: datetime.date, end: datetime.date) -> dict[str, int]:
@@ -62,3 +71,41 @@ def budget_holds_for_request(*, organization: Organization, actor: User | None, 
             raise ValidationError({"budget": f"The pod's services budget for {quarter} cannot hold "
                                               f"{amount} credits for this engagement: {reasons}"}) from exc
     return holds
+
+
+def budget_holds_settle(*, organization: Organization, actor: User | None, today: datetime.date) -> int:
+    """Settle the open holds of engagements whose assignment ended before `today`: per quarter, post
+    the hold's share for the weeks the assignment ran (the hold was placed for the request's planned
+    weeks) and void the rest. Returns how many holds were settled."""
+    open_holds = list(
+        LedgerEntry.objects.for_org(organization).filter(kind=LedgerKind.HOLD, reference__startswith=REFERENCE)
+        .annotate(settled=Coalesce(Sum("settlements__amount"), Value(Decimal(0)),
+                                   output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .filter(settled__lt=F("amount")).select_related("budget"))
+    by_request: dict[int, list[tuple[LedgerEntry, Decimal]]] = {}
+    for row in open_holds:
+        tail = row.reference[len(REFERENCE):]
+        if tail.isdigit():
+            by_request.setdefault(int(tail), []).append((row, row.amount - row.settled))
+    if not by_request:
+        return 0
+    ended = (StaffingRequest.objects.for_org(organization)
+             .filter(pk__in=list(by_request), assignment__end_date__lt=today).select_related("assignment"))
+    settled = 0
+    for request in ended:
+        a = request.assignment
+        if a is None or a.end_date is None:  # the filter above guarantees both
+            continue
+        planned = weeks_by_quarter(request.start_date, request.end_date)
+        ran = (weeks_by_quarter(a.start_date, a.end_date + datetime.timedelta(days=1))
+               if a.end_date >= a.start_date else {})
+        for hold, remaining in by_request[request.pk]:
+            q = hold.budget.quarter
+            share = (hold.amount * ran.get(q, 0) / planned[q]).quantize(CENT) if planned.get(q) else Decimal(0)
+            used = min(share, remaining)
+            why = f"{request.title}: the engagement ended on {a.end_date:%d %b %Y}"
+            if used > 0:
+                budget_post(organization=organization, actor=actor, hold=hold, amount=used, memo=why)
+            budget_void(organization=organization, actor=actor, hold=hold, memo=why)
+            settled += 1
+    return settled

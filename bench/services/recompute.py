@@ -21,6 +21,7 @@ from bench.models import (
     SuggestionStatus,
 )
 from bench.services.add_proposals import TOLERANCE, Proposal, compute_adds
+from bench.services.budget import budget_holds_settle
 from bench.services.requests import staffing_requests_expire
 from bench.services.upkeep_proposals import compute_rebalances, compute_releases
 from tenancy.cache import BENCH
@@ -84,6 +85,7 @@ def suggestions_recompute(*, organization: Organization, today: datetime.date | 
     with connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x62656E63, organization.pk])
     staffing_requests_expire(organization=organization, today=today)
+    budget_holds_settle(organization=organization, actor=None, today=today)
     requests = ms.open_requests(organization=organization)
     recent = _recent_opposites(organization, today)
     adds = compute_adds(organization, requests, today, blocked=recent[SuggestionKind.RELEASE])

@@ -3,6 +3,7 @@ spans); a budget without room refuses the acceptance with a 400 naming `budget` 
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,10 @@ from bench.services.budget import weeks_by_quarter
 from bench.services.decisions import suggestion_accept
 from bench.services.recompute import suggestions_recompute
 from pods.models import Assignment
+from pods.services import assignment_end
 from resources import services as resources_services
-from resources.models import LedgerEntry, LedgerKind
+from resources.models import Budget, LedgerEntry, LedgerKind
+from resources.selectors import budget_figures
 from tenancy.models import AuditEvent
 from tests.api.helpers import client_for, error_fields, url
 from tests.bench.factories import file_request, skill, specialist
@@ -89,3 +92,40 @@ def _assert_nothing_written(org, pod, e, req, s, audit_before):
     assert req.status in (RequestStatus.OPEN, RequestStatus.PROPOSED) and req.assignment_id is None
     assert s.status == SuggestionStatus.OPEN
     assert AuditEvent.objects.for_org(org).count() == audit_before
+
+
+def _ledger(org, kind):
+    return {e.budget.quarter: e.amount for e in LedgerEntry.objects.for_org(org).filter(kind=kind)
+            .select_related("budget")}
+
+
+def test_an_engagement_that_ran_its_course_posts_its_holds_in_full(org):
+    lead, pod, e, req, s = _staffed_request(org, weeks=16)
+    quarters = _budgets(org, pod, req, 100_000)
+    suggestion_accept(organization=org, actor=lead.user, suggestion=s)
+    held = _ledger(org, LedgerKind.HOLD)
+    suggestions_recompute(organization=org, today=req.end_date - datetime.timedelta(days=1))
+    assert not LedgerEntry.objects.for_org(org).exclude(kind=LedgerKind.HOLD).exists()  # still running
+    suggestions_recompute(organization=org, today=req.end_date)
+    assert _ledger(org, LedgerKind.POST) == held and _ledger(org, LedgerKind.VOID) == {}
+    for q in quarters:
+        assert budget_figures(Budget.objects.for_org(org).get(pod=pod, quarter=q))["committed"] == 0
+    suggestions_recompute(organization=org, today=req.end_date + datetime.timedelta(days=7))
+    assert LedgerEntry.objects.for_org(org).count() == 2 * len(quarters)  # settled once
+
+
+def test_an_engagement_ended_early_posts_the_weeks_it_ran_and_frees_the_rest(org):
+    lead, pod, e, req, s = _staffed_request(org, weeks=16)
+    quarters = _budgets(org, pod, req, 100_000)
+    suggestion_accept(organization=org, actor=lead.user, suggestion=s)
+    req.refresh_from_db()
+    end = req.start_date + datetime.timedelta(days=20)  # three weeks
+    assignment_end(organization=org, actor=lead.user, assignment=req.assignment, end_date=end)
+    suggestions_recompute(organization=org, today=end + datetime.timedelta(days=1))
+    ran = weeks_by_quarter(req.start_date, end + datetime.timedelta(days=1))
+    assert sum(ran.values()) == 3
+    week = Decimal("1800.00")
+    assert _ledger(org, LedgerKind.POST) == {q: week * n for q, n in ran.items()}
+    assert _ledger(org, LedgerKind.VOID) == {q: week * (n - ran.get(q, 0)) for q, n in quarters.items()
+                                             if n > ran.get(q, 0)}
+    assert sum(budget_figures(b)["used"] for b in Budget.objects.for_org(org).filter(pod=pod)) == week * 3
