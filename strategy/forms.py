@@ -9,8 +9,18 @@ from django import forms
 
 from pods.models import Pod
 from pods.selectors import pod_list
-from strategy.models import Cadence, Confidence, Direction
+from strategy.models import (
+    SIGNAL_MOVES,
+    Cadence,
+    Confidence,
+    Direction,
+    SignalKind,
+    SignalStatus,
+    Theme,
+    ThemeStatus,
+)
 from strategy.quarters import Quarter
+from strategy.selectors import theme_list
 from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
 from tenancy.models import LEADER_ROLES, Membership
 from tenancy.selectors import membership_list
@@ -82,3 +92,38 @@ class MeasurementForm(forms.Form):
 class CheckInForm(forms.Form):
     confidence = forms.ChoiceField(choices=Confidence.choices, widget=forms.RadioSelect)
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignalForm(OrgScopedForm):
+    pod = forms.ModelChoiceField(queryset=Pod.objects.none(), help_text="The pod that noticed it.")
+    kind = forms.ChoiceField(choices=SignalKind.choices)
+    title = forms.CharField(max_length=160, help_text="One line leaders can act on.")
+    body = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                           label="What you see", help_text="Evidence, who is affected, what you propose.")
+    theme = forms.ModelChoiceField(queryset=Theme.objects.none(), required=False,
+                                   help_text="The theme it bears on, if any (its owner is told).")
+
+    def __init__(self, *args: Any, pod_ids: set[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pods = pod_list(organization=self.organization)
+        model_choice_field(self, "pod").queryset = pods if pod_ids is None else pods.filter(pk__in=pod_ids)
+        model_choice_field(self, "theme").queryset = theme_list(organization=self.organization).filter(
+            status=ThemeStatus.ACTIVE)
+
+
+class SignalTriageForm(forms.Form):
+    status = forms.ChoiceField(choices=[], label="Decision")
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Needed to park or decline; the pods that raised it read it.")
+    create_theme = forms.ChoiceField(choices=[], required=False, label="Adopt as a theme for",
+                                     help_text="Adopting only: a new theme you own, titled like the signal.")
+
+    def __init__(self, *args: Any, current: str, quarters: list[Quarter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = SIGNAL_MOVES[current]
+        choice_field(self, "status").choices = [(v, label) for v, label in SignalStatus.choices if v in allowed]
+        self.quarters = {q.key: q for q in quarters}
+        choice_field(self, "create_theme").choices = [("", "No new theme"), *((q.key, q.label) for q in quarters)]
+
+    def clean_create_theme(self) -> Quarter | None:
+        return self.quarters.get(self.cleaned_data.get("create_theme") or "")

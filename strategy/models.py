@@ -9,6 +9,7 @@ lock, so a list of outcomes with their progress is one query whatever the histor
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from pods.models import Pod
@@ -147,3 +148,71 @@ class CheckIn(OrgOwned):
     class Meta(OrgOwned.Meta):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "outcome", "created_at"], name="checkin_org_time")]
+
+
+class SignalKind(models.TextChoices):
+    OPPORTUNITY = "opportunity", "Opportunity"
+    THREAT = "threat", "Threat"
+    OBSERVATION = "observation", "Observation"
+    PROPOSAL = "proposal", "Initiative proposal"
+
+
+class SignalStatus(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ADOPTED = "adopted", "Adopted"
+    PARKED = "parked", "Parked"
+    DECLINED = "declined", "Declined"
+
+
+# Where a signal may go from each status (adopted and declined are final; parked may be reopened).
+SIGNAL_MOVES: dict[str, frozenset[str]] = {
+    SignalStatus.NEW: frozenset({SignalStatus.ACKNOWLEDGED, SignalStatus.ADOPTED, SignalStatus.PARKED,
+                                 SignalStatus.DECLINED}),
+    SignalStatus.ACKNOWLEDGED: frozenset({SignalStatus.ADOPTED, SignalStatus.PARKED, SignalStatus.DECLINED}),
+    SignalStatus.PARKED: frozenset({SignalStatus.ACKNOWLEDGED, SignalStatus.ADOPTED, SignalStatus.DECLINED}),
+    SignalStatus.ADOPTED: frozenset(),
+    SignalStatus.DECLINED: frozenset(),
+}
+# What a leader may decide (the API's triage `status`).
+SIGNAL_DECISIONS = [c for c in SignalStatus.choices if c[0] != SignalStatus.NEW]
+
+
+class Signal(OrgOwned):
+    """Upward intelligence from a pod: teams as strategic sensors. Leaders triage it.
+
+    Near-identical signals of different pods form a group around the first one (`group` is null on
+    that one and points to it on the others); triage decides the whole group at once."""
+
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="signals")
+    raised_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=16, choices=SignalKind.choices)
+    title = models.CharField(max_length=160)
+    body = models.TextField(max_length=4000, blank=True)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="signals")
+    status = models.CharField(max_length=16, choices=SignalStatus.choices, default=SignalStatus.NEW)
+    reason = models.TextField(max_length=2000, blank=True, help_text="Why it was adopted, parked or declined.")
+    triaged_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triage_due_at = models.DateTimeField(help_text="A leader acknowledges or decides it by then (the org's SLA).")
+    group = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="grouped")
+    adopted_theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adopted_outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "status", "triage_due_at"], name="signal_org_status_due"),
+            models.Index(fields=["organization", "group"], name="signal_org_group"),
+            models.Index(fields=["organization", "pod"], name="signal_org_pod"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="signal_title_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def group_root_id(self) -> int:
+        return self.group_id or self.pk

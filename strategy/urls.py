@@ -3,7 +3,7 @@
 from django.urls import path
 
 from strategy import views
-from strategy.views import operations
+from strategy.views import operations, signals
 
 app_name = "strategy"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("outcomes/<int:pk>/edit/", views.OutcomeEditView.as_view(), name="outcome_edit"),
     path("outcomes/<int:pk>/measurements/", views.MeasurementCreateView.as_view(), name="measurement_create"),
     path("outcomes/<int:pk>/check-ins/", views.CheckInCreateView.as_view(), name="check_in_create"),
+    path("signals/", signals.SignalListView.as_view(), name="signal_list"),
+    path("signals/new/", signals.SignalCreateView.as_view(), name="signal_create"),
+    path("signals/<int:pk>/", signals.SignalDetailView.as_view(), name="signal_detail"),
+    path("signals/<int:pk>/triage/", signals.SignalTriageView.as_view(), name="signal_triage"),
     path("operations/", operations.OperationsView.as_view(), name="operations"),
     path("pods/<int:pk>/panel/", views.PodPanelView.as_view(), name="pod_panel"),
 ]

@@ -98,6 +98,8 @@ COUNTERPARTS: dict[str, list[tuple[str, str]]] = {
     "resources:budgets": [("resources_api:budget-list", "post")],
     "strategy:theme_create": [("strategy_api:theme-list", "post")],
     "strategy:theme_edit": [("strategy_api:theme-detail", "patch")],
+    "strategy:signal_create": [("strategy_api:signal-list", "post")],
+    "strategy:signal_triage": [("strategy_api:signal-triage", "post")],
     "strategy:theme_detail": [("strategy_api:theme-close", "post"), ("strategy_api:theme-carry-over", "post")],
     "strategy:outcome_create": [("strategy_api:outcome-list", "post")],
     "strategy:outcome_edit": [("strategy_api:outcome-detail", "patch")],

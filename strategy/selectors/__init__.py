@@ -20,6 +20,12 @@ from strategy.quarters import Quarter, quarter_of
 # Pod operations, read by the overview's tiles and the strategy pages (stable names and types).
 from strategy.selectors.operations import PodOperations as PodOperations
 from strategy.selectors.operations import pod_operations as pod_operations
+from strategy.selectors.signals import member_pod_ids as member_pod_ids
+from strategy.selectors.signals import signal_get as signal_get
+from strategy.selectors.signals import signal_group_members as signal_group_members
+from strategy.selectors.signals import signal_groups as signal_groups
+from strategy.selectors.signals import signal_list as signal_list
+from strategy.selectors.signals import signals_past_sla as signals_past_sla
 from strategy.selectors.stability import OrgStability as OrgStability
 from strategy.selectors.stability import PodStability as PodStability
 from strategy.selectors.stability import org_stability as org_stability

@@ -6,6 +6,7 @@ from typing import Any
 
 from strategy import services
 from strategy.selectors import current_quarter
+from strategy.services import signals as signal_services
 from tests.factories import member
 
 
@@ -21,7 +22,9 @@ def build(victim: Any) -> None:
                                 source="zzvictim-source")
     services.check_in_record(organization=org, actor=leader.user, outcome=outcome, confidence="high",
                              note="zzvictim check-in")
-    victim.extra.update(theme=theme, outcome=outcome)
+    signal = signal_services.signal_raise(organization=org, actor=leader.user, raised_by=leader, pod=victim.pod,
+                                   kind="threat", title="zzvictim signal", body="zzvictim evidence")
+    victim.extra.update(theme=theme, outcome=outcome, signal=signal)
 
 
 OBJECT_KWARGS: dict[str, dict[str, Any]] = {
@@ -33,10 +36,13 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
     "strategy:measurement_create": {"pk": lambda v: v.extra["outcome"].pk},
     "strategy:check_in_create": {"pk": lambda v: v.extra["outcome"].pk},
     "strategy:pod_panel": {"pk": lambda v: v.pod.pk},
+    "strategy:signal_detail": {"pk": lambda v: v.extra["signal"].pk},
+    "strategy:signal_triage": {"pk": lambda v: v.extra["signal"].pk},
 }
 API_FILLERS: dict[str, dict[str, Any]] = {
     "theme-": {"pk": lambda v: v.extra["theme"].pk},
     "outcome-": {"pk": lambda v: v.extra["outcome"].pk},
+    "signal-": {"pk": lambda v: v.extra["signal"].pk},
 }
 VICTIM_NAMES: list[str] = ["zzvictim theme", "zzvictim direction", "zzvictim metric", "zzvictim-source",
-                           "zzvictim check-in"]
+                           "zzvictim check-in", "zzvictim signal", "zzvictim evidence"]
