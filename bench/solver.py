@@ -85,7 +85,7 @@ def rationale(inputs: dict[str, Any]) -> list[str]:
     lines.append("Has worked in this pod before: continuity." if inputs.get("continuity")
                  else "New to this pod.")
     cost = float(inputs.get("rate") or 0) * sum(inputs["need"])
-    lines.append(f"Cost {cost:,.0f} at {float(inputs.get('rate') or 0):g}/h against the pod's budget."
+    lines.append(f"Cost {cost:,.0f} at {float(inputs.get('rate') or 0):g}/h over the window."
                  if cost else "No bench cost (internal capacity).")
     lines.append("Score " + " + ".join(f"{k} {v:g}" for k, v in parts.items()) + f" = {score_pair(inputs):g}.")
     return lines

@@ -16,6 +16,7 @@ from bench.models import (
     SuggestionKind,
     SuggestionStatus,
 )
+from bench.services.budget import engagement_quarters, services_budget_room, with_budget_line
 from bench.services.requests import CONTINUITY_DAYS, add_inputs
 from tenancy.models import Organization, Person
 
@@ -114,9 +115,11 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
     joint_of_person = defaultdict(list)
     for rid, c in sol.chosen.items():
         joint_of_person[c.person_id].append(rid)
+    room = services_budget_room(organization=organization, pod_ids={by_id[rid].pod_id for rid in sol.chosen},
+                                quarters=engagement_quarters([by_id[rid] for rid in sol.chosen]))
     for rid, c in sorted(sol.chosen.items()):
         r, inputs = by_id[rid], inputs_of[(rid, c.person_id)]
-        lines = solver.rationale(inputs)
+        lines = with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)
         g = greedy_pick.get(rid)
         if g is not None and g.person_id != c.person_id:
             where = [by_id[x].title for x in joint_of_person.get(g.person_id, [])]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, Sum, Value
@@ -21,8 +22,8 @@ from django.db.models.functions import Coalesce
 
 from bench import matching_selectors as ms
 from bench.models import StaffingRequest
-from resources.models import BudgetCategory, LedgerEntry, LedgerKind
-from resources.selectors import budget_for
+from resources.models import Budget, BudgetCategory, LedgerEntry, LedgerKind
+from resources.selectors import budget_figures, budget_for
 from resources.services import budget_hold, budget_post, budget_void, quarter_of
 from tenancy.models import Organization, User
 
@@ -49,6 +50,54 @@ def weeks_by_quarter(start: datetime.date, end: datetime.date) -> dict[str, int]
         q = quarter_of(max(start, ms.week_start(wk)))
         out[q] = out.get(q, 0) + 1
     return out
+
+
+# (pod id, quarter) → (credits left, overrun allowed) of the pod's services budget for that quarter.
+BudgetRoom = dict[tuple[int, str], tuple[Decimal, bool]]
+
+
+def services_budget_room(*, organization: Organization, pod_ids: set[int], quarters: set[str]) -> BudgetRoom:
+    """What is left on the pods' services budgets of these quarters (those that exist): one query for
+    the budgets, one for each budget's figures."""
+    if not pod_ids or not quarters:
+        return {}
+    return {(b.pod_id, b.quarter): (budget_figures(b)["available"], b.allow_overrun)
+            for b in Budget.objects.for_org(organization).filter(pod_id__in=pod_ids, quarter__in=quarters,
+                                                                 category=CATEGORY)}
+
+
+def engagement_quarters(requests: list[StaffingRequest]) -> set[str]:
+    return {q for r in requests for q in weeks_by_quarter(r.start_date, r.end_date)}
+
+
+def with_budget_line(lines: list[str], *, request: StaffingRequest, inputs: dict[str, Any],
+                     room: BudgetRoom) -> list[str]:
+    """An `add` rationale (`bench.solver.rationale`) with the budget sentence before its score line."""
+    money = budget_line(request=request, rate_per_hour=Decimal(str(inputs.get("rate") or 0)),
+                        hours_per_week=float(inputs["need"][0]) if inputs["need"] else 0.0, room=room)
+    return [*lines[:-1], money, lines[-1]] if money and lines else lines
+
+
+def budget_line(*, request: StaffingRequest, rate_per_hour: Decimal, hours_per_week: float,
+                room: BudgetRoom) -> str | None:
+    """The rationale's sentence on cost against the pod's services budget, quarter by quarter (None
+    when the engagement costs nothing)."""
+    if rate_per_hour <= 0 or hours_per_week <= 0:
+        return None
+    fits: list[str] = []
+    over: list[str] = []
+    for q, weeks in sorted(weeks_by_quarter(request.start_date, request.end_date).items()):
+        cost = engagement_cost(rate_per_hour=rate_per_hour, hours_per_week=hours_per_week, weeks=weeks)
+        if (request.pod_id, q) not in room:
+            continue
+        left, overrun = room[(request.pod_id, q)]
+        (over if cost > left and not overrun else fits).append(f"{q} {cost:,.0f} of {max(left, Decimal(0)):,.0f} left")
+    if over:
+        return (f"Over the pod's services budget ({'; '.join(over)}): accepting is refused until the budget "
+                "is raised.")
+    if fits:
+        return f"Within the pod's services budget: {'; '.join(fits)}."
+    return "The pod has no services budget for these quarters: no limit, nothing is held."
 
 
 def budget_holds_for_request(*, organization: Organization, actor: User | None, request: StaffingRequest,

@@ -44,8 +44,9 @@ def _recent_opposites(organization: Organization, today: datetime.date) -> dict[
 
 
 def _sync(organization: Organization, proposals: list[Proposal], now: datetime.datetime) -> tuple[int, int]:
-    """Make the open (worker) suggestions match the proposals: keep those within tolerance, withdraw
-    those that no longer hold, create the new ones (not those dismissed with the same inputs)."""
+    """Make the open (worker) suggestions match the proposals: keep those within tolerance (their
+    rationale refreshed, e.g. the budget left), withdraw those that no longer hold, create the new
+    ones (not those dismissed with the same inputs)."""
     existing = {(s.pod_id, s.kind, s.subject): s for s in ScalingSuggestion.objects.for_org(organization)
                 .select_for_update().filter(status=SuggestionStatus.OPEN, manual=False).order_by("pk")}
     dismissed = set(ScalingSuggestion.objects.for_org(organization).filter(
@@ -57,9 +58,13 @@ def _sync(organization: Organization, proposals: list[Proposal], now: datetime.d
         p = wanted.get(key)
         if p is None or p.person_id != s.person_id or abs(p.score - s.score) > TOLERANCE:
             withdraw.append(s.pk)
+    refreshed: list[ScalingSuggestion] = []
     for key, p in wanted.items():
         current = existing.get(key)
         if current is not None and current.pk not in withdraw:
+            if current.rationale != p.rationale:
+                current.rationale = p.rationale
+                refreshed.append(current)
             continue
         h = solver.inputs_hash(p.inputs)
         if (p.kind, p.subject, p.person_id, h) in dismissed:
@@ -73,6 +78,8 @@ def _sync(organization: Organization, proposals: list[Proposal], now: datetime.d
         ScalingSuggestion.objects.for_org(organization).filter(pk__in=withdraw).update(
             status=SuggestionStatus.WITHDRAWN, decided_at=now, dismiss_reason="No longer holds.")
     ScalingSuggestion.objects.bulk_create(create)
+    if refreshed:
+        ScalingSuggestion.objects.for_org(organization).bulk_update(refreshed, ["rationale"], batch_size=500)
     return len(create), len(withdraw)
 
 

@@ -22,6 +22,7 @@ from bench.models import (
     SuggestionKind,
     SuggestionStatus,
 )
+from bench.services.budget import engagement_quarters, services_budget_room, with_budget_line
 from bench.services.recompute_trigger import recompute_soon
 from pods.models import Pod, PodRole
 from tenancy.audit import snapshot
@@ -221,12 +222,13 @@ def staffing_request_propose(*, organization: Organization, actor: User | None, 
     if ScalingSuggestion.objects.for_org(organization).filter(
             pod=r.pod, kind=SuggestionKind.ADD, subject=subject, status=SuggestionStatus.OPEN).exists():
         raise ValidationError({"person": f"{person} is already proposed for this request."})
+    room = services_budget_room(organization=organization, pod_ids={r.pod_id}, quarters=engagement_quarters([r]))
     s = ScalingSuggestion.objects.create(
         organization=organization, kind=SuggestionKind.ADD, pod=r.pod, subject=subject, person=person,
         request=r, skill_id=skill_ids[0], score=solver.score_pair(inputs),
         summary=f"Add {person} to {r.pod} as {r.title}"[:300],
         rationale=[f"Proposed by {actor.full_name or actor.email}." if actor else "Proposed by hand.",
-                   *solver.rationale(inputs)],
+                   *with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)],
         inputs=inputs, inputs_hash=solver.inputs_hash(inputs), manual=True, computed_at=timezone.now())
     if r.status == RequestStatus.OPEN:
         r.status = RequestStatus.PROPOSED

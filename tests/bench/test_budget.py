@@ -129,3 +129,27 @@ def test_an_engagement_ended_early_posts_the_weeks_it_ran_and_frees_the_rest(org
     assert _ledger(org, LedgerKind.VOID) == {q: week * (n - ran.get(q, 0)) for q, n in quarters.items()
                                              if n > ran.get(q, 0)}
     assert sum(budget_figures(b)["used"] for b in Budget.objects.for_org(org).filter(pod=pod)) == week * 3
+
+
+def test_the_rationale_weighs_the_cost_against_the_pods_budget(org):
+    lead, _p, pod = pod_lead(org)
+    ml = skill(org, "ML")
+    specialist(org, {ml: 4}, hours=40, rate="90.00", name="Vera")
+    req = file_request(org, pod, {ml: 3}, hours=20, weeks=4)
+
+    def line():
+        suggestions_recompute(organization=org)
+        [s] = ScalingSuggestion.objects.for_org(org).filter(kind=SuggestionKind.ADD, status=SuggestionStatus.OPEN)
+        return s, s.rationale[-2]
+
+    first, text = line()
+    assert text == "The pod has no services budget for these quarters: no limit, nothing is held."
+    quarters = _budgets(org, pod, req, 100)
+    again, text = line()
+    assert again.pk == first.pk  # the same suggestion, its explanation refreshed
+    assert text.startswith("Over the pod's services budget (") and all(q in text for q in quarters)
+    assert "accepting is refused until the budget is raised" in text
+    _budgets(org, pod, req, 100_000)
+    _s, text = line()
+    assert text.startswith("Within the pod's services budget: ") and "100,000 left" in text
+    assert req.pk == first.request_id
