@@ -226,6 +226,8 @@ class LedgerEntry(OrgOwned):
     )
     reference = models.CharField(max_length=100, blank=True, help_text="e.g. bench:staffing:12")
     memo = models.CharField(max_length=300, blank=True)
+    # Set on usage pushed through the API: a retried push with the same key posts nothing more.
+    idempotency_key = models.CharField(max_length=100, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -235,6 +237,11 @@ class LedgerEntry(OrgOwned):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="ledger_unique_idempotency",
+            ),
             models.CheckConstraint(
                 condition=Q(kind="hold", hold__isnull=True) | (~Q(kind="hold") & Q(hold__isnull=False)),
                 name="ledger_settles_a_hold",

@@ -32,4 +32,5 @@ perms.add_rule("resources.request", rules.predicate(
     lambda m, pod: leads_pod(m, pod) if pod is not None else is_pod_lead_somewhere(m)))
 perms.add_rule("resources.view_allocation", is_org_leader | leads_allocation_pod)
 perms.add_rule("resources.end_allocation", is_org_admin | leads_allocation_pod)
+perms.add_rule("resources.report_usage", is_org_admin | leads_allocation_pod)  # metered usage, API only
 perms.add_rule("resources.view_budgets", is_org_leader | is_pod_lead_somewhere)

@@ -193,5 +193,15 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
         fields = ("id", "budget", "kind", "amount", "hold", "allocation", "reference", "memo", "actor", "created_at")
 
 
+class UsageSerializer(serializers.Serializer):
+    """POST allocations/<id>/usage/: metered usage of a running allocation, posted on its hold."""
+
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"),
+                                      help_text="Credits used since the last push.")
+    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                            help_text="A retried push with the same key posts nothing more.")
+    memo = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class LedgerFilter(serializers.Serializer):
     budget = serializers.IntegerField(required=False, min_value=1)

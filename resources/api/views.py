@@ -1,5 +1,6 @@
 """The compute API: pools and quotas (admins write), allocations (a pod's lead requests, with an
-idempotency key; release and cancel), budgets and the ledger (read). Same rules as the pages."""
+idempotency key; release and cancel; metered usage), budgets (admins set) and the ledger (read).
+Same rules as the pages."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from resources.api.serializers import (
     PoolUpdateSerializer,
     QuotaFilter,
     QuotaSerializer,
+    UsageSerializer,
 )
 from resources.models import Allocation, Budget, ComputePool, LedgerEntry, Quota
 from tenancy.access import get_or_404
@@ -160,6 +162,20 @@ class AllocationViewSet(ApiViewSet):
     def release(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         """End an admitted allocation now; its capacity goes to the queue."""
         return self._end(pk, services.allocation_release)
+
+    @extend_schema(request=UsageSerializer, responses={200: LedgerEntrySerializer, 201: LedgerEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def usage(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
+        """Post metered usage (credits) against the allocation's compute hold: 201 with the ledger
+        entry, 200 with the first one when the idempotency key repeats. Once pushed, the end of the
+        allocation voids the rest of the hold instead of posting the estimate."""
+        a = self._allocation(pk)
+        self.check_rule("resources.report_usage", a)
+        data = self.validated(UsageSerializer).validated_data
+        entry, replayed = services.usage_report(organization=self.organization, actor=request.user,
+                                                allocation=a, **data)
+        return Response(LedgerEntrySerializer(entry).data,
+                        status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=AllocationSerializer)
     @action(detail=True, methods=["post"])

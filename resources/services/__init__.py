@@ -22,10 +22,11 @@ from resources.services.ledger import (
     budget_post,
     budget_set,
     budget_void,
+    usage_report,
 )
 
 __all__ = [
     "allocation_cancel", "allocation_release", "allocation_request", "budget_hold", "budget_post",
     "budget_set", "budget_void", "capacity_recompute", "compute_tick",
-    "pending_admit", "pool_create", "pool_update", "quarter_of", "quota_set",
+    "pending_admit", "pool_create", "pool_update", "quarter_of", "quota_set", "usage_report",
 ]

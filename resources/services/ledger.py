@@ -26,7 +26,15 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from pods.models import Pod
-from resources.models import Allocation, Budget, BudgetCategory, LedgerEntry, LedgerKind
+from resources.models import (
+    Allocation,
+    AllocationState,
+    Budget,
+    BudgetCategory,
+    ComputePool,
+    LedgerEntry,
+    LedgerKind,
+)
 from resources.selectors import (
     allocation_cost,
     budget_figures,
@@ -150,7 +158,7 @@ def hold_remaining(organization: Organization, hold: LedgerEntry) -> Decimal:
 @org_write.service(COMPUTE)
 def budget_post(
     *, organization: Organization, actor: User | None, hold: LedgerEntry, amount: Decimal | int | str,
-    memo: str = "",
+    memo: str = "", idempotency_key: str = "",
 ) -> LedgerEntry:
     """Record spend against a hold (at most what the hold still reserves)."""
     hold, remaining = _locked_hold(organization, hold)
@@ -163,7 +171,7 @@ def budget_post(
     entry = LedgerEntry.objects.create(organization=organization, budget_id=hold.budget_id,
                                        kind=LedgerKind.POST, amount=value, hold=hold,
                                        allocation_id=hold.allocation_id, reference=hold.reference,
-                                       memo=memo[:300], actor=actor)
+                                       memo=memo[:300], actor=actor, idempotency_key=idempotency_key[:100])
     current_write().audit("ledger.post", target=entry, after=snapshot(entry))
     return entry
 
@@ -200,15 +208,53 @@ def compute_hold(organization: Organization, actor: User | None, allocation: All
 
 def compute_settle(organization: Organization, actor: User | None, allocation: Allocation,
                    unit_cost: Decimal, until: dt.datetime, why: str) -> None:
-    """Post what the allocation used up to `until` against its open hold; void the rest."""
-    holds = (LedgerEntry.objects.for_org(organization)
-             .filter(allocation=allocation, kind=LedgerKind.HOLD).order_by("-id"))
-    for hold in holds:
-        remaining = hold_remaining(organization, hold)
-        if remaining <= 0:
-            continue
-        used = min(remaining, allocation_cost(allocation, unit_cost, until))
-        if used > 0:
-            budget_post(organization=organization, actor=actor, hold=hold, amount=used, memo=why)
-        budget_void(organization=organization, actor=actor, hold=hold, memo=why)
+    """Post what the allocation used up to `until` against its open hold; void the rest. Usage
+    pushed through the API is the metered truth: when there is some, only the rest is voided."""
+    hold = _open_compute_hold(organization, allocation)
+    if hold is None:
         return
+    metered = LedgerEntry.objects.for_org(organization).filter(hold=hold, kind=LedgerKind.POST).exists()
+    used = min(hold_remaining(organization, hold), allocation_cost(allocation, unit_cost, until))
+    if used > 0 and not metered:
+        budget_post(organization=organization, actor=actor, hold=hold, amount=used, memo=why)
+    budget_void(organization=organization, actor=actor, hold=hold, memo=why)
+
+
+def _open_compute_hold(organization: Organization, allocation: Allocation) -> LedgerEntry | None:
+    for hold in (LedgerEntry.objects.for_org(organization)
+                 .filter(allocation=allocation, kind=LedgerKind.HOLD).order_by("-id")):
+        if hold_remaining(organization, hold) > 0:
+            return hold
+    return None
+
+
+@org_write.service(COMPUTE)
+def usage_report(
+    *, organization: Organization, actor: User | None, allocation: Allocation, amount: Decimal | int | str,
+    idempotency_key: str = "", memo: str = "",
+) -> tuple[LedgerEntry, bool]:
+    """Post metered usage (`amount` in credits) of a running allocation against its compute hold: the entry,
+    and whether it replays an earlier push with the same key (then nothing more is posted). At
+    its end only the rest of the hold is voided; without pushes the estimate is posted instead."""
+    w = current_write()
+    w.same_org("allocation", allocation)
+    # The pool's lock orders a push against the release, preemption or finish that settles the hold.
+    ComputePool.objects.for_org(organization).select_for_update().get(pk=allocation.pool_id)
+    if idempotency_key:
+        first = (LedgerEntry.objects.for_org(organization).filter(idempotency_key=idempotency_key)
+                 .select_related("actor").first())
+        if first is not None:
+            if first.allocation_id != allocation.pk:
+                raise ValidationError({"idempotency_key": "This key was used for another allocation's usage."})
+            return first, True
+    a = Allocation.objects.for_org(organization).get(pk=allocation.pk)
+    if a.state != AllocationState.ADMITTED:
+        raise ValidationError({"state": f"Usage is posted while an allocation is admitted; this one is "
+                                        f"{a.get_state_display().lower()} and its hold is settled."})
+    hold = _open_compute_hold(organization, a)
+    if hold is None:
+        raise ValidationError({"amount": "This allocation has no open compute hold (no compute budget "
+                                          "for its pod and quarter, or no cost): nothing to post against."})
+    post = budget_post(organization=organization, actor=actor, hold=hold, amount=amount,
+                       memo=memo or "usage pushed through the API", idempotency_key=idempotency_key)
+    return post, False
