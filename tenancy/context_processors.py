@@ -8,7 +8,7 @@ from django.http import HttpRequest
 # first matching prefix wins. Pages of an app's namespace not listed fall back to the namespace.
 SECTIONS: list[tuple[str, str]] = [
     ("pods:people", "people"), ("pods:person", "people"), ("tenancy:people_import", "people"),
-    ("pods:skills", "skills"), ("pods:roles", "roles"), ("pods:", "pods"),
+    ("pods:skills", "people"), ("pods:roles", "people"), ("pods:", "pods"),
     ("tenancy:members", "members"), ("tenancy:membership", "members"),
     ("tenancy:invitation", "members"), ("tenancy:audit", "audit"),
     ("tenancy:settings", "settings"), ("tenancy:api_token", "tokens"),

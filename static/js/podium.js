@@ -1,6 +1,7 @@
 /* Podium's own script (a static file: the pages carry no inline script).
    - The header's menu button: on narrow screens the navigation collapses behind it.
-   - "/" focuses the header's search box (unless the user is typing in a field). */
+   - "/" focuses the header's search box (unless the user is typing in a field).
+   - The header's groups (Admin, the user's menu) close on a click elsewhere or Escape. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -38,6 +39,26 @@
       box.select();
     });
   }
+
+  // Header groups (<details class="nav-group">): one open at a time; a click elsewhere or Escape
+  // closes them (Escape returns focus to the group's summary).
+  function closeGroups(except) {
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      if (group !== except) group.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var group = event.target && event.target.closest ? event.target.closest("details.nav-group") : null;
+    closeGroups(group);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.nav-group[open]");
+    if (!open) return;
+    closeGroups(null);
+    var summary = open.querySelector("summary");
+    if (summary) summary.focus();
+  });
 
   // <form data-confirm="Remove …?">: ask before submitting (instead of an inline onsubmit).
   document.addEventListener("submit", function (event) {

@@ -16,6 +16,27 @@ def test_top_navigation_marks_the_active_section(client, org):
     assert 'aria-current="true">Pods</a>' in pods
     audit = client.get(f"/o/{org.slug}/audit/").content.decode()
     assert 'aria-current="true">Audit</a>' in audit
+    assert '<summary class="current">Admin</summary>' in audit  # the group shows where you are
+    # Skills and pod roles are People's sub-pages: the top bar marks People, the sub-nav the page.
+    skills = client.get(f"/o/{org.slug}/skills/").content.decode()
+    assert 'aria-current="true">People</a>' in skills and 'aria-current="page">Skills</a>' in skills
+
+
+def test_the_top_bar_groups_admin_pages_and_the_users_own_links(client, org):
+    """Sixteen links in one row wrapped the header onto two lines at desktop widths: the admin
+    pages sit in an Admin group that only admins get, and profile, API tokens and sign-out in
+    the user's menu."""
+    client.force_login(member(org).user)
+    body = client.get(f"/o/{org.slug}/").content.decode()
+    assert ">Admin</summary>" not in body and f'href="/o/{org.slug}/audit/"' not in body
+    user_menu = body[body.index('class="nav-group user-menu"'):]
+    assert f'href="/o/{org.slug}/tokens/"' in user_menu.split("</details>")[0]
+    assert "Sign out" in user_menu.split("</details>")[0]
+    client.force_login(member(org, "admin").user)
+    body = client.get(f"/o/{org.slug}/").content.decode()
+    admin_group = body[body.index(">Admin</summary>"):].split("</details>")[0]
+    for page in ("members", "audit", "settings"):
+        assert f'href="/o/{org.slug}/{page}/"' in admin_group, page
 
 
 def test_profile_and_organizations_pages_keep_the_org_navigation(client, org):
