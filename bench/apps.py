@@ -11,6 +11,10 @@ class BenchConfig(AppConfig):
 
         registry.nav.register(NavEntry(label="Bench", url_name="bench:home", section="bench", order=15))
 
+        from integrations.events import register_event_types
+
+        register_event_types({"staffing.accepted": "A pod lead accepted a person for a staffing request"})
+
         from bench import overview_selectors as ov
         from tenancy.cache import BENCH, PODS
         from tenancy.registry import AttentionSource, OverviewTile, TileFigure

@@ -30,6 +30,10 @@ app.conf.beat_schedule = {
     "governance-matrix-review-reminders": {
         "task": "governance.tasks.matrix_review_reminders", "schedule": 7 * 24 * 60 * 60,
     },
+    # --- strategy ---
+    # Outcomes whose last reading is older than their cadence: announce `outcome.stale` (once per
+    # stale spell) to webhook endpoints, every hour.
+    "strategy-outcomes-stale-announce": {"task": "strategy.tasks.outcomes_stale_announce_all", "schedule": 60 * 60},
     # --- dashboards ---
     # The leader's overview reads snapshots: recompute the last two days' facts of every tile
     # and today's pod scorecards, every hour (the page says "as of" per tile).

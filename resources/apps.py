@@ -14,3 +14,10 @@ class ResourcesConfig(AppConfig):
             Panel(page="pods.pod_detail", url_name="resources:pod_panel", html_id="compute-panel",
                   loading="Loading compute…", order=20)
         )
+
+        from integrations.events import register_event_types
+
+        register_event_types({
+            "allocation.admitted": "A compute allocation was admitted (it holds its units now or from its start)",
+            "allocation.preempted": "A compute allocation was preempted or reclaimed, and requeued",
+        })

@@ -6,7 +6,7 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategy"
 
     def ready(self) -> None:
-        from strategy import permissions  # noqa: F401  (registers rules)
+        from strategy import permissions, tasks  # noqa: F401  (registers rules, tasks by name)
         from tenancy.registry import NavEntry, Panel, registry
 
         registry.nav.register(NavEntry(label="Strategy", url_name="strategy:home", section="strategy", order=15))
@@ -14,3 +14,7 @@ class StrategyConfig(AppConfig):
             Panel(page="pods.pod_detail", url_name="strategy:pod_panel", html_id="strategy-panel",
                   loading="Loading outcomes…", order=20)
         )
+
+        from integrations.events import register_event_types
+
+        register_event_types({"outcome.stale": "An outcome has had no reading within its cadence"})

@@ -20,6 +20,8 @@ from bench.models import (
     SuggestionStatus,
 )
 from bench.services.budget import budget_holds_for_request
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from pods.models import Assignment
 from pods.selectors import pod_members
 from pods.services import assignment_create, assignment_end, assignment_update
@@ -69,6 +71,9 @@ def _accept_add(organization: Organization, actor: User, s: ScalingSuggestion,
     request.save(update_fields=["status", "assignment", "filled_at", "updated_at"])
     current_write().audit("staffing_request.filled", target=request, before=before,
                           after={"status": request.status, "assignment": a.pk, "person": person.pk})
+    event_emit(organization=organization, type="staffing.accepted",
+               data=webhook_data(request, person_id=person.pk, assignment_id=a.pk, allocation_percent=pct,
+                                 start_date=request.start_date, end_date=request.end_date))
     ScalingSuggestion.objects.for_org(organization).filter(request=request, status=SuggestionStatus.OPEN).exclude(
         pk=s.pk).update(status=SuggestionStatus.WITHDRAWN, decided_at=timezone.now(),
                         dismiss_reason="Another candidate was accepted.")

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.services.escalations import escalation_file
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from pods.models import Pod
 from pods.selectors import pod_lead_users
 from resources import admission as eng
@@ -41,6 +43,8 @@ from tenancy.writes import current_write, org_write
 MAX_COST = Decimal("1e12")  # the ledger's and escalations' amounts hold 12 digits before the point
 HOLDING = (AllocationState.ADMITTED,)
 QUEUED = (AllocationState.PENDING, AllocationState.PREEMPTED)
+# Transitions announced to webhook endpoints (resources/apps.py registers the event types).
+WEBHOOK_STATES = (AllocationState.ADMITTED, AllocationState.PREEMPTED)
 AUDIT_FIELDS = ("state", "amount", "start", "end", "borrowed", "reason", "preempted_by", "pool", "pod",
                 "priority", "preemptible", "estimated_cost")
 
@@ -74,6 +78,10 @@ def transition(a: Allocation, state: str, reason: str = "", *, by: Allocation | 
     a.save()
     event(a, state, reason, by=by, at=now)
     w.audit(f"allocation.{state}", target=a, before=before, after=snapshot(a, AUDIT_FIELDS))
+    if state in WEBHOOK_STATES:
+        event_emit(organization=w.organization, type=f"allocation.{state}",
+                   data=webhook_data(a, state=a.state, pool_id=a.pool_id, amount=a.amount, reason=a.reason,
+                                     start=a.start, end=a.end, preempted_by_id=a.preempted_by_id))
 
 
 def _estimated_cost(a: Allocation, pool: ComputePool) -> Decimal:

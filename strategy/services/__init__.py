@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from pods.models import Pod
@@ -298,3 +299,29 @@ def check_in_record(*, organization: Organization, actor: User | None, outcome: 
     w.audit("outcome.check_in", target=outcome, after={"confidence": confidence, "note": check_in.note})
     w.touch(pod_scope(outcome.pod_id))
     return check_in
+
+
+def outcomes_stale_announce(*, organization: Organization, now: datetime.datetime | None = None) -> int:
+    """Send `outcome.stale` for each outcome of an active theme that has gone stale: once per stale
+    spell (again only after a newer reading went stale too). The outcomes are locked, so two runs at
+    once announce each one once. Returns how many were announced."""
+    from integrations.payloads import webhook_data
+    from integrations.selectors import last_emitted
+    from integrations.services import event_emit
+
+    now = now or timezone.now()
+    announced = 0
+    with transaction.atomic():  # nothing of strategy's own is written: no audit, no cache scope touched
+        rows = [o for o in Outcome.objects.for_org(organization).filter(theme__status=ThemeStatus.ACTIVE)
+                .select_for_update(of=("self",)).order_by("pk") if outcome_state(o, now).stale]
+        sent = last_emitted(organization=organization, type="outcome.stale",
+                            ids=[o.pk for o in rows]) if rows else {}
+        for o in rows:
+            last = sent.get(o.pk)
+            if last is not None and (o.current_at is None or last >= o.current_at):
+                continue
+            event_emit(organization=organization, type="outcome.stale",
+                       data=webhook_data(o, theme_id=o.theme_id, last_measured_at=o.current_at,
+                                         cadence_days=o.cadence_days, due_date=o.due_date))
+            announced += 1
+    return announced
