@@ -12,9 +12,11 @@ class DashboardsConfig(AppConfig):
 
         registry.nav.register(NavEntry(label="Overview", url_name="dashboards:overview", section="overview", order=5))
 
-        from dashboards.contrib import compute, strategy
+        from dashboards.contrib import compute, reuse, strategy
 
         registry.tiles.register(compute.TILE)
         registry.tiles.register(strategy.OUTCOMES_TILE)
         registry.tiles.register(strategy.VALUE_TILE)
         registry.pod_dimensions.register(strategy.THEME)
+        registry.scorecard_measures.register(strategy.OUTCOMES_MEASURE)
+        registry.scorecard_measures.register(reuse.MEASURE)

@@ -164,6 +164,11 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
     return out
 
 
+def snapshotted_tiles(*, organization: Organization) -> set[str]:
+    """The tiles that have a snapshot (the others have no history yet)."""
+    return set(TileSnapshot.objects.for_org(organization).values_list("tile", flat=True))
+
+
 def _url(name: str, organization: Organization) -> str:
     try:
         return reverse(name, args=[organization.slug])

@@ -94,10 +94,11 @@ def snapshot_recompute(*, organization: Organization, start: datetime.date | Non
     return written
 
 
-def snapshot_backfill(*, organization: Organization, days: int = HISTORY_DAYS) -> int:
-    """The whole history (a new organization, the demo, a changed tile)."""
+def snapshot_backfill(*, organization: Organization, days: int = HISTORY_DAYS, tiles: list[str] | None = None) -> int:
+    """The whole history (a new organization, the demo, a changed tile), of every tile or the given ones."""
     end = timezone.localdate()
-    return snapshot_recompute(organization=organization, start=end - datetime.timedelta(days=days), end=end)
+    return snapshot_recompute(organization=organization, start=end - datetime.timedelta(days=days), end=end,
+                              tiles=tiles)
 
 
 # --- Scorecards ------------------------------------------------------------------------------------
@@ -112,6 +113,10 @@ DEFAULT_CHECKS = (
     (2, "Charter reviewed in time", "pods.charter_current", Operator.EQUALS, 1, ""),
     (2, "Shares what it learns", "knowledge.lessons_90d", Operator.AT_LEAST, 1,
      "At least one lesson published in the last 90 days."),
+    (2, "Outcomes on course", "strategy.outcomes_off_track", Operator.AT_MOST, 0,
+     "None of its outcomes of active themes is at risk or stale."),
+    (3, "Reuses the platform", "catalog.adoptions", Operator.AT_LEAST, 1,
+     "It has adopted at least one component, data product or model from the catalog."),
     (3, "Post-mortems written", "knowledge.postmortems_missing", Operator.AT_MOST, 0,
      "Every incident older than two weeks has a published post-mortem."),
     (3, "Passes the deployment gate", "governance.gate_pass_rate", Operator.AT_LEAST, 80,

@@ -6,20 +6,26 @@ from celery import shared_task
 
 from tenancy.models import Organization
 from tenancy.outbox import enqueue
+from tenancy.registry import registry
 
 
 @shared_task(name="dashboards.tasks.overview_refresh_task")
 def overview_refresh_task(organization_id: int, backfill: bool = False) -> int:
     """Today's and yesterday's facts (or the whole history), then today's scorecards."""
-    from dashboards.models import TileSnapshot
+    from dashboards.selectors import snapshotted_tiles
     from dashboards.services import scorecard_evaluate, snapshot_backfill, snapshot_recompute
 
     org = Organization.objects.filter(pk=organization_id).first()
     if org is None:
         return 0
     # A tile never snapshotted (a new organization, an app that just landed) gets its history.
-    fresh = backfill or TileSnapshot.objects.for_org(org).count() == 0
-    written = snapshot_backfill(organization=org) if fresh else snapshot_recompute(organization=org)
+    missing = [t.key for t in registry.tiles.all() if t.key not in snapshotted_tiles(organization=org)]
+    if backfill or len(missing) == len(registry.tiles.all()):
+        written = snapshot_backfill(organization=org)
+    else:
+        written = snapshot_recompute(organization=org)
+        if missing:
+            written += snapshot_backfill(organization=org, tiles=missing)
     scorecard_evaluate(organization=org)
     return written
 

@@ -13,7 +13,7 @@ from strategy.selectors import current_quarter, outcome_list, theme_list, with_s
 from strategy.selectors.stability import pod_stability
 from strategy.selectors.time_to_value import pod_time_to_value
 from tenancy.models import Organization
-from tenancy.registry import Fact, OverviewTile, PodDimension, TileFigure
+from tenancy.registry import Fact, OverviewTile, PodDimension, ScorecardMeasure, TileFigure
 
 OUTCOME = "strategy.outcome"  # gauge, per outcome of the running quarter: its status's index in STATUSES
 TIME_TO_VALUE = "pod.time_to_value"  # per pod, on the day of its first passed gate: days since it went active
@@ -85,3 +85,17 @@ VALUE_TILE = OverviewTile(
     collect=value_facts, order=70)
 
 THEME = PodDimension(key="theme", label="Theme", values=theme_values, choices=theme_choices, order=10)
+
+
+def outcomes_off_track_values(organization: Organization, pod_ids: list[int], today: datetime.date) -> dict[int, float]:
+    """Per pod: its outcomes of active themes that are at risk or stale (0 for a pod with none); one query."""
+    off = {STATUSES[2], STATUSES[3]}
+    counts = dict.fromkeys(pod_ids, 0.0)
+    for o in with_state(outcome_list(organization=organization).filter(theme__status="active", pod_id__in=pod_ids)):
+        if o.state.status in off:  # type: ignore[attr-defined]
+            counts[o.pod_id] = counts.get(o.pod_id, 0.0) + 1
+    return counts
+
+
+OUTCOMES_MEASURE = ScorecardMeasure(
+    "strategy.outcomes_off_track", "Outcomes at risk or stale", "outcomes", outcomes_off_track_values)

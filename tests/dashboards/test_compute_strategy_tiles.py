@@ -105,3 +105,42 @@ def test_overview_page_offers_the_theme_filter(client, world):
     r = client.get(f"/o/{world.org.slug}/overview/", {"theme": str(t.pk)})
     assert r.status_code == 200
     assert client.get(f"/o/{world.org.slug}/overview/", {"theme": "999999"}).status_code == 400
+
+
+def test_a_tile_that_lands_later_gets_its_history(world):
+    from dashboards.models import TileSnapshot
+    from dashboards.tasks import overview_refresh_task
+
+    c = compute_setup(world.org)
+    month_ago = timezone.localdate() - datetime.timedelta(days=30)
+    _snap(world.org, c.pool, month_ago, within_nominal=4.0)
+    overview_refresh_task(world.org.pk)
+    assert DailyFact.objects.for_org(world.org).filter(metric="compute.utilisation", day=month_ago).exists()
+    # As if the compute tile had just been registered: no snapshot of it, no facts.
+    TileSnapshot.objects.for_org(world.org).filter(tile="compute").delete()
+    DailyFact.objects.for_org(world.org).filter(metric__startswith="compute.").delete()
+    overview_refresh_task(world.org.pk)  # the hourly run: the others' last two days, compute's history
+    assert DailyFact.objects.for_org(world.org).filter(metric="compute.utilisation", day=month_ago).exists()
+
+
+def test_outcome_and_reuse_checks_on_the_scorecard(world):
+    from dashboards import services as dash
+    from dashboards.models import ScorecardResult
+    from platform_catalog.models import Adoption
+
+    late = outcome(world.org, theme(world.org, world.leader), pod=world.at_risk, cadence_days=7,
+                   start_date=timezone.localdate() - datetime.timedelta(days=30),
+                   due_date=timezone.localdate() + datetime.timedelta(days=30))  # stale: no reading in a week
+    Adoption.objects.create(organization=world.org, pod=world.healthy, entity_kind="component", entity_id=1)
+    dash.scorecard_seed_defaults(organization=world.org)
+    dash.scorecard_evaluate(organization=world.org)
+    today = timezone.localdate()
+
+    def result(measure, pod):
+        return ScorecardResult.objects.for_org(world.org).get(check_rule__measure=measure, pod_id=pod.pk, day=today)
+
+    assert (result("strategy.outcomes_off_track", world.at_risk).value, late.pod_id) == (1.0, world.at_risk.pk)
+    assert not result("strategy.outcomes_off_track", world.at_risk).passed
+    assert result("strategy.outcomes_off_track", world.healthy).passed  # no outcome: nothing off course
+    assert result("catalog.adoptions", world.healthy).passed
+    assert not result("catalog.adoptions", world.unhealthy).passed
