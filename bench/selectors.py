@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -46,17 +47,26 @@ def bench_entry_get(*, organization: Organization, pk: Any) -> BenchEntry:
 
 
 def bench_board(*, organization: Organization, skill_id: int | None = None, level: int | None = None,
-                min_free: float | None = None, today: datetime.date | None = None) -> dict[str, Any]:
+                min_free: float | None = None, page: Any = None, per_page: int = 25,
+                today: datetime.date | None = None) -> dict[str, Any]:
     """Who is free now and in each of the next 12 weeks, with their engagements; filtered by skill,
-    level and free hours this week. Five queries whatever the bench's size."""
+    level and free hours this week; one page of it (`page`, and its `rows` with their timelines).
+    The timeline is built for the page's people only; a free-hours filter reads this week for
+    everyone first. A constant number of queries whatever the bench's size."""
     today = today or _today()
     first = ms.week_of(today)
     weeks = [ms.week_start(w) for w in range(first, first + HORIZON_WEEKS)]
-    qs = bench_entry_list(organization=organization)
+    qs = BenchEntry.objects.for_org(organization)
     if skill_id:
         qs = qs.filter(person__skills__skill_id=skill_id, person__skills__level__gte=level or 1).distinct()
-    entries = list(qs)
-    person_ids = [e.person_id for e in entries]
+    ids = list(qs.order_by("person__full_name", "id").values_list("pk", "person_id"))
+    if min_free is not None:
+        now = ms.people_weeks(organization=organization, person_ids=[p for _e, p in ids], first=first, last=first)
+        ids = [(e, p) for e, p in ids
+               if p in now and first not in now[p].off and max(0.0, now[p].free(first)) >= min_free]
+    paged = Paginator(ids, per_page).get_page(page)
+    person_ids = [p for _e, p in paged.object_list]
+    by_pk = {e.pk: e for e in bench_entry_list(organization=organization).filter(pk__in=[e for e, _p in paged])}
     pw = ms.people_weeks(organization=organization, person_ids=person_ids, first=first,
                          last=first + HORIZON_WEEKS - 1)
     engagements: dict[int, list[Any]] = defaultdict(list)
@@ -64,7 +74,8 @@ def bench_board(*, organization: Organization, skill_id: int | None = None, leve
                                      person_ids=person_ids).select_related("pod", "role"):
         engagements[a.person_id].append(a)
     rows = []
-    for e in entries:
+    for entry_id, _pid in paged.object_list:
+        e = by_pk[entry_id]
         p = pw.get(e.person_id)
         cells: list[dict[str, Any]] = []
         for i, w in enumerate(range(first, first + HORIZON_WEEKS)):
@@ -73,12 +84,9 @@ def bench_board(*, organization: Organization, skill_id: int | None = None, leve
             level_ = "off" if (p and w in p.off) or cap == 0 else (
                 "free" if free >= cap * 0.5 else "some" if free > 0 else "full")
             cells.append({"week": weeks[i], "free": round(free, 1), "cap": round(cap, 1), "level": level_})
-        free_now: float = cells[0]["free"]
-        if min_free is not None and free_now < min_free:
-            continue
-        rows.append({"entry": e, "cells": cells, "free_now": free_now, "engagements": engagements[e.person_id],
-                     "skills": list(e.person.skills.all())})
-    return {"rows": rows, "weeks": weeks}
+        rows.append({"entry": e, "cells": cells, "free_now": cells[0]["free"],
+                     "engagements": engagements[e.person_id], "skills": list(e.person.skills.all())})
+    return {"page": paged, "rows": rows, "weeks": weeks}
 
 
 # --- Staffing requests -------------------------------------------------------------------------------

@@ -47,10 +47,9 @@ class BenchHomeView(OrgPageMixin, View):
         skill_id, level = _int(request.GET.get("skill"), 1, 2**31), _int(request.GET.get("level"), 1, 5)
         min_free = _int(request.GET.get("free"), 0, 80)
         board = selectors.bench_board(organization=self.organization, skill_id=skill_id, level=level,
-                                      min_free=min_free)
-        page = Paginator(board["rows"], PER_PAGE).get_page(request.GET.get("page"))
+                                      min_free=min_free, page=request.GET.get("page"), per_page=PER_PAGE)
         return render_htmx(request, "bench/bench.html", {
-            "page": page, "weeks": board["weeks"], "skills": skill_choices(organization=self.organization),
+            "page": board["page"], "rows": board["rows"], "weeks": board["weeks"], "skills": skill_choices(organization=self.organization),
             "skill_id": skill_id, "level": level, "min_free": min_free, "levels": range(1, 6),
             "run": selectors.last_run(organization=self.organization),
             "may_manage": can(self.membership, "bench.manage_entries"),

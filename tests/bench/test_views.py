@@ -157,3 +157,19 @@ def test_admin_adds_to_the_bench_and_records_time_off(client, org):
                                              "hours_per_week": 30, "utilisation_cap": 80, "rate_per_hour": "75",
                                              "status": "available"})
     assert r.status_code == 400 and "person" in r.context["form"].errors
+
+
+def test_bench_board_pages_after_filtering_and_builds_timelines_for_one_page(client, org):
+    ml = skill(org, "ML")
+    for i in range(30):
+        e = specialist(org, {ml: 4}, name=f"Specialist {i:02d}")
+        if i % 2:
+            AssignmentFactory(organization=org, person=e.person, allocation_percent=100)
+    client.force_login(member(org).user)
+    first = client.get(u(org, "home")).content.decode()
+    assert first.count('class="card bench-row"') == 25 and "Specialist 00" in first and "Specialist 29" not in first
+    second = client.get(u(org, "home"), {"page": 2}).content.decode()
+    assert second.count('class="card bench-row"') == 5 and "Specialist 29" in second
+    free = client.get(u(org, "home"), {"free": 10}).content.decode()  # the 15 with even numbers
+    assert free.count('class="card bench-row"') == 15 and "Specialist 01" not in free
+    assert client.get(u(org, "home"), {"free": 10, "page": 2}).content.decode().count('class="card bench-row"') == 15
