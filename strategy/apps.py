@@ -17,4 +17,7 @@ class StrategyConfig(AppConfig):
 
         from integrations.events import register_event_types
 
-        register_event_types({"outcome.stale": "An outcome has had no reading within its cadence"})
+        register_event_types({
+            "outcome.stale": "An outcome has had no reading within its cadence",
+            "signal.triaged": "A leader triaged a signal group (adopted, parked, declined…)",
+        })

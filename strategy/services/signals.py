@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.payloads import webhook_data
+from integrations.services import event_emit
 from pods.models import Pod
 from strategy.models import SIGNAL_MOVES, Signal, SignalKind, SignalStatus, Theme
 from strategy.quarters import Quarter
@@ -132,6 +134,9 @@ def signal_triage(*, organization: Organization, actor: User | None, signal: Sig
         w.audit("signal.triaged", target=s, before=before,
                 after={**snapshot(s, ("status", "reason")), **{k: v.pk for k, v in adopted.items()}})
         w.touch(pod_scope(s.pod_id))
+    event_emit(organization=organization, type="signal.triaged",
+               data=webhook_data(root, reason=reason, signal_ids=[s.pk for s in group],
+                                 **{f"{k}_id": v.pk for k, v in adopted.items()}))
     raisers = [s.raised_by.user for s in group if s.raised_by is not None]
     notify(organization=organization, users=raisers, kind="strategy.signal_triaged",
            title=f"Your signal “{root.title}” was {SignalStatus(status).label.lower()}",

@@ -104,3 +104,19 @@ def test_the_hourly_task_covers_every_organization(org):
     _started_a_month_ago(org)
     assert outcomes_stale_announce_all() >= 1
     assert outcomes_stale_announce_all() == 0
+
+
+def test_triaging_a_signal_group_is_announced_once_for_the_group(org):
+    from strategy.services import signals as signal_services
+    from tests.strategy.test_signals import pod_member, raise_
+
+    leader = member(org, "leader")
+    (m1, p1), (m2, p2) = pod_member(org), pod_member(org)
+    a = raise_(org, m1, p1, "Data retention rules change in March")
+    b = raise_(org, m2, p2, "Data retention rules change in March 2027")
+    assert b.group_id == a.pk
+    signal_services.signal_triage(organization=org, actor=leader.user, signal=b, triaged_by=leader,
+                                  status="parked", reason="Legal reviews it in Q3")
+    [event] = _events(org, "signal.triaged")
+    assert event.data["id"] == a.pk and event.data["status"] == "parked"
+    assert event.data["reason"] == "Legal reviews it in Q3" and sorted(event.data["signal_ids"]) == [a.pk, b.pk]
