@@ -79,21 +79,23 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
     cands: list[solver.Candidate] = []
     inputs_of: dict[tuple[int, int], dict[str, Any]] = {}
     counts: dict[int, int] = {}
+    dismissed_pairs = {(rid, pid) for rid, pid, _h in dismissed}
     for rid, r in by_id.items():
-        r_skills = {rs.skill_id for rs in r.skills.all()}
+        # Per request once, not per candidate: its skills (names, levels) and its weeks.
+        r_skills = [(rs.skill_id, rs.skill.name, rs.min_level) for rs in r.skills.all()]
+        weeks = ms.window_weeks(r.start_date, r.end_date)
         mine: list[solver.Candidate] = []
         for pid in pairs.get(rid, ()):
             if pid not in pw or (pid, r.pod_id) in blocked:
                 continue
             inputs = add_inputs(request=r, person_weeks=pw[pid],
-                                levels={s: levels.get((pid, s)) for s in r_skills},
-                                continuity=(r.pod_id, pid) in history, max_rate=max_rate)
+                                levels={s: levels.get((pid, s)) for s, _n, _l in r_skills},
+                                continuity=(r.pod_id, pid) in history, max_rate=max_rate, skills=r_skills)
             if inputs is None or solver.hard_filter(inputs):
                 continue
-            h = solver.inputs_hash(inputs)
-            if (rid, pid, h) in dismissed:
+            # Hashing every candidate's inputs is costly at scale: only a pair once dismissed needs it.
+            if (rid, pid) in dismissed_pairs and (rid, pid, solver.inputs_hash(inputs)) in dismissed:
                 continue
-            weeks = ms.window_weeks(r.start_date, r.end_date)
             mine.append(solver.Candidate(request_id=rid, person_id=pid, score=solver.score_pair(inputs),
                                          priority=r.priority, need=tuple((w, inputs["need"][0]) for w in weeks),
                                          incumbent=TOLERANCE if (rid, pid) in incumbents else 0.0))

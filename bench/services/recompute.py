@@ -102,11 +102,12 @@ def suggestions_recompute(*, organization: Organization, today: datetime.date | 
     created, withdrawn = _sync(organization, proposals, now)
     with_open = set(ScalingSuggestion.objects.for_org(organization).filter(
         status=SuggestionStatus.OPEN, kind=SuggestionKind.ADD).values_list("request_id", flat=True))
-    for r in requests:
-        status = RequestStatus.PROPOSED if r.pk in with_open else RequestStatus.OPEN
-        if r.status != status:
+    for status in (RequestStatus.PROPOSED, RequestStatus.OPEN):  # two statements, not one per request
+        moved = [r.pk for r in requests
+                 if r.status != status and (r.pk in with_open) == (status == RequestStatus.PROPOSED)]
+        if moved:
             StaffingRequest.objects.for_org(organization).filter(
-                pk=r.pk, status__in=(RequestStatus.OPEN, RequestStatus.PROPOSED)).update(status=status)
+                pk__in=moved, status__in=(RequestStatus.OPEN, RequestStatus.PROPOSED)).update(status=status)
     return BenchRun.objects.create(
         organization=organization, finished_at=now, seconds=round(time.monotonic() - started, 3),
         requests=len(requests), candidates=adds.candidates, created=created, withdrawn=withdrawn,

@@ -170,18 +170,21 @@ def staffing_requests_expire(*, organization: Organization, today: datetime.date
 
 
 def add_inputs(*, request: StaffingRequest, person_weeks: ms.PersonWeeks, levels: dict[int, int | None],
-               continuity: bool, max_rate: float) -> dict[str, Any] | None:
-    """The stored inputs of an `add` candidate (None: the request does not fit this person's week)."""
+               continuity: bool, max_rate: float,
+               skills: list[tuple[int, str, int]] | None = None) -> dict[str, Any] | None:
+    """The stored inputs of an `add` candidate (None: the request does not fit this person's week).
+    `skills`: the request's (skill id, name, minimum level), when the caller read them once already."""
     need = ms.need_hours(request, person_weeks.capacity)
     if need is None:
         return None
     weeks = list(ms.window_weeks(request.start_date, request.end_date))
     first = weeks[0]
+    if skills is None:
+        skills = [(rs.skill_id, rs.skill.name, rs.min_level) for rs in request.skills.all()]
     return {
         "request": request.pk, "person": person_weeks.person_id, "priority": request.priority,
         "first_week": ms.week_start(first).isoformat(),
-        "skills": [[rs.skill_id, rs.skill.name, rs.min_level, levels.get(rs.skill_id)]
-                   for rs in request.skills.all()],
+        "skills": [[sid, name, min_level, levels.get(sid)] for sid, name, min_level in skills],
         "need": [need] * len(weeks),
         "free": [person_weeks.free(wk) for wk in weeks],
         "cap": [person_weeks.cap.get(wk, 0.0) for wk in weeks],
