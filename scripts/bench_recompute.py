@@ -9,14 +9,13 @@ from typing import Any
 
 
 def measure(slug: str, factor: int = 10) -> dict[str, Any]:
+    import scipy.optimize  # noqa: F401 - a worker imports the solver once, not on every run: not timed
     from django.db import transaction
 
+    import bench.solver  # noqa: F401
     from bench.models import BenchEntry, RequestSkill, StaffingRequest
     from bench.services.recompute import suggestions_recompute
     from tenancy.models import Organization, Person, PersonSkill
-
-    import bench.solver  # noqa: F401
-    import scipy.optimize  # noqa: F401 - a worker imports the solver once, not on every run: not timed
 
     org = Organization.objects.get(slug=slug)
     out: dict[str, Any] = {}
