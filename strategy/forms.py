@@ -14,6 +14,7 @@ from strategy.models import (
     Cadence,
     Confidence,
     Direction,
+    IntakeKind,
     SignalKind,
     SignalStatus,
     Theme,
@@ -22,7 +23,7 @@ from strategy.models import (
 from strategy.quarters import Quarter
 from strategy.selectors import theme_list
 from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
-from tenancy.models import LEADER_ROLES, Membership
+from tenancy.models import LEADER_ROLES, Membership, Person
 from tenancy.selectors import membership_list
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -127,3 +128,29 @@ class SignalTriageForm(forms.Form):
 
     def clean_create_theme(self) -> Quarter | None:
         return self.quarters.get(self.cleaned_data.get("create_theme") or "")
+
+
+class IntakeAskForm(forms.Form):
+    kind = forms.ChoiceField(choices=IntakeKind.choices)
+    title = forms.CharField(max_length=160, label="Your question or request")
+    body = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                           label="Details", help_text="It goes to the pod lead, who answers or finds the right person.")
+
+
+class IntakeAnswerForm(forms.Form):
+    answer = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class IntakeRouteForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label="Route to",
+                                    help_text="One member of the pod; they answer it.")
+    note = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "person").queryset = people if people is not None else Person.objects.none()
+
+
+class IntakeDeclineForm(forms.Form):
+    reason = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="The asker reads it.")

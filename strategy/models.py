@@ -216,3 +216,48 @@ class Signal(OrgOwned):
     @property
     def group_root_id(self) -> int:
         return self.group_id or self.pk
+
+
+class IntakeKind(models.TextChoices):
+    QUESTION = "question", "Question"
+    REQUEST = "request", "Request"
+    REVIEW = "review", "Review"
+
+
+class IntakeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ROUTED = "routed", "Routed to a member"
+    ANSWERED = "answered", "Answered"
+    DECLINED = "declined", "Declined"
+
+
+class IntakeRequest(OrgOwned):
+    """Someone asks a pod something; it lands with the pod lead, who answers it, routes it to one
+    member, or declines it. `first_response_at` is the lead's first move (time to first answer);
+    a routed request is an interruption that reached an engineer."""
+
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="intake_requests")
+    asked_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=16, choices=IntakeKind.choices)
+    title = models.CharField(max_length=160)
+    body = models.TextField(max_length=4000, blank=True)
+    status = models.CharField(max_length=16, choices=IntakeStatus.choices, default=IntakeStatus.OPEN)
+    routed_to = models.ForeignKey("tenancy.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    answer = models.TextField(max_length=4000, blank=True, help_text="The answer, or why it was declined.")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "pod", "status", "created_at"], name="intake_org_pod_status"),
+            models.Index(fields=["organization", "pod", "created_at"], name="intake_org_pod_time"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -63,3 +63,20 @@ def in_pod(membership: Membership | None, pod: Any) -> bool:
 # Signals: a pod's members raise them for their pod (admins for any); leaders triage.
 perms.add_rule("strategy.raise_signal", is_org_admin | in_pod)
 perms.add_rule("strategy.triage_signal", is_org_leader)
+
+
+@rules.predicate
+def leads_request_pod(membership: Membership | None, req: Any) -> bool:
+    return req is not None and leads_pod(membership, req.pod)
+
+
+@rules.predicate
+def routed_to_me(membership: Membership | None, req: Any) -> bool:
+    return (membership is not None and req is not None and req.status == "routed" and req.routed_to is not None
+            and req.routed_to.user_id == membership.user_id)
+
+
+# The intake inbox: anyone asks; the pod's lead answers, routes or declines; the routed member answers.
+perms.add_rule("strategy.ask_pod", is_member)
+perms.add_rule("strategy.handle_intake", is_org_admin | leads_request_pod)
+perms.add_rule("strategy.answer_intake", is_org_admin | leads_request_pod | routed_to_me)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from strategy import views
-from strategy.views import operations, signals
+from strategy.views import intake, operations, signals
 
 app_name = "strategy"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("signals/new/", signals.SignalCreateView.as_view(), name="signal_create"),
     path("signals/<int:pk>/", signals.SignalDetailView.as_view(), name="signal_detail"),
     path("signals/<int:pk>/triage/", signals.SignalTriageView.as_view(), name="signal_triage"),
+    path("pods/<int:pk>/intake/", intake.PodInboxView.as_view(), name="pod_inbox"),
+    path("intake/<int:pk>/", intake.IntakeDetailView.as_view(), name="intake_detail"),
+    path("intake/<int:pk>/<slug:action>/", intake.IntakeActionView.as_view(), name="intake_action"),
     path("operations/", operations.OperationsView.as_view(), name="operations"),
     path("pods/<int:pk>/panel/", views.PodPanelView.as_view(), name="pod_panel"),
 ]

@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "SignalKindEnum": "strategy.models.SignalKind",
         "SignalStatusEnum": "strategy.models.SignalStatus",
         "SignalDecisionEnum": "strategy.models.SIGNAL_DECISIONS",
+        "IntakeKindEnum": "strategy.models.IntakeKind",
+        "IntakeStatusEnum": "strategy.models.IntakeStatus",
         "WebhookDeliveryStatusEnum": "integrations.models.DeliveryStatus",
         "IncidentStatusEnum": "knowledge.models.IncidentStatus",
         "ActionItemStatusEnum": "knowledge.models.ActionStatus",

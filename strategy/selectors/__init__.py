@@ -18,6 +18,10 @@ from strategy.progress import STATUSES, outcome_state, theme_progress
 from strategy.quarters import Quarter, quarter_of
 
 # Pod operations, read by the overview's tiles and the strategy pages (stable names and types).
+from strategy.selectors.intake import IntakeMonth as IntakeMonth
+from strategy.selectors.intake import intake_get as intake_get
+from strategy.selectors.intake import intake_list as intake_list
+from strategy.selectors.intake import intake_measures as intake_measures
 from strategy.selectors.operations import PodOperations as PodOperations
 from strategy.selectors.operations import pod_operations as pod_operations
 from strategy.selectors.signals import member_pod_ids as member_pod_ids

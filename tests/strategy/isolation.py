@@ -6,6 +6,7 @@ from typing import Any
 
 from strategy import services
 from strategy.selectors import current_quarter
+from strategy.services import intake as intake_services
 from strategy.services import signals as signal_services
 from tests.factories import member
 
@@ -24,7 +25,9 @@ def build(victim: Any) -> None:
                              note="zzvictim check-in")
     signal = signal_services.signal_raise(organization=org, actor=leader.user, raised_by=leader, pod=victim.pod,
                                    kind="threat", title="zzvictim signal", body="zzvictim evidence")
-    victim.extra.update(theme=theme, outcome=outcome, signal=signal)
+    intake = intake_services.intake_ask(organization=org, actor=leader.user, asked_by=leader, pod=victim.pod,
+                                        kind="question", title="zzvictim question", body="zzvictim details")
+    victim.extra.update(theme=theme, outcome=outcome, signal=signal, intake=intake)
 
 
 OBJECT_KWARGS: dict[str, dict[str, Any]] = {
@@ -38,11 +41,16 @@ OBJECT_KWARGS: dict[str, dict[str, Any]] = {
     "strategy:pod_panel": {"pk": lambda v: v.pod.pk},
     "strategy:signal_detail": {"pk": lambda v: v.extra["signal"].pk},
     "strategy:signal_triage": {"pk": lambda v: v.extra["signal"].pk},
+    "strategy:pod_inbox": {"pk": lambda v: v.pod.pk},
+    "strategy:intake_detail": {"pk": lambda v: v.extra["intake"].pk},
+    "strategy:intake_action": {"pk": lambda v: v.extra["intake"].pk, "action": lambda v: "answer"},
 }
 API_FILLERS: dict[str, dict[str, Any]] = {
     "theme-": {"pk": lambda v: v.extra["theme"].pk},
     "outcome-": {"pk": lambda v: v.extra["outcome"].pk},
     "signal-": {"pk": lambda v: v.extra["signal"].pk},
+    "intake-request-": {"pk": lambda v: v.extra["intake"].pk},
 }
 VICTIM_NAMES: list[str] = ["zzvictim theme", "zzvictim direction", "zzvictim metric", "zzvictim-source",
-                           "zzvictim check-in", "zzvictim signal", "zzvictim evidence"]
+                           "zzvictim check-in", "zzvictim signal", "zzvictim evidence",
+                           "zzvictim question", "zzvictim details"]
