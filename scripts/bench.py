@@ -95,6 +95,15 @@ TARGETS: list[Target] = [
     Target("bench: suggestions", "/o/{slug}/bench/suggestions/"),
     Target("API staffing requests", "/api/v1/o/{slug}/bench/requests/", kind="api"),
     Target("API suggestions", "/api/v1/o/{slug}/bench/suggestions/", kind="api"),
+    # --- platform catalog (its snapshot and MLflow figures: scripts/bench_catalog.py) ---
+    Target("catalog home", "/o/{slug}/catalog/"),
+    Target("catalog models", "/o/{slug}/catalog/models/"),
+    Target("catalog components", "/o/{slug}/catalog/components/"),
+    Target("catalog data products", "/o/{slug}/catalog/data-products/"),
+    Target("catalog experiments", "/o/{slug}/catalog/experiments/"),
+    Target("catalog duplicates", "/o/{slug}/catalog/duplicates/"),
+    Target("API catalog models", "/api/v1/o/{slug}/catalog/models/", kind="api"),
+    Target("API catalog experiments", "/api/v1/o/{slug}/catalog/experiments/", kind="api"),
 ]
 
 
@@ -402,8 +411,15 @@ def main() -> int:
     recompute = recompute_measure(ENTERPRISE_SLUG)
     print()
     print(recompute_report(recompute))
+    from bench_catalog import measure as catalog_measure
+    from bench_catalog import report as catalog_report
+
+    catalog = catalog_measure(ENTERPRISE_SLUG)
+    print()
+    print(catalog_report(catalog))
     report = {
         "bench_recompute": recompute,
+        "platform_catalog": catalog,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_at_start": round(load_before, 2),

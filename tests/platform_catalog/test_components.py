@@ -172,3 +172,18 @@ def test_duplicates_found_across_pods_and_distinct_is_remembered(gorg, lead):
     with pytest.raises(ValidationError) as e:
         relations.duplicate_decide(organization=gorg, actor=m.user, pair=pair, decision="duplicate", merge_into=999)
     assert "merge_into" in e.value.message_dict
+
+
+def test_duplicate_blocking_compares_look_alikes_not_every_pair():
+    """The detector scores only pairs that share a name token (or two description words): 2,000
+    unrelated entries give no candidate, while reordered, hyphenated and suffixed names do."""
+    from platform_catalog.services.coordination import _blocked_pairs
+
+    rows = [(i, i % 7, f"w{i}x q{i}z", f"text{i} words{i}") for i in range(2000)]
+    rows += [(5001, 1, "churn feature pipeline", ""), (5002, 2, "feature-churn pipeline service", ""),
+             (5003, 3, "", "online offline features for models"), (5004, 4, "", "online offline features served"),
+             (5005, 1, "churn feature pipeline", "")]  # same pod as 5001: never a pair with it
+    pairs = _blocked_pairs(rows)
+    assert {(5001, 5002), (5003, 5004), (5002, 5005)} <= pairs
+    assert (5001, 5005) not in pairs
+    assert len(pairs) == 3
