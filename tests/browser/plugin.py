@@ -118,3 +118,16 @@ def screenshot(page: Any, request: pytest.FixtureRequest):  # type: ignore[no-un
         return shot(page, request.node.name, f"{counter['n']:02d}-{step}")
 
     return take
+
+
+def expect(locator: Any) -> Any:
+    """Playwright's `expect`, imported only when a browser test runs."""
+    from playwright.sync_api import expect as pw_expect
+
+    return pw_expect(locator)
+
+
+def assert_fits(page: Any, where: str, width: int) -> None:
+    """The page does not scroll sideways at this viewport width."""
+    scroll, inner = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, f"{where} scrolls sideways at {width} px ({scroll} > {inner})"
