@@ -12,7 +12,7 @@ from django.core.validators import validate_email
 from tenancy.audit import audit_record
 from tenancy.cache import PEOPLE
 from tenancy.models import Organization, Person, PersonKind, PersonSkill, Skill, User
-from tenancy.nul import NUL, NUL_MESSAGE
+from tenancy.nul import refusal_for
 from tenancy.writes import org_write
 
 MAX_ROWS = 5000
@@ -67,7 +67,7 @@ def _parse_skills(raw: str) -> dict[str, int]:
 def csv_records(data: bytes | str, *, columns: tuple[str, ...], required: tuple[str, ...],
                 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     """The shared reading half of every CSV import: (line number, cleaned record) per non-blank
-    row, plus row-level errors (extra values, NUL bytes). File-level problems (not UTF-8, not CSV,
+    row, plus row-level errors (extra values, NUL and control characters). File-level problems (not UTF-8, not CSV,
     missing or unknown columns, too many rows) raise ImportRejected at once."""
     text = _decode(data)
     try:
@@ -83,8 +83,9 @@ def csv_records(data: bytes | str, *, columns: tuple[str, ...], required: tuple[
         raise ImportRejected(
             [RowError(1, c, "Required column is missing.") for c in missing]
             + [RowError(1, c, f"Unknown column; expected {', '.join(columns)}.") for c in unknown])
-    if any(NUL in h for h in header):
-        raise ImportRejected([RowError(1, "file", NUL_MESSAGE)])
+    header_refusals = [m for m in map(refusal_for, header) if m]
+    if header_refusals:
+        raise ImportRejected([RowError(1, "file", header_refusals[0])])
     reader.fieldnames = header
     records: list[tuple[int, dict[str, str]]] = []
     errors: list[RowError] = []
@@ -98,7 +99,7 @@ def csv_records(data: bytes | str, *, columns: tuple[str, ...], required: tuple[
             rec = {k: (v or "").strip() for k, v in raw.items()}
             if not any(rec.values()):
                 continue
-            nul_cells = [RowError(line, k, NUL_MESSAGE) for k, v in rec.items() if NUL in v]
+            nul_cells = [RowError(line, k, m) for k, m in ((k, refusal_for(v)) for k, v in rec.items()) if m]
             if nul_cells:
                 errors.extend(nul_cells)
                 continue

@@ -1,6 +1,7 @@
 """The API takes JSON as its schema spells it: text is a JSON string, not a number that DRF would
-turn into one ("0" from 0), and a boolean is true or false, not "0" or 1. Installed once, at start-up (TenancyConfig.ready), for every
-serializer's CharField and its subclasses (EmailField, SlugField, URLField …)."""
+turn into one ("0" from 0), a boolean is true or false, not "0" or 1, and a number is not a
+boolean (DRF's FloatField reads `false` as 0.0). Installed once, at start-up
+(TenancyConfig.ready), for every serializer's CharField, BooleanField and FloatField and their subclasses (EmailField, SlugField, URLField …)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,19 @@ def _strict_bool(self: serializers.Field[bool, str | bool | int, bool, Any], dat
     return _LENIENT_BOOL(self, data)
 
 
+def _not_a_boolean(field: type[serializers.Field[Any, Any, Any, Any]]) -> None:
+    lenient = field.to_internal_value
+
+    def strict_number(self: serializers.Field[Any, Any, Any, Any], data: Any) -> Any:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return lenient(self, data)
+
+    field.to_internal_value = strict_number  # type: ignore[method-assign]
+
+
 def install() -> None:
     if serializers.CharField.to_internal_value is not _strict_text:
         serializers.CharField.to_internal_value = _strict_text  # type: ignore[method-assign]
         serializers.BooleanField.to_internal_value = _strict_bool  # type: ignore[method-assign]
+        _not_a_boolean(serializers.FloatField)  # Integer and Decimal fields refuse str(True) already

@@ -46,3 +46,16 @@ def test_a_string_or_number_where_the_schema_says_boolean_is_a_400(org, value):
         url(org, "pods_api:role-list"), {"name": "Reviewer", "is_lead": value}, format="json"
     )
     assert response.status_code == 400 and error_fields(response) == {"is_lead"}
+
+
+def test_a_boolean_where_the_schema_says_number_is_a_400(org):
+    """DRF reads `false` as 0.0: an evaluation's value of false was stored as 0 (schemathesis)."""
+    from tests.factories import pod_lead
+    from tests.platform_catalog.factories import catalog_model
+
+    lead, _person, pod = pod_lead(org)
+    model = catalog_model(org, pod, actor=lead.user)
+    response = client_for(lead).patch(
+        url(org, "platform_catalog_api:catalog-model-detail", pk=model.pk),
+        {"evaluations": [{"metric": "auc", "value": False}]}, format="json")
+    assert response.status_code == 400 and error_fields(response) == {"evaluations[0].value"}

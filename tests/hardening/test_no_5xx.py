@@ -64,6 +64,27 @@ def test_nul_in_a_people_csv_cell_is_a_row_error(org):
     assert not Person.objects.for_org(org).exists()
 
 
+def test_control_characters_are_refused_like_nul_but_tabs_and_line_breaks_are_text(org):
+    """"é" and 300 U+001C: `str.strip()` took them for whitespace, so the comment passed its
+    length limit and was stored as "é" (schemathesis: a schema-violating request accepted)."""
+    governance_seed_defaults(organization=org)
+    lead, _person, pod = pod_lead(org)
+    api = client_for(lead)
+    r = api.post(url(org, "governance_api:escalation-list"), {
+        "pod": pod.pk, "decision_type": "x", "risk_tier": "low", "context": "é" + "\x1c" * 300}, format="json")
+    assert r.status_code == 400 and error_fields(r) == {"context"}
+    assert "control characters" in r.json()["detail"]
+    r = api.get(url(org, "pods_api:pod-list"), {"q": "a\x07"})
+    assert r.status_code == 400 and error_fields(r) == {"q"}
+    # Tabs and line breaks are ordinary text, as is a backslash written before "u001c".
+    r = api.post(url(org, "pods_api:pod-list"), {"name": "Tabs\tand\r\nlines \\u001c"}, format="json")
+    assert b"control characters" not in r.content, r.content
+    data = "full_name,email\nA\x0bda,ada@example.com\n"
+    with pytest.raises(ImportRejected) as info:
+        people_import_csv(organization=org, actor=None, data=data.encode())
+    assert [(e.row, e.field) for e in info.value.errors] == [(2, "full_name")]
+
+
 def test_patch_with_a_skill_item_missing_its_skill_is_a_400(org):
     person = PersonFactory(organization=org)
     SkillFactory(organization=org)
