@@ -286,6 +286,23 @@ class CapacitySnapshot(OrgOwned):
         return self.used / self.capacity if self.capacity else 0.0
 
 
+class PodWeekSnapshot(OrgOwned):
+    """Per pod per week (starting Monday), computed by the same worker run: people in FTE from
+    assignments (allocation % × the share of the week they run) and compute as average units held."""
+
+    pod = models.ForeignKey("pods.Pod", on_delete=models.CASCADE, related_name="week_snapshots")
+    week = models.DateField(help_text="The Monday that starts the week.")
+    fte = models.FloatField()
+    compute_units = models.FloatField(help_text="Average units held over the week, all pools.")
+    borrowed_units = models.FloatField(help_text="Of which borrowed above the pod's nominal quotas.")
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["pod_id", "week"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "pod", "week"], name="pod_week_snapshot_unique")
+        ]
+
+
 class CapacityRun(OrgOwned):
     """One recompute of an organization's snapshots ("as of")."""
 

@@ -30,6 +30,7 @@ from resources.models import (
     ComputePool,
     LedgerEntry,
     LedgerKind,
+    PodWeekSnapshot,
     Quota,
 )
 from tenancy.models import Membership, Organization
@@ -297,6 +298,26 @@ def capacity_overview(*, organization: Organization, day: dt.date | None = None)
     }
 
 
+def week_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def pod_weeks(*, organization: Organization, pod_id: int, around: dt.date | None = None,
+              span: int = 4) -> list[PodWeekSnapshot]:
+    """A pod's weekly snapshots from `span` weeks before the week of `around` to `span` after."""
+    week = week_of(around or timezone.now().astimezone(dt.UTC).date())
+    return list(PodWeekSnapshot.objects.for_org(organization)
+                .filter(pod_id=pod_id, week__gte=week - dt.timedelta(weeks=span),
+                        week__lte=week + dt.timedelta(weeks=span)).order_by("week"))
+
+
+def pods_week(*, organization: Organization, day: dt.date | None = None) -> list[PodWeekSnapshot]:
+    """Every pod's snapshot for the week of `day` (people FTE, compute units), by pod name."""
+    week = week_of(day or timezone.now().astimezone(dt.UTC).date())
+    return list(PodWeekSnapshot.objects.for_org(organization).filter(week=week).select_related("pod")
+                .order_by("pod__name", "pod_id"))
+
+
 def capacity_series(*, organization: Organization) -> dict[int, list[CapacitySnapshot]]:
     """Every pool's daily snapshots (the overview's charts), in one query."""
     out: dict[int, list[CapacitySnapshot]] = {}
@@ -366,6 +387,8 @@ def pod_compute(*, organization: Organization, pod: Any, viewer: Membership | No
             .select_related("pool").order_by("start", "id")[:10]),
         "budgets": with_balances(budget_list(organization=organization, viewer=None, pod_id=pod.pk,
                                              quarter=quarter_of(now))),
+        "weeks": pod_weeks(organization=organization, pod_id=pod.pk, around=now.date()),
+        "this_week": week_of(now.astimezone(dt.UTC).date()),
     }
 
 

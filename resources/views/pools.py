@@ -135,4 +135,5 @@ class CapacityView(OrgPageMixin, View):
         for row in overview["pools"]:
             row.chart = charts.timeline(series.get(row.pool_id, []), today=today)
             row.utilisation_pct = round(100 * row.utilisation)
-        return render(request, "resources/capacity.html", {"o": overview})
+        return render(request, "resources/capacity.html", {
+            "o": overview, "pods_week": selectors.pods_week(organization=self.organization, day=today)})

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from resources import services
 from resources.models import Allocation, AllocationState
-from tests.factories import PodFactory, member
+from tests.factories import AssignmentFactory, PodFactory, member
 from tests.resources.helpers import compute_setup, soon
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,7 @@ def test_list_pages_run_constant_queries(client, org, django_assert_max_num_quer
     def grow(n):
         for _ in range(n):
             pod = PodFactory(organization=org)
+            AssignmentFactory(organization=org, pod=pod)  # a row in the capacity page's pods-this-week table
             services.quota_set(organization=org, actor=c.admin.user, pool=c.pool, pod=pod, nominal=0)
             c.ask(amount=1)
             services.pool_create(organization=org, actor=c.admin.user, name=f"P{pod.pk}", capacity=1)
