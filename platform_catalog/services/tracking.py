@@ -9,6 +9,7 @@ import time
 from typing import Any, overload
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from platform_catalog.models import (
     Experiment,
@@ -57,9 +58,12 @@ def _int(field: str, value: Any, default: int | None = None) -> int | None:
     if isinstance(value, bool):
         raise ValidationError({field: "Must be an integer."})
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError({field: "Must be an integer."}) from None
+    if not -(2**63) <= number < 2**63:
+        raise ValidationError({field: "Must fit in a 64-bit integer."})
+    return number
 
 
 def metric_value(field: str, value: Any) -> float:
@@ -206,6 +210,18 @@ def _metrics(raw: list[dict[str, Any]]) -> list[tuple[str, float, int, int]]:
     return out
 
 
+def _points_insert(organization: Organization, run: Run, points: list[tuple[str, float, int, int]]) -> None:
+    """The history rows of a batch in one statement over arrays: a 1,000-point batch is one round
+    trip without building 1,000 model instances (the ORM's bulk_create took most of its time)."""
+    keys, values, stamps, steps = (list(col) for col in zip(*points, strict=True))
+    with connection.cursor() as cur:
+        cur.execute(f"""
+            INSERT INTO {MetricPoint._meta.db_table} (organization_id, run_id, key, value, timestamp, step)
+            SELECT %s, %s, u.k, u.v, u.t, u.s
+            FROM unnest(%s::varchar[], %s::float8[], %s::bigint[], %s::bigint[]) WITH ORDINALITY AS u(k, v, t, s, n)
+            ORDER BY u.n""", [organization.pk, run.pk, keys, values, stamps, steps])
+
+
 def _order(value: float) -> float:
     # MLflow orders NaN above every number when choosing the latest value.
     return math.inf if math.isnan(value) else value
@@ -260,8 +276,7 @@ def run_log_batch(*, organization: Organization, actor: User | None, run: Run, m
             run.run_name = tag_map[RUN_NAME_TAG][:250]
             run.save(update_fields=["run_name"])
     if points:
-        MetricPoint.objects.bulk_create([MetricPoint(organization=organization, run=run, key=k, value=v,
-                                                     timestamp=ts, step=st) for k, v, ts, st in points])
+        _points_insert(organization, run, points)
         best: dict[str, tuple[str, float, int, int]] = {}
         for point in points:
             cur = best.get(point[0])

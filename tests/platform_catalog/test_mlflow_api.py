@@ -41,6 +41,8 @@ def test_create_experiment_and_get_by_name_shapes(org):
     ({"metrics": [{"key": "", "value": 1, "timestamp": 1, "step": 0}]}, "metrics.key"),
     ({"metrics": [{"key": "auc", "value": 1, "timestamp": "x", "step": 0}]}, "metrics.timestamp"),
     ({"params": [{"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}, "params"),
+    ({"metrics": [{"key": "auc", "value": 1, "timestamp": 1, "step": 2 ** 70}]}, "metrics.step"),
+    ({"metrics": [{"key": "auc", "value": 1, "timestamp": -(2 ** 64), "step": 0}]}, "metrics.timestamp"),
     ({"metrics": [{"key": "m", "value": 1, "timestamp": 1, "step": i} for i in range(1001)]}, "metrics"),
 ])
 def test_bad_batches_are_400_naming_the_field_and_write_nothing(org, run, body, needle):
@@ -61,6 +63,10 @@ def test_log_batch_of_1000_points_keeps_the_latest_in_constant_queries(org, run,
         assert resp.status_code == 200, resp.content
     latest = dict(LatestMetric.objects.for_org(org).filter(run=r).values_list("key", "value"))
     assert latest == {"m0": 995.0, "m1": 996.0, "m2": 997.0, "m3": 998.0, "m4": 999.0}
+    # The history rows, written in one statement, keep every point with its step and timestamp.
+    assert MetricPoint.objects.for_org(org).filter(run=r).count() == 1010
+    assert list(MetricPoint.objects.for_org(org).filter(run=r, key="m4", step__gte=990)
+                .values_list("value", "timestamp", "step")) == [(994.0, 1994, 994), (999.0, 1999, 999)]
 
 
 def test_nan_is_accepted_as_proto_json_writes_it(org, run):
