@@ -61,8 +61,15 @@ class PersonWeeks:
     rate: Decimal = Decimal(0)
     on_bench: bool = False
 
+    # free(week), memoised: the recompute asks it for every candidate pair and week (millions of
+    # times at scale); cap and committed are complete once `people_weeks` returns.
+    _free: dict[int, float] = field(default_factory=dict, repr=False, compare=False)
+
     def free(self, week: int) -> float:
-        return round(self.cap.get(week, 0.0) - self.committed.get(week, 0.0), 2)
+        value = self._free.get(week)
+        if value is None:
+            value = self._free[week] = round(self.cap.get(week, 0.0) - self.committed.get(week, 0.0), 2)
+        return value
 
 
 def people_weeks(*, organization: Organization, person_ids: Any, first: int, last: int,

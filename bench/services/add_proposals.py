@@ -88,6 +88,9 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
         for pid in pairs.get(rid, ()):
             if pid not in pw or (pid, r.pod_id) in blocked:
                 continue
+            p, need = pw[pid], ms.need_hours(r, pw[pid].capacity)
+            if need is None or any(w in p.off or need > p.free(w) + solver.EPS for w in weeks):
+                continue  # away or over the cap in some week: out before its inputs are built
             inputs = add_inputs(request=r, person_weeks=pw[pid],
                                 levels={s: levels.get((pid, s)) for s, _n, _l in r_skills},
                                 continuity=(r.pod_id, pid) in history, max_rate=max_rate, skills=r_skills)
