@@ -86,3 +86,34 @@ def test_platform_pod_publishes_another_pod_adopts_reuse_moves(
         context.close()
     assert Adoption.objects.for_org(org).filter(pod=product, entity_id=component.pk).count() == 1
     assert errors == []
+
+
+def test_catalog_detail_pages_pass_axe(browser: Any, live_server: Any, tenant: dict[str, Any]) -> None:
+    """axe (serious and critical) on the pages the crawl of the demo may not reach with data in every
+    section: a model, a data product and an experiment with its link form, as their owner pod's lead."""
+    from platform_catalog.services import components, library, tracking
+    from tests.browser.crawl import AXE_JS, axe_violations
+    from tests.browser.plugin import _unavailable
+
+    if not AXE_JS.exists():
+        _unavailable(f"{AXE_JS} is missing: run `make node_modules` (npm ci)")
+    org, pod, lead = tenant["org"], tenant["platform"], tenant["platform_lead"]
+    model = library.catalog_model_create(organization=org, actor=lead, owner_pod=pod, provider="In-house",
+                                         name="churn-xgb", version="1")
+    dp = components.data_product_save(organization=org, actor=lead, owner_pod=pod, name="Customer events")
+    exp = tracking.experiment_create(organization=org, actor=lead, name="churn-v2")
+    tracking.experiment_link(organization=org, actor=lead, experiment=exp, owner_pod=pod, model=model,
+                             data_products=[dp])
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, lead.email)
+        base = f"/o/{org.slug}/catalog"
+        for path in (f"{base}/models/{model.pk}/", f"{base}/data-products/{dp.pk}/", f"{base}/experiments/{exp.pk}/",
+                     f"{base}/models/{model.pk}/?impact=1"):
+            page.goto(path)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert axe_violations(page) == [], path
+    finally:
+        context.close()
