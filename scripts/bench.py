@@ -417,8 +417,14 @@ def main() -> int:
     catalog = catalog_measure(ENTERPRISE_SLUG)
     print()
     print(catalog_report(catalog))
+    from bench_compute import measure as compute_measure
+    from bench_compute import report as compute_report
+
+    compute = compute_measure(ENTERPRISE_SLUG)
+    print(compute_report(compute))
     report = {
         "bench_recompute": recompute,
+        "bench_compute": compute,
         "platform_catalog": catalog,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
