@@ -20,3 +20,4 @@ class DashboardsConfig(AppConfig):
         registry.pod_dimensions.register(strategy.THEME)
         registry.scorecard_measures.register(strategy.OUTCOMES_MEASURE)
         registry.scorecard_measures.register(reuse.MEASURE)
+        registry.attention.register(strategy.SIGNALS_SOURCE)

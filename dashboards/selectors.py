@@ -107,7 +107,7 @@ def visible_tiles(membership: Membership) -> list[OverviewTile]:
 
 def overview_tiles(*, organization: Organization, membership: Membership, filters: Filters) -> list[TileData]:
     """Every tile the member may see, for the filters: figures for the range and the same range a
-    quarter earlier, and the weekly trend. Three queries, cached until
+    quarter earlier, and the weekly trend. Two queries (four for a range with no fact), cached until
     the next snapshot (which touches the OVERVIEW scope)."""
     tiles = visible_tiles(membership)
     if not tiles:
@@ -135,8 +135,21 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
             for key, p in (("cur", cur), ("prev", prev)):
                 exprs.update(figure_exprs(f"t{ti}f{fi}{key}", fig, period_q(p), latest, key))
     metrics = {f.metric for t in tiles for f in t.figures} | {t.trend.metric for t in tiles}
-    row = (facts.filter(metric__in=metrics).filter(period_q(cur) | period_q(prev)).aggregate(**exprs)
-           if exprs else {})
+    # Beside them, as scalar subqueries: the pods the filters select (per-pod figures) and each
+    # tile's "as of" (an aggregate over no row is NULL: then they are read on their own).
+    pods = (facets(organization=organization, filters=filters).order_by().values("organization_id")
+            .annotate(n=Count("id")).values("n")[:1])
+    snaps = TileSnapshot.objects.for_org(organization)
+    exprs["_rows"], exprs["_pods"] = Count("id"), Max(Subquery(pods))
+    for ti, tile in enumerate(tiles):
+        exprs[f"_asof{ti}"] = Max(Subquery(snaps.filter(tile=tile.key).values("computed_at")[:1]))
+    row = facts.filter(metric__in=metrics).filter(period_q(cur) | period_q(prev)).aggregate(**exprs)
+    if row["_rows"]:
+        pod_count = row["_pods"] or 0
+        as_of = {tile.key: row[f"_asof{ti}"] for ti, tile in enumerate(tiles)}
+    else:
+        pod_count = facets(organization=organization, filters=filters).count()
+        as_of = dict(snaps.values_list("tile", "computed_at"))
     # 2. The trends: one GROUP BY week.
     trend_exprs: dict[str, Any] = {}
     for ti, tile in enumerate(tiles):
@@ -144,13 +157,6 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
     weekly = {r["week"].date() if isinstance(r["week"], datetime.datetime) else r["week"]: r
               for r in facts.filter(metric__in=metrics).filter(period_q(cur))
               .annotate(week=TruncWeek("day")).values("week").order_by("week").annotate(**trend_exprs)}
-    # 3. "As of" of each tile, with the number of pods the filters select (per-pod figures) beside it.
-    pods = (facets(organization=organization, filters=filters).order_by().values("organization_id")
-            .annotate(n=Count("id")).values("n")[:1])
-    snaps = list(TileSnapshot.objects.for_org(organization).annotate(pods=Subquery(pods))
-                 .values_list("tile", "computed_at", "pods"))
-    as_of = {tile: at for tile, at, _ in snaps}
-    pod_count = (snaps[0][2] or 0) if snaps else 0
     out = []
     for ti, tile in enumerate(tiles):
         figures = [FigureData(fig.label, figure_value(f"t{ti}f{fi}cur", fig, row, pod_count),

@@ -117,7 +117,7 @@ def test_recompute_replaces_a_days_facts(world):
 def test_constant_queries_at_two_sizes(world, django_assert_max_num_queries):
     decided(world, 2)
     _snapshot(world)
-    with django_assert_max_num_queries(4):  # the cache versions, figures, trends, as of
+    with django_assert_max_num_queries(3):  # the cache versions, figures (with as-of), trends
         _tiles(world)
     for i in range(12):
         pod = PodFactory(organization=world.org, sponsor=world.leader, name=f"More {i}")
@@ -126,7 +126,7 @@ def test_constant_queries_at_two_sizes(world, django_assert_max_num_queries):
         decided(world, hours + 1)
     lessons(world, world.healthy, 5)
     _snapshot(world)
-    with django_assert_max_num_queries(4):  # the cache versions, figures, trends, as of
+    with django_assert_max_num_queries(3):  # the cache versions, figures (with as-of), trends
         _tiles(world, sponsor=str(world.leader.pk))
 
 
