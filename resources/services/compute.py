@@ -130,9 +130,11 @@ def _admit(a: Allocation, pool: ComputePool, decision: eng.Decision, now: dt.dat
 
 
 def _decide_and_apply(organization: Organization, pool: ComputePool, a: Allocation, now: dt.datetime,
-                      *, on_refuse: str) -> None:
-    """Admit now, or queue with the reason (used after approval and for a new request)."""
-    decision = eng.decide(_state(organization, pool, since=now), _ask(a, now))
+                      *, on_refuse: str, state: eng.PoolState | None = None) -> None:
+    """Admit now, or queue with the reason (used after approval and for a new request). `state`:
+    the pool as already read under the same lock (a new request: nothing held changed since)."""
+    state = state if state is not None else _state(organization, pool, since=now)
+    decision = eng.decide(state, _ask(a, now))
     if decision.outcome == eng.REFUSE:
         transition(a, on_refuse, decision.reason, now=now)
         return
@@ -316,7 +318,7 @@ def allocation_request(
     if needs_approval(organization=organization, actor=actor, allocation=a):
         _recompute_soon()
         return a
-    _decide_and_apply(organization, locked, a, now, on_refuse=AllocationState.REJECTED)
+    _decide_and_apply(organization, locked, a, now, on_refuse=AllocationState.REJECTED, state=state)
     _recompute_soon()
     return a
 
