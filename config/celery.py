@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
     # --- integrations ---
     # Webhook retries that are due and not held by a worker (safety net for lost ETA tasks).
     "integrations-webhooks-deliver-due": {"task": "integrations.webhooks_deliver_due", "schedule": 60},
+    # --- pods ---
+    # Pod health snapshot rows that time made unusable (an assignment started, a review or an
+    # SLA fell due): re-derive them, so readers seldom derive health themselves.
+    "pods-health-refresh": {"task": "pods.tasks.pod_health_refresh_all", "schedule": 5 * 60},
     # --- governance ---
     # SLA breaches: mark them and escalate to the next decision tier, notifying both sides.
     "governance-escalations-check-sla": {

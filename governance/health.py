@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import OuterRef, Q
 
 from pods.health import WARN, HealthReason
+from tenancy.cache import ESCALATIONS
 from tenancy.models import Organization
 from tenancy.registry import HealthCheck
 
@@ -36,6 +37,15 @@ def overdue_escalations_sql(organization: Organization, today: datetime.date) ->
     return {WARN: Q(escalation_overdue_exists(organization=organization, pod_ref=OuterRef("pk")))}
 
 
+def overdue_escalations_until(organization: Organization, pod_ids: list[int],
+                              now: datetime.datetime) -> dict[int, datetime.datetime]:
+    """When each pod's reason changes with no write: its next escalation passing its SLA."""
+    from governance.selectors import next_overdue_at
+
+    return next_overdue_at(organization=organization, pod_ids=pod_ids, now=now)
+
+
 OVERDUE_ESCALATIONS = HealthCheck(
-    name="escalations", batch=overdue_escalations_check, sql=overdue_escalations_sql
+    name="escalations", batch=overdue_escalations_check, sql=overdue_escalations_sql,
+    scopes=(ESCALATIONS,), until=overdue_escalations_until,
 )

@@ -378,6 +378,17 @@ def overdue_counts(*, organization: Organization, pod_ids: list[int],
     return {r["pod_id"]: (r["n"], r["oldest"]) for r in rows}
 
 
+def next_overdue_at(*, organization: Organization, pod_ids: list[int],
+                    now: datetime.datetime) -> dict[int, datetime.datetime]:
+    """pod id → when its next open escalation passes its SLA (after `now`), in one query."""
+    from django.db.models import Min
+
+    rows = (Escalation.objects.for_org(organization)
+            .filter(pod_id__in=pod_ids, status__in=ACTIVE_STATUSES, due_at__gte=now)
+            .values("pod_id").annotate(first=Min("due_at")))
+    return {r["pod_id"]: r["first"] for r in rows}
+
+
 # --- Cycle time -------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ class PodsConfig(AppConfig):
     def ready(self) -> None:
         from pods import overview_selectors as ov
         from pods import permissions, receivers  # noqa: F401
+        from pods.health_services import health_on_write
         from tenancy.cache import ORG, POD_LIST_SCOPES
         from tenancy.registry import (
             AttentionSource,
@@ -17,7 +18,9 @@ class PodsConfig(AppConfig):
             TileFigure,
             registry,
         )
+        from tenancy.writes import before_commit_hook
 
+        before_commit_hook(health_on_write)
         registry.tiles.register(OverviewTile(
             key="pod_health", title="Pod health", url_name="pods:org_home", metrics=(ov.HEALTH_METRIC,),
             figures=(TileFigure("Healthy", ov.HEALTH_METRIC, "latest:0", "pods"),

@@ -10,6 +10,7 @@ health shown cannot disagree. The lower app never imports them.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +84,14 @@ def core_reasons(pod: Any, organization: Organization, today: datetime.date) -> 
     else:
         reasons.append(HealthReason("charter", OK, f"Charter review due {review.isoformat()}."))
     return reasons
+
+
+def health_inputs(organization: Organization) -> str:
+    """What a snapshot row was derived under besides the pod's data: settings and checks."""
+    o = organization
+    raw = (f"{o.pod_size_min},{o.pod_size_max},{o.protected_time_threshold},{o.protected_share_target}|"
+           + ",".join(sorted(c.name for c in registry.health_checks.all())))
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
 
 
 def attach_health(organization: Organization, pods: Iterable[Any], today: datetime.date) -> list[Any]:

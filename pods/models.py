@@ -148,3 +148,35 @@ class Charter(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.pod} charter v{self.version}"
+
+
+class PodHealthSnapshot(OrgOwned):
+    """A pod's derived health as its last write left it (`pods.health_services` keeps it).
+
+    Written in the transaction of every write that changes what health reads (assignments,
+    roles, charters, escalations, registered checks' areas), after locking this row, so it is
+    never older than a committed write. Health also moves with time (an assignment starts, a
+    review falls due, an escalation passes its SLA): `valid_until` is the first moment that
+    happens, and `inputs` the organization's settings it was derived under. A reader uses a row
+    only while both hold and derives the pod's health live otherwise, so a missing or expired
+    row costs speed, never correctness.
+    """
+
+    pod = models.OneToOneField(Pod, primary_key=True, on_delete=models.CASCADE,
+                               related_name="health_snapshot")
+    level = models.CharField(max_length=4)
+    reasons = models.JSONField(default=list)  # [[check, level, message], ...]
+    member_count = models.PositiveIntegerField(default=0)
+    lead_count = models.PositiveIntegerField(default=0)
+    protected_count = models.PositiveIntegerField(default=0)
+    charter_review = models.DateField(null=True)
+    charter_version = models.PositiveIntegerField(null=True)
+    inputs = models.CharField(max_length=80)
+    valid_until = models.DateTimeField()
+    computed_at = models.DateTimeField()
+
+    class Meta(OrgOwned.Meta):
+        indexes = [models.Index(fields=["organization", "level"], name="podhealth_org_level")]
+
+    def __str__(self) -> str:
+        return f"{self.pod_id}: {self.level}"

@@ -9,5 +9,8 @@ with `frag:` (the bench compares code before and after a change on the same data
 
 from config.settings.dev import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "bench_cache.CountingCache", "LOCATION": "bench"}}
+# Sized like the app's own local-memory cache (config/settings/base.py), not Django's 300
+# entries, which row fragments would overflow: evictions would read as misses no deployment has.
+CACHES = {"default": {"BACKEND": "bench_cache.CountingCache", "LOCATION": "bench",
+                      "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_MAX_ENTRIES}}}  # noqa: F405
 MIDDLEWARE = ["bench_cache.FragmentStatsMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -63,6 +63,13 @@ class HealthCheck:
     name: str
     batch: Callable[[Any, list[Any], datetime.date], dict[int, list[Any]]]
     sql: Callable[[Any, datetime.date], dict[str, Any]]
+    # The cache areas (`tenancy.cache`) whose writes can change the check's reasons: such a write
+    # re-derives the health snapshot of the pods it touched (`pods.health_services`).
+    scopes: tuple[str, ...] = ()
+    # When the reasons change with time alone (an SLA passes): `until(organization, pod_ids, now)`
+    # gives, per pod, the first moment after `now` they would. Without it a check is taken to
+    # change only with the day (it is given `today`), so a snapshot holds until midnight.
+    until: Callable[[Any, list[int], datetime.datetime], dict[int, datetime.datetime]] | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +274,8 @@ class PodMilestone:
 def _require_sql(check: HealthCheck) -> HealthCheck:
     if not callable(check.sql) or not callable(check.batch):
         raise TypeError(f"health check {check.name!r} needs both its batch and its SQL form")
+    if not check.scopes:
+        raise TypeError(f"health check {check.name!r} needs the cache areas whose writes change it")
     return check
 
 

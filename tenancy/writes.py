@@ -45,6 +45,20 @@ def same_org(organization: Organization, field: str, *objs: Any) -> None:
             raise ValidationError({field: "Not found in this organization."})
 
 
+# Work done at the end of the outermost `org_write` of an organization, still inside its
+# transaction, with every scope touched in it by block: `hook(organization, blocks)`, one
+# frozenset of scopes per `org_write` block (e.g. pods re-derives the health snapshot of the pods
+# written). Registered in an app's `ready()` with `before_commit_hook`.
+BeforeCommitHook = Callable[[Organization, list[frozenset[str]]], None]
+_before_commit: list[BeforeCommitHook] = []
+
+
+def before_commit_hook(hook: BeforeCommitHook) -> BeforeCommitHook:
+    if hook not in _before_commit:
+        _before_commit.append(hook)
+    return hook
+
+
 class OrgWrite:
     """One write of one organization's data; made by `org_write`, not directly."""
 
@@ -52,6 +66,8 @@ class OrgWrite:
         self.organization = organization
         self.actor = actor
         self.scopes: set[str] = set()
+        self.blocks: list[frozenset[str]] = []  # the scopes of this block and of nested ones
+        self._own: set[str] = set()
 
     def same_org(self, field: str, *objs: Any) -> None:
         same_org(self.organization, field, *objs)
@@ -64,7 +80,9 @@ class OrgWrite:
 
     def touch(self, *scopes: str) -> None:
         """Name the cache scopes this write changes (recorded when the block ends)."""
-        self.scopes.update(check_scope(s) for s in scopes)
+        names = [check_scope(s) for s in scopes]
+        self.scopes.update(names)
+        self._own.update(names)
 
     def on_commit(self, work: Task[Any, Any] | Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """After the commit: a Celery task goes through the outbox, a callable is called."""
@@ -79,6 +97,18 @@ class OrgWrite:
         if self.scopes:
             scopes_touch(self.organization, self.scopes)
             self.scopes.clear()
+
+    def _end(self, outer: OrgWrite | None) -> None:
+        """The block is done: hand its scopes to the enclosing write of the same organization,
+        or, as the outermost, run the before-commit hooks."""
+        self._flush()
+        if self._own:
+            self.blocks.append(frozenset(self._own))
+        if outer is not None and outer.organization.pk == self.organization.pk:
+            outer.blocks.extend(self.blocks)
+        elif self.blocks:
+            for hook in _before_commit:
+                hook(self.organization, self.blocks)
 
 
 _current: contextvars.ContextVar[OrgWrite | None] = contextvars.ContextVar("podium_org_write", default=None)
@@ -99,12 +129,13 @@ class _OrgWriteFactory:
     ) -> Iterator[OrgWrite]:
         write = OrgWrite(organization, actor)
         write.touch(*scopes)
+        outer = _current.get()
         token = _current.set(write)
         try:
             with transaction.atomic():
                 mark_write_open()
                 yield write
-                write._flush()
+                write._end(outer)
         finally:
             _current.reset(token)
 

@@ -123,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery: Redis when REDIS_URL is set, else in-process. -------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+FRAGMENT_CACHE_MAX_ENTRIES = env.int("PODIUM_CACHE_MAX_ENTRIES", default=200_000)
 if REDIS_URL:
     # An accelerator, not a dependency (config/cache.py): a Redis error is a miss, and short
     # timeouts plus a circuit breaker keep an outage down to milliseconds per request.
@@ -141,7 +142,12 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory. Sized for fragments, not Django's default of 300 entries: the
+    # Russian-doll rows (`tenancy.cache.cached_rows`) keep one entry per list row, so an
+    # enterprise organization's people directory alone is thousands (Redis, above, holds them
+    # all until their TTL).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": FRAGMENT_CACHE_MAX_ENTRIES}}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

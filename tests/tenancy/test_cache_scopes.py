@@ -257,50 +257,24 @@ def test_the_same_org_guard_refuses_another_tenants_object(org, other_org):
 
 @pytest.mark.django_db(transaction=True)
 def test_writes_to_unrelated_objects_of_one_organization_do_not_wait_for_each_other():
-    """The second write commits while the first transaction is still open."""
-    import threading
-
-    from django.db import connections
-
+    """The second write commits while the first transaction is still open (its scopes and its
+    pod's health row written)."""
+    from tests.concurrency import second_while_first_open
     from tests.factories import OrganizationFactory
 
     org = OrganizationFactory()
     admin = member(org, "admin")
     (_, _, pod_a), (_, _, pod_b) = pod_lead(org), pod_lead(org)
-    first_open, second_done, release = threading.Event(), threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
     def first() -> None:
-        try:
-            with org_write(org, admin.user, PODS) as w:
-                pod_services.pod_update(organization=org, actor=admin.user, pod=pod_a, name="First")
-                w.touch(pod_scope(pod_a.pk))
-                first_open.set()
-                release.wait(10)
-        except BaseException as exc:  # noqa: BLE001 (reported below)
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with org_write(org, admin.user, PODS) as w:
+            pod_services.pod_update(organization=org, actor=admin.user, pod=pod_a, name="First")
+            w.touch(pod_scope(pod_a.pk))
 
     def second() -> None:
-        try:
-            first_open.wait(10)
-            pod_services.pod_update(organization=org, actor=admin.user, pod=pod_b, name="Second")
-            second_done.set()
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        pod_services.pod_update(organization=org, actor=admin.user, pod=pod_b, name="Second")
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for t in threads:
-        t.start()
-    finished_while_first_open = second_done.wait(8)
-    release.set()
-    for t in threads:
-        t.join(15)
-    assert not errors, errors
-    assert finished_while_first_open, "the second write waited for the first transaction"
+    assert second_while_first_open(first, second), "the second write waited for the first transaction"
     names = set(
         type(pod_a).objects.for_org(org).filter(pk__in=[pod_a.pk, pod_b.pk]).values_list("name", flat=True)
     )
