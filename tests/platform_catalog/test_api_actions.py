@@ -154,3 +154,29 @@ def test_experiment_link_page_and_linked_experiments_on_the_model_page(client, g
     r = other.post(reverse("platform_catalog:experiment_link", args=[gorg.slug, exp.pk]),
                                     {"model": ""})
     assert r.status_code == 403
+
+
+def test_new_endpoints_answer_4xx_never_5xx_for_bad_input(gorg, lead):
+    """What the CI's schemathesis run sends: ids beyond 64 bits, NUL characters, non-object bodies."""
+    HUGE = 2 ** 70
+    m, _p, pod = lead
+    c = client_for(m)
+    exp = tracking.experiment_create(organization=gorg, actor=m.user, name="e")
+    for name, q in (("experiment-list", f"?pod={HUGE}&model={HUGE}&data_product={HUGE}"),
+                    ("access-request-list", f"?data_product={HUGE}&status=zzz")):
+        r = c.get(url(gorg, API + name) + q)
+        assert r.status_code in (200, 400), (name, r.status_code)
+    for body in ({"owner_pod": HUGE}, {"model": HUGE}, {"data_products": [HUGE]}, {"description": "a\x00b"}, [], "x", None):
+        r = c.post(url(gorg, API + "experiment-link", pk=exp.pk), body, format="json")
+        assert r.status_code in (200, 400), (body, r.status_code, r.content)
+    for body in ({"data_product": HUGE, "reason": "x"}, {"data_product": 1, "reason": "a\x00"}, [], None):
+        r = c.post(url(gorg, API + "access-request-list"), body, format="json")
+        assert r.status_code in (201, 400), (body, r.status_code, r.content)
+    for name in ("catalog-model-impact", "component-impact", "data-product-impact", "experiment-detail",
+                 "access-request-detail"):
+        r = c.get(url(gorg, API + name, pk=HUGE))
+        assert r.status_code == 404, (name, r.status_code)
+    r = c.post(url(gorg, API + "access-request-decide", pk=HUGE), {"decision": "grant"}, format="json")
+    assert r.status_code == 404
+    r = c.options(url(gorg, API + "experiment-link", pk=exp.pk))
+    assert r.status_code == 200
