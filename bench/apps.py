@@ -25,7 +25,7 @@ class BenchConfig(AppConfig):
                      TileFigure("Requests", ov.REQUEST_METRIC, "count"),
                      TileFigure("Waiting now", ov.OPEN_METRIC, "last", better="down")),
             trend=TileFigure("Fill rate", ov.REQUEST_METRIC, "share:1", "%"),
-            collect=ov.bench_facts, order=40))
+            collect=ov.bench_facts, order=40, gauges=(ov.OPEN_METRIC,)))
         registry.attention.register(AttentionSource(
             key="staffing_past_start", label="Staffing needs past their start", items=ov.requests_past_start,
             order=40, scopes=(BENCH, PODS)))

@@ -31,7 +31,7 @@ class PlatformCatalogConfig(AppConfig):
                      TileFigure("New adoptions", ov.ADOPTION_METRIC, "sum"),
                      TileFigure("Open duplicates", ov.DUPLICATES_METRIC, "last", better="down")),
             trend=TileFigure("Pods reusing", ov.REUSING_METRIC, "share:1", "%"),
-            collect=ov.coordination_facts, order=50))
+            collect=ov.coordination_facts, order=50, gauges=(ov.DUPLICATES_METRIC,)))
         registry.attention.register(AttentionSource(
             key="contract_breaches", label="Data contract breaches", items=ov.contract_breaches, order=30,
             scopes=(CATALOG, KNOWLEDGE, PODS)))

@@ -164,3 +164,14 @@ def test_signals_past_their_triage_sla_wait_in_the_queue_for_leaders(world):
     plain = member(world.org)
     assert not [r for r in selectors.attention_queue(organization=world.org, membership=plain)
                 if r.item.source == "signals_waiting"]  # members do not triage
+
+
+@pytest.mark.parametrize("metric", ["staffing.open", "catalog.duplicates_open"])
+def test_the_now_gauges_of_other_tiles_keep_their_history_too(world, metric):
+    snapshot_recompute(organization=world.org)
+    assert DailyFact.objects.for_org(world.org).filter(metric=metric).count() == 1
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    DailyFact.objects.for_org(world.org).filter(metric=metric).update(day=yesterday)
+    snapshot_recompute(organization=world.org)
+    assert set(DailyFact.objects.for_org(world.org).filter(metric=metric).values_list("day", flat=True)) == {
+        yesterday, timezone.localdate()}
