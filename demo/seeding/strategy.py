@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from demo.seeding import strategy_ops
 from demo.seeding.context import SeedContext
 from pods.models import Pod
 from strategy import services
@@ -54,6 +55,7 @@ PREVIOUS: list[Any] = [
 
 def seed(ctx: SeedContext) -> None:
     org = ctx.org
+    strategy_ops.seed(ctx)  # signals and the intake inbox (idempotent on their own)
     existing = Theme.objects.for_org(org).count()
     if existing:
         ctx.tally("themes", 0, existing)
