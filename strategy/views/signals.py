@@ -57,8 +57,10 @@ class SignalListView(SignalPage):
 
 class SignalCreateView(SignalPage):
     def form(self, data: Any = None) -> SignalForm:
-        initial = {"theme": self.request.GET.get("theme") or None}
-        return SignalForm(data, organization=self.organization, pod_ids=self.raise_pod_ids(), initial=initial)
+        pod_ids = self.raise_pod_ids()
+        initial = {"theme": self.request.GET.get("theme") or None,
+                   "pod": next(iter(pod_ids)) if pod_ids and len(pod_ids) == 1 else None}  # their one pod
+        return SignalForm(data, organization=self.organization, pod_ids=pod_ids, initial=initial)
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("strategy.raise_signal", None)
