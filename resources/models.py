@@ -127,6 +127,8 @@ class Allocation(OrgOwned):
     # Not columns: `selectors.pool_queue` numbers the queue and says whose details the viewer may open.
     position: int
     visible: bool
+    # Not a column: True on the first answer a retried idempotency key gets back.
+    replayed: bool = False
 
     class Meta(OrgOwned.Meta):
         ordering = ["start", "id"]

@@ -145,7 +145,7 @@ class AllocationViewSet(ApiViewSet):
         data = self.validated(AllocationCreateSerializer).validated_data
         self.check_rule("resources.request", data["pod"])
         a = services.allocation_request(organization=self.organization, actor=request.user, **data)
-        replayed = getattr(a, "_replayed", False)
+        replayed = a.replayed
         if replayed and not can(self.membership, "resources.view_allocation", a):
             raise PermissionDenied("This idempotency key was used for another request.")
         a = self._allocation(a.pk)

@@ -296,7 +296,7 @@ def allocation_request(
     if idempotency_key:
         first = Allocation.objects.for_org(organization).filter(idempotency_key=idempotency_key)
         if (found := first.first()) is not None:
-            found._replayed = True  # type: ignore[attr-defined]
+            found.replayed = True
             return found
     start = _check_times(start, end, now)
     if locked.status != PoolStatus.OPEN:
