@@ -15,12 +15,22 @@ from typing import Any
 
 from django.utils import timezone
 
-from bench.models import BenchEntry, Priority, RequestSkill, RequestStatus, StaffingRequest, TimeOff
+from bench.models import (
+    OPEN_REQUEST_STATES,
+    BenchEntry,
+    Priority,
+    RequestSkill,
+    RequestStatus,
+    StaffingRequest,
+    TimeOff,
+)
 from bench.services.entries import bench_entry_create, time_off_add
 from bench.services.recompute import suggestions_recompute
 from bench.services.requests import staffing_request_file
 from demo.seeding.context import SeedContext
 from pods.models import Pod, PodRole
+from resources.models import Budget, BudgetCategory
+from resources.services import budget_set, quarter_of
 from tenancy.models import Person, PersonKind, PersonSkill
 
 TITLES = ["Computer-vision engineer", "Data quality specialist", "MLOps engineer", "Evaluation lead",
@@ -53,7 +63,9 @@ def seed(ctx: SeedContext) -> None:
         return
     _requests(ctx, rng, pods, role, held, n_open, today)
     _history(ctx, rng, pods, role, held, today)
+    budgets = _services_budgets(ctx, today)
     run = suggestions_recompute(organization=org, today=today)
+    ctx.tally("services budgets", budgets)
     ctx.tally("bench entries", entries)
     ctx.tally("staffing requests", n_open)
     ctx.tally("scaling suggestions", run.created)
@@ -164,3 +176,23 @@ def _history(ctx: SeedContext, rng: random.Random, pods: list[Pod], role: PodRol
             created_at=(r.filled_at or now) - datetime.timedelta(days=rng.uniform(1, 10)))
     RequestSkill.objects.bulk_create(RequestSkill(organization=org, request=r, skill_id=s, min_level=lvl)
                                      for r, sk in zip(rows, skills, strict=True) for s, lvl in sk.items())
+
+
+def _services_budgets(ctx: SeedContext, today: datetime.date) -> int:
+    """Services budgets, this quarter and next, for the pods that asked for people: suggestions weigh
+    their cost against them and acceptance holds it. The first pod's is tight, so its suggestions say
+    acceptance would be refused until the budget is raised."""
+    org = ctx.org
+    pod_ids = sorted(set(StaffingRequest.objects.for_org(org).filter(status__in=OPEN_REQUEST_STATES)
+                         .values_list("pod_id", flat=True)))[: 40 if ctx.is_enterprise else 5]
+    quarters = sorted({quarter_of(today), quarter_of(today + datetime.timedelta(days=92))})
+    amounts = [(pod_id, q, Decimal(1500 if i == 0 else 60000)) for i, pod_id in enumerate(pod_ids) for q in quarters]
+    if ctx.is_enterprise:  # bulk, like the rest of the enterprise seed (no event per row)
+        Budget.objects.bulk_create(Budget(organization=org, pod_id=pod_id, quarter=q, category=BudgetCategory.SERVICES,
+                                          amount=amount) for pod_id, q, amount in amounts)
+        return len(amounts)
+    pods = {p.pk: p for p in Pod.objects.for_org(org).filter(pk__in=pod_ids)}
+    for pod_id, q, amount in amounts:
+        budget_set(organization=org, actor=ctx.actor, pod=pods[pod_id], quarter=q, category=BudgetCategory.SERVICES,
+                   amount=amount)
+    return len(amounts)
