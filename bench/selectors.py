@@ -35,11 +35,12 @@ def _today() -> datetime.date:
 # --- The bench --------------------------------------------------------------------------------------
 
 
-def bench_entry_list(*, organization: Organization) -> QuerySet[BenchEntry]:
-    return (BenchEntry.objects.for_org(organization).select_related("person")
-            .prefetch_related(Prefetch("person__skills", queryset=PersonSkill.objects.for_org(organization)
-                                       .select_related("skill").order_by("-level", "skill__name")),
-                              "time_off"))
+def bench_entry_list(*, organization: Organization, with_time_off: bool = True) -> QuerySet[BenchEntry]:
+    """Entries with their person and skills (and time off, unless the caller reads it otherwise)."""
+    qs = (BenchEntry.objects.for_org(organization).select_related("person")
+          .prefetch_related(Prefetch("person__skills", queryset=PersonSkill.objects.for_org(organization)
+                                     .select_related("skill").order_by("-level", "skill__name"))))
+    return qs.prefetch_related("time_off") if with_time_off else qs
 
 
 def bench_entry_get(*, organization: Organization, pk: Any) -> BenchEntry:
@@ -66,7 +67,8 @@ def bench_board(*, organization: Organization, skill_id: int | None = None, leve
                if p in now and first not in now[p].off and max(0.0, now[p].free(first)) >= min_free]
     paged = Paginator(ids, per_page).get_page(page)
     person_ids = [p for _e, p in paged.object_list]
-    by_pk = {e.pk: e for e in bench_entry_list(organization=organization).filter(pk__in=[e for e, _p in paged])}
+    by_pk = {e.pk: e for e in bench_entry_list(organization=organization, with_time_off=False)  # weeks say it
+             .filter(pk__in=[e for e, _p in paged])}
     pw = ms.people_weeks(organization=organization, person_ids=person_ids, first=first,
                          last=first + HORIZON_WEEKS - 1)
     engagements: dict[int, list[Any]] = defaultdict(list)
