@@ -20,4 +20,3 @@ class DashboardsConfig(AppConfig):
         registry.pod_dimensions.register(strategy.THEME)
         registry.scorecard_measures.register(strategy.OUTCOMES_MEASURE)
         registry.scorecard_measures.register(reuse.MEASURE)
-        registry.attention.register(strategy.SIGNALS_SOURCE)

@@ -1,26 +1,19 @@
 """The strategy tiles and the theme filter, from strategy's selectors: outcomes by status (on track,
 behind, at risk, stale), time to value (active → first deployment through the gate) and stability
-(churn of the running quarter); the outcomes and reuse scorecard measures' outcomes half; signal
-groups past their triage SLA in the attention queue."""
+(churn of the running quarter); the outcomes scorecard measure."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 
 from strategy.progress import STATUSES
 from strategy.selectors import current_quarter, outcome_list, theme_list, with_state
-from strategy.selectors.signals import signals_past_sla
 from strategy.selectors.stability import pod_stability
 from strategy.selectors.time_to_value import pod_time_to_value
-from tenancy.cache import STRATEGY
 from tenancy.models import Organization
 from tenancy.registry import (
-    AttentionItem,
-    AttentionSource,
     Fact,
     OverviewTile,
     PodDimension,
@@ -113,16 +106,3 @@ def outcomes_off_track_values(organization: Organization, pod_ids: list[int], to
 OUTCOMES_MEASURE = ScorecardMeasure(
     "strategy.outcomes_off_track", "Outcomes at risk or stale", "outcomes", outcomes_off_track_values)
 
-
-def signals_waiting(organization: Organization, membership: Any, now: datetime.datetime,
-                    limit: int) -> list[AttentionItem]:
-    """Signal groups still new past their triage due time, for those who triage; one query."""
-    return [AttentionItem(source="signals_waiting", title=f"Signal waiting for triage: {s.title}",
-                          detail=f"{s.get_kind_display()} from {s.pod.name}", pod_id=s.pod_id,
-                          url=reverse("strategy:signal_detail", args=[organization.slug, s.pk]),
-                          due_at=s.triage_due_at)
-            for s in signals_past_sla(organization=organization, now=now)[:limit]]
-
-
-SIGNALS_SOURCE = AttentionSource(key="signals_waiting", label="Signals waiting for triage", items=signals_waiting,
-                                 permission="strategy.triage_signal", order=60, scopes=(STRATEGY,))

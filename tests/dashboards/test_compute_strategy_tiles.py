@@ -146,26 +146,6 @@ def test_outcome_and_reuse_checks_on_the_scorecard(world):
     assert not result("catalog.adoptions", world.unhealthy).passed
 
 
-def test_signals_past_their_triage_sla_wait_in_the_queue_for_leaders(world):
-    from strategy.models import Signal
-    from tests.factories import member
-    from tests.strategy.test_signals import pod_member, raise_
-
-    m, pod = pod_member(world.org)
-    late = raise_(world.org, m, pod, "Competitor launched a churn prediction product")
-    raise_(world.org, m, pod, "GPU prices are rising fast", kind="observation")  # still within its SLA
-    Signal.objects.for_org(world.org).filter(pk=late.pk).update(
-        triage_due_at=timezone.now() - datetime.timedelta(hours=5))
-    rows = [r for r in selectors.attention_queue(organization=world.org, membership=world.leader)
-            if r.item.source == "signals_waiting"]
-    assert [r.item.title for r in rows] == ["Signal waiting for triage: Competitor launched a churn prediction product"]
-    assert rows[0].source_label == "Signals waiting for triage" and rows[0].item.url.endswith(f"/signals/{late.pk}/")
-    assert datetime.timedelta(hours=5) <= rows[0].overdue < datetime.timedelta(hours=6)
-    plain = member(world.org)
-    assert not [r for r in selectors.attention_queue(organization=world.org, membership=plain)
-                if r.item.source == "signals_waiting"]  # members do not triage
-
-
 @pytest.mark.parametrize("metric", ["staffing.open", "catalog.duplicates_open"])
 def test_the_now_gauges_of_other_tiles_keep_their_history_too(world, metric):
     snapshot_recompute(organization=world.org)
