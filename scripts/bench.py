@@ -422,9 +422,15 @@ def main() -> int:
 
     compute = compute_measure(ENTERPRISE_SLUG)
     print(compute_report(compute))
+    from bench_strategy import measure as strategy_measure
+    from bench_strategy import report as strategy_report
+
+    strategy = strategy_measure(ENTERPRISE_SLUG, BENCH_USER[ENTERPRISE_SLUG])
+    print(strategy_report(strategy))
     report = {
         "bench_recompute": recompute,
         "bench_compute": compute,
+        "strategy": strategy,
         "platform_catalog": catalog,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
