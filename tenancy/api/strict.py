@@ -1,7 +1,7 @@
 """The API takes JSON as its schema spells it: text is a JSON string, not a number that DRF would
 turn into one ("0" from 0), a boolean is true or false, not "0" or 1, and a number is not a
 boolean (DRF's FloatField reads `false` as 0.0). Installed once, at start-up
-(TenancyConfig.ready), for every serializer's CharField, BooleanField and FloatField and their subclasses (EmailField, SlugField, URLField …)."""
+(TenancyConfig.ready), for every serializer's CharField, BooleanField, FloatField and SlugRelatedField and their subclasses (EmailField, SlugField, URLField …)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,19 @@ def _not_a_boolean(field: type[serializers.Field[Any, Any, Any, Any]]) -> None:
     field.to_internal_value = strict_number  # type: ignore[method-assign]
 
 
+_LENIENT_SLUG = serializers.SlugRelatedField.to_internal_value
+
+
+def _strict_slug(self: serializers.SlugRelatedField[Any], data: Any) -> Any:
+    # A key such as a risk tier's "high" is text: the number 0 found the tier keyed "0".
+    if not isinstance(data, str):
+        self.fail("invalid")
+    return _LENIENT_SLUG(self, data)
+
+
 def install() -> None:
     if serializers.CharField.to_internal_value is not _strict_text:
         serializers.CharField.to_internal_value = _strict_text  # type: ignore[method-assign]
         serializers.BooleanField.to_internal_value = _strict_bool  # type: ignore[method-assign]
+        serializers.SlugRelatedField.to_internal_value = _strict_slug  # type: ignore[method-assign]
         _not_a_boolean(serializers.FloatField)  # Integer and Decimal fields refuse str(True) already

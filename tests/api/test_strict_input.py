@@ -59,3 +59,17 @@ def test_a_boolean_where_the_schema_says_number_is_a_400(org):
         url(org, "platform_catalog_api:catalog-model-detail", pk=model.pk),
         {"evaluations": [{"metric": "auc", "value": False}]}, format="json")
     assert response.status_code == 400 and error_fields(response) == {"evaluations[0].value"}
+
+
+def test_a_number_where_the_schema_says_a_key_is_a_400(org):
+    """A risk tier is named by its key, which is text: the number 0 matched a tier keyed "0"."""
+    from governance.models import RiskTier
+    from governance.services.matrix import governance_seed_defaults
+
+    governance_seed_defaults(organization=org)
+    RiskTier.objects.for_org(org).filter(key="low").update(key="0")
+    response = client_for(member(org, "admin")).post(
+        url(org, "governance_api:guardrail-policy-list"),
+        {"risk_tier": 0, "check_kind": "bias", "required": True, "direction": "min", "threshold": 0.0},
+        format="json")
+    assert response.status_code == 400 and error_fields(response) == {"risk_tier"}
