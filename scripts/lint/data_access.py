@@ -1,4 +1,4 @@
-"""Lint: table access (`.objects`, `.unscoped`) and raw SQL stay in the data layer.
+"""Lint: table access (`.objects`, `.unscoped`, `.for_org`) and raw SQL stay in the data layer.
 
 Allowed only in selectors, services, tasks, migrations, management commands and tests (and the
 scoping module that defines the managers). Everywhere else (views, API views, forms, templates'
@@ -67,7 +67,11 @@ def violations(path: Path, rel: str) -> Iterator[tuple[int, str]]:
         elif not data_layer and isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in RAW_SQL_CALLS:
+            if name == "for_org" and isinstance(func, ast.Attribute) and not (
+                    isinstance(func.value, ast.Attribute) and func.value.attr == "objects"):
+                # on any manager or queryset; `Model.objects.for_org` is already flagged as `.objects`
+                yield node.lineno, "`.for_org` outside selectors/services/tasks: load through a selector"
+            elif name in RAW_SQL_CALLS:
                 yield node.lineno, f"raw SQL (`{name}`) outside selectors/services/tasks"
 
 

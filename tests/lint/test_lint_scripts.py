@@ -25,7 +25,8 @@ def test_table_access_in_a_view_is_flagged():
     assert any("`.objects`" in m for m in messages)
     assert any("`.unscoped`" in m for m in messages)
     assert any("raw SQL" in m for m in messages)
-    assert len(found) == 3  # `Pod.objects.none()` reads nothing and is allowed
+    assert any("`.for_org`" in m for m in messages)  # on a queryset handed in, not only `.objects`
+    assert len(found) == 4  # `Pod.objects.none()` reads nothing and is allowed
 
 
 def test_the_same_code_is_allowed_in_a_selector_but_unscoped_needs_a_reason():
