@@ -30,6 +30,7 @@ from tenancy.http import OrgRequest
 from tenancy.imports import ImportRejected, people_import_csv
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_submit
 
 
 class OrgSettingsView(OrgPageMixin, View):
@@ -41,16 +42,15 @@ class OrgSettingsView(OrgPageMixin, View):
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         # A copy: a rejected form must not leave half-applied values on the request's org.
         form = OrganizationSettingsForm(request.POST, instance=copy.copy(self.organization))
-        if form.is_valid():
-            data = {k: form.cleaned_data[k] for k in form.Meta.fields}
-            try:
-                services.organization_update(organization=self.organization, actor=request.user, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Settings saved.")
-                return redirect("tenancy:settings", org_slug=self.organization.slug)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.organization_update(
+                organization=self.organization, actor=request.user,
+                **{k: data[k] for k in form.Meta.fields}),
+            success="Settings saved.",
+            redirect_to=reverse("tenancy:settings", kwargs={"org_slug": self.organization.slug}),
+        )
+        return done or self._render(form, status=400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         return render(self.request, "tenancy/org_settings.html", {"form": form}, status=status)
