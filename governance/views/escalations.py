@@ -12,6 +12,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -35,6 +36,7 @@ from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_submit
 
 PER_PAGE = 25
 
@@ -130,19 +132,20 @@ class EscalationCreateView(OrgPageMixin, View):
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("governance.file_escalation")
         form = self._form(request.POST)
-        if form.is_valid():
-            self.require("governance.file_escalation", form.cleaned_data["pod"])
-            try:
-                esc = services.escalation_file(organization=self.organization, actor=request.user,
-                                               **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if esc.self_decided:
-                    messages.success(request, "Recorded as a decision taken by the pod.")
-                else:
-                    messages.success(request, "Escalation filed and routed.")
-                return redirect("governance:escalation_detail", org_slug=self.organization.slug, pk=esc.pk)
+
+        def file(data: dict[str, Any]) -> Escalation:
+            self.require("governance.file_escalation", data["pod"])
+            return services.escalation_file(organization=self.organization, actor=request.user, **data)
+
+        done = form_submit(
+            request, form, file,
+            success=lambda esc: ("Recorded as a decision taken by the pod." if esc.self_decided
+                                 else "Escalation filed and routed."),
+            redirect_to=lambda esc: reverse("governance:escalation_detail",
+                                            kwargs={"org_slug": self.organization.slug, "pk": esc.pk}),
+        )
+        if done:
+            return done
         return render(request, "governance/escalation_form.html",
                       {"form": form, "preview": selectors.routing_preview(organization=self.organization, data=request.POST)}, status=400)
 
