@@ -32,6 +32,7 @@ from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import person_for_user, person_get_or_none
 from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.forms import form_submit
 from tenancy.views.links import pk_url
 
 PODS_PER_PAGE = 25
@@ -100,18 +101,18 @@ class PodCreateView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self._form(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def create(data: dict[str, Any]) -> Any:
             lead = self.person if data.pop("lead_self", False) else None
-            try:
-                pod = services.pod_create(organization=self.organization, actor=request.user,
-                                          lead=lead, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Pod “{pod.name}” created.")
-                return redirect("pods:pod_detail", org_slug=self.organization.slug, pk=pod.pk)
-        return self._render(form, status=400)
+            return services.pod_create(organization=self.organization, actor=request.user, lead=lead, **data)
+
+        done = form_submit(
+            request, form, create,
+            success=lambda pod: f"Pod “{pod.name}” created.",
+            redirect_to=lambda pod: reverse("pods:pod_detail",
+                                            kwargs={"org_slug": self.organization.slug, "pk": pod.pk}),
+        )
+        return done or self._render(form, status=400)
 
     @property
     def person(self) -> Any:
