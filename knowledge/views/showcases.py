@@ -42,15 +42,13 @@ class ShowcaseCreateView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = ShowcaseForm(request.POST)
-        if form.is_valid():
-            try:
-                sc = services.showcase_create(organization=self.organization, actor=request.user,
-                                              **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("knowledge:showcase_detail", org_slug=self.organization.slug, pk=sc.pk)
-        return self._render(form, 400)
+        done = form_submit(
+            request, form,
+            lambda data: services.showcase_create(organization=self.organization, actor=request.user, **data),
+            success=lambda sc: f"Showcase “{sc.title}” created.",
+            redirect_to=lambda sc: kurl(self.organization, "showcase_detail", sc.pk),
+        )
+        return done or self._render(form, 400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         return render(self.request, "knowledge/form.html", {

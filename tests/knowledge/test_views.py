@@ -84,6 +84,17 @@ def test_invalid_lesson_is_400_with_field_messages(client, org, world):
     assert 'class="error"' in response.content.decode()
 
 
+def test_showcase_create_page_redirects_with_a_message_or_answers_400(client, org, world):
+    from knowledge.models import Showcase
+
+    client.force_login(world["admin"].user)
+    assert client.post(u(org, "showcase_create"), {"title": "", "date": "not-a-date"}).status_code == 400
+    response = client.post(u(org, "showcase_create"), {"title": "April", "date": "2026-04-02"}, follow=True)
+    sc = Showcase.objects.for_org(org).get(title="April")
+    assert response.redirect_chain[-1][0] == u(org, "showcase_detail", sc.pk)
+    assert "Showcase “April” created." in response.content.decode()
+
+
 def test_draft_then_publish_and_drafts_are_private(client, org, world):
     author = member(org)
     services.guild_join(organization=org, actor=author.user, guild=world["guild"])
