@@ -219,16 +219,13 @@ class PodEditView(PodObjectMixin, View):
         pod = self.load_pod(pk)
         self.require("pods.change_pod", pod)
         form = PodForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.pod_update(organization=self.organization, actor=request.user, pod=pod,
-                                    **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Pod saved.")
-                return redirect("pods:pod_detail", org_slug=self.organization.slug, pk=pod.pk)
-        return render(request, "pods/pod_form.html", {"form": form, "pod": pod}, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.pod_update(organization=self.organization, actor=request.user, pod=pod, **data),
+            success="Pod saved.",
+            redirect_to=reverse("pods:pod_detail", kwargs={"org_slug": self.organization.slug, "pk": pod.pk}),
+        )
+        return done or render(request, "pods/pod_form.html", {"form": form, "pod": pod}, status=400)
 
 
 class AssignmentCreateView(PodPageMixin, View):

@@ -134,6 +134,15 @@ def test_foreign_person_id_is_a_form_error(client, org, other_org, roles):
     assert not Assignment.objects.for_org(other_org).filter(pod__organization=org).exists()
 
 
+def test_pod_edit_page_redirects_with_a_message_or_answers_400(client, org, roles):
+    client.force_login(roles["admin"])
+    url = f"/o/{org.slug}/pods/{roles['pod'].pk}/edit/"
+    assert client.post(url, {"name": "", "status": "nope"}).status_code == 400
+    response = client.post(url, {"name": "Edited pod", "status": "active"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/o/{org.slug}/pods/{roles['pod'].pk}/"
+    assert "Pod saved." in response.content.decode()
+
+
 def test_org_home_filters_and_cache_follows_writes(client, org, roles):
     client.force_login(roles["admin"])
     CharterFactory(organization=org, pod=roles["pod"])
