@@ -293,7 +293,7 @@ def run_log_batch(*, organization: Organization, actor: User | None, run: Run, m
                 row.value, row.timestamp, row.step = number, ts, step
                 changed.append(row)
         LatestMetric.objects.bulk_create(new)
-        LatestMetric.objects.for_org(organization).bulk_update(changed, ["value", "timestamp", "step"])
+        LatestMetric.objects.for_org(organization).bulk_update(changed, ["value", "timestamp", "step"], batch_size=500)
     # One audit event per batch (not per point): who logged how much to which run.
     w.audit("tracking.run_logged", target=run,
             after={"metrics": len(points), "params": sorted(param_map), "tags": sorted(tag_map)})
