@@ -50,5 +50,6 @@ class GovernanceConfig(AppConfig):
             "escalation.filed": "A pod filed an escalation (routed to approvers or decided by the pod)",
             "escalation.decided": "An approver decided an escalation (or asked for more information)",
             "deployment.gated": "A pipeline submitted guardrail results and got the gate answer",
-            "exception.raised": "A deployed model's production metric crossed its guardrail",
+            "exception.raised": ("A monitoring exception: a production metric crossed its guardrail, or a "
+                                 "gate check flagged a deployment that passed (a deprecated catalog model)"),
         })

@@ -3,7 +3,8 @@
 A higher app (the platform catalog) registers a `GateCheck` in its `AppConfig.ready()`; the gate
 (`governance.services.guardrails.deployment_submit`) runs every registered check after the
 guardrail policies. A check answers findings: `fail` ones fail the gate like a failed guardrail,
-`warn` ones are recorded on the review and passed to the check's `on_warn` after it is saved.
+`warn` ones are recorded on the review and passed to the check's `on_warn` after it is saved, and
+a `warn` finding marked `raises_exception` opens a monitoring exception on a review that passed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ class Finding:
     check: str
     reason: str
     level: str = FAIL
+    # A warning that also raises a monitoring exception on the review when the deployment is not
+    # refused (source: the check's name), which leaders then see beside the metric breaches.
+    raises_exception: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"check": self.check, "reason": self.reason}

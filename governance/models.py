@@ -306,13 +306,19 @@ class DeploymentReview(OrgOwned):
 
 
 class MonitoringException(OrgOwned):
-    """Raised only when a pushed production metric crosses its policy threshold."""
+    """Raised when a pushed production metric crosses its policy threshold (source "metric"), or
+    when a gate check another app registered flags a deployment that passed (source: the check's
+    name, e.g. "catalog" for a deprecated model), with its reason instead of a value."""
+
+    METRIC = "metric"
 
     review = models.ForeignKey(DeploymentReview, on_delete=models.CASCADE, related_name="exceptions")
-    metric = models.CharField(max_length=16, choices=CheckKind.choices)
-    value = models.FloatField()
-    threshold = models.FloatField()
-    direction = models.CharField(max_length=3, choices=Direction.choices)
+    source = models.CharField(max_length=32, default=METRIC)
+    metric = models.CharField(max_length=16, choices=CheckKind.choices, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
+    direction = models.CharField(max_length=3, choices=Direction.choices, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -323,4 +329,6 @@ class MonitoringException(OrgOwned):
         indexes = [models.Index(fields=["organization", "resolved_at", "-raised_at"], name="monexc_org_open")]
 
     def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.source} on {self.review}"
         return f"{self.metric} {self.value:g} on {self.review}"

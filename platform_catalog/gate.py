@@ -3,7 +3,8 @@
 Once an organization's catalog is in use (it holds at least one model), a deployment must name a
 catalog model by name and version (or alias): unknown, retired, never approved, or approved only
 for a lower risk tier than the deployment's answers `fail` with the reason; a deprecated model
-that is approved for the tier passes with a warning, and its owner pod's leads are told.
+that is approved for the tier passes with a warning and a monitoring exception on the review, and
+its owner pod's leads are told.
 
 An organization whose catalog is still empty (the decision asked for in issue #11): the gate
 answers as the guardrails and the matrix decide and records a `warn` finding on the review, "not
@@ -45,7 +46,9 @@ def catalog_gate(request: GateRequest) -> list[Finding]:
     if approved.rank < tier.rank:
         return [Finding(CHECK, f"{model} is approved only up to {approved} risk, not {tier}.")]
     if model.status == ModelStatus.DEPRECATED:
-        return [Finding(CHECK, f"{model} is deprecated in the platform catalog: plan its replacement.", WARN)]
+        # Passes, told to its owners (warn_owners) and raised as a monitoring exception.
+        return [Finding(CHECK, f"{model} is deprecated in the platform catalog: plan its replacement.", WARN,
+                        raises_exception=True)]
     return []
 
 

@@ -168,8 +168,11 @@ class MetricsSerializer(serializers.Serializer):
 
 class ExceptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    metric = serializers.CharField()
-    value = serializers.FloatField()
-    threshold = serializers.FloatField()
+    source = serializers.CharField(help_text='"metric" for a metric past its guardrail, else the gate check that '
+                                             'raised it (e.g. "catalog": a deprecated model was deployed).')
+    metric = serializers.CharField(help_text="The metric, for source \"metric\"; empty otherwise.")
+    value = serializers.FloatField(allow_null=True)
+    threshold = serializers.FloatField(allow_null=True)
     direction = serializers.CharField()
+    reason = serializers.CharField(help_text="Why a gate check raised it; empty for metric breaches.")
     raised_at = serializers.DateTimeField()

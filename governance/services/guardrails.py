@@ -103,11 +103,23 @@ def deployment_submit(*, organization: Organization, actor: User, pod: Pod, mode
             warned = [f for f in found if f.level == gate_checks.WARN]
             if warned and check.on_warn is not None:
                 check.on_warn(review, warned)
+            if review.gate != Gate.FAIL:
+                for finding in (f for f in warned if f.raises_exception):
+                    _exception_raise(organization, actor, MonitoringException.objects.create(
+                        organization=organization, review=review, source=check.name,
+                        reason=finding.reason[:500]))
         audit_record(organization=organization, actor=actor, action="governance.deployment_reviewed",
                      target=review, after={"gate": review.gate, "failures": failures, "warnings": warnings})
         event_emit(organization=organization, type="deployment.gated", data=webhook_data(review))
         w.touch(pod_scope(pod.pk))
     return review
+
+
+def _exception_raise(organization: Organization, actor: User | None, exc: MonitoringException) -> None:
+    """The record of a raised exception: its audit event and the `exception.raised` webhook."""
+    audit_record(organization=organization, actor=actor, action="governance.exception_raised",
+                 target=exc, after=snapshot(exc))
+    event_emit(organization=organization, type="exception.raised", data=webhook_data(exc))
 
 
 def deployment_metrics_push(*, organization: Organization, actor: User, review: DeploymentReview,
@@ -140,9 +152,7 @@ def deployment_metrics_push(*, organization: Organization, actor: User, review: 
         if raised:
             w.touch(GOVERNANCE)  # a push within every threshold changes nothing that is shown
             for exc in raised:
-                audit_record(organization=organization, actor=actor, action="governance.exception_raised",
-                             target=exc, after=snapshot(exc))
-                event_emit(organization=organization, type="exception.raised", data=webhook_data(exc))
+                _exception_raise(organization, actor, exc)
             leaders = Membership.objects.for_org(organization).filter(role__in=LEADER_ROLES).select_related("user")
             notify(organization=organization, users=[m.user for m in leaders], kind="governance.exception",
                    title=f"Guardrail exception on {review}",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from governance.models import Escalation
+from governance.models import Escalation, MonitoringException
 from platform_catalog.models import ApprovalStatus, ModelApproval, ModelStatus
 from platform_catalog.services import library
 from tenancy.models import AuditEvent, Notification
 from tests.api.helpers import client_for, url
+from tests.factories import member
 from tests.platform_catalog.factories import catalog_model, tier
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def test_an_empty_catalog_passes_with_a_warning_and_the_first_model_turns_the_ch
     assert body["gate"] == "pass" and body["failures"] == []
     assert [w["check"] for w in body["warnings"]] == ["catalog"]
     assert "not checked against the platform catalog" in body["warnings"][0]["reason"]
+    assert not MonitoringException.objects.for_org(gorg).exists()  # a warning, not an exception
     catalog_model(gorg, pod, name="other-model", actor=m.user, approved="low")
     body = submit(gorg, m, pod, "low", LOW_OK)
     assert body["gate"] == "fail" and body["warnings"] == []
@@ -84,6 +86,16 @@ def test_deprecated_model_passes_with_a_warning_to_its_owners(gorg, lead):
     assert body["gate"] == "pass" and body["failures"] == []
     assert [w["check"] for w in body["warnings"]] == ["catalog"]
     assert Notification.objects.for_org(gorg).filter(user=m.user, kind="catalog.deprecated_deployed").exists()
+    # ... and raises a monitoring exception on the review, listed with the metric breaches.
+    exc = MonitoringException.objects.for_org(gorg).get(review_id=body["id"])
+    assert exc.source == "catalog" and "deprecated" in exc.reason and exc.value is None
+    assert AuditEvent.objects.for_org(gorg).filter(action="governance.exception_raised").count() == 1
+    leader = member(gorg, "leader")
+    listed = client_for(leader).get(url(gorg, "governance_api:monitoring-exception-list")).json()["results"]
+    assert [(x["source"], x["value"]) for x in listed] == [("catalog", None)]
+    # A deprecated model whose deployment fails for another reason raises nothing more.
+    assert submit(gorg, m, pod, "low", {"performance": 0.1, "security": 0.9})["gate"] == "fail"
+    assert MonitoringException.objects.for_org(gorg).count() == 1
 
 
 def test_retired_model_fails(gorg, lead):
