@@ -30,8 +30,8 @@ from django.db import connection
 from django.utils import timezone
 
 from pods.health import health_inputs
+from pods.health_selectors import stale_health_pod_ids, with_health_live
 from pods.models import Pod
-from pods.selectors import stale_health_pod_ids, with_health_live
 from tenancy.cache import CHARTERS, ORG, PODS, STAFFING
 from tenancy.models import Organization
 from tenancy.registry import registry

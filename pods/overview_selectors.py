@@ -13,8 +13,9 @@ from django.db.models import Max
 from django.urls import reverse
 
 from pods.health import FAIL, LEVEL_ORDER, NOT_ASSESSED
+from pods.health_selectors import with_health
 from pods.models import Assignment, Pod, PodStatus
-from pods.selectors import pod_list, with_health
+from pods.selectors import pod_list
 from tenancy.models import Organization
 from tenancy.registry import AttentionItem, Fact
 from tenancy.selectors import leader_memberships

@@ -12,9 +12,9 @@ from typing import Any
 
 import rules
 
-from pods.permissions import is_pod_lead_somewhere, leads_pod
+from pods.permissions import is_pod_lead_somewhere, leads_pod, led_pods
 from tenancy.models import Membership
-from tenancy.permissions import is_member, is_org_admin, is_org_leader, perms
+from tenancy.permissions import can, is_member, is_org_admin, is_org_leader, perms
 
 
 @rules.predicate
@@ -34,3 +34,11 @@ perms.add_rule("resources.view_allocation", is_org_leader | leads_allocation_pod
 perms.add_rule("resources.end_allocation", is_org_admin | leads_allocation_pod)
 perms.add_rule("resources.report_usage", is_org_admin | leads_allocation_pod)  # metered usage, API only
 perms.add_rule("resources.view_budgets", is_org_leader | is_pod_lead_somewhere)
+
+
+def visible_pods(viewer: Membership | None) -> set[int] | None:
+    """The pods whose allocations and budgets `viewer` may read: None for every pod (leaders,
+    admins, and system reads with no viewer), else the pods the viewer leads."""
+    if viewer is None or can(viewer, "resources.view_all"):
+        return None
+    return led_pods(viewer)

@@ -7,34 +7,33 @@ the capacity dashboard reads the snapshots the worker computed, never raw alloca
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from governance import selectors as gov
-from governance.models import DecisionTier, DecisionType, RiskTier
-from pods.permissions import led_pods
 from resources import admission as eng
+from resources.budget_selectors import (
+    allocation_cost,
+    budget_list,
+    compute_hold_refusal,
+    quarter_of,
+    spend_routing,
+    with_balances,
+)
 from resources.models import (
     Allocation,
     AllocationEvent,
     AllocationState,
-    Budget,
-    BudgetCategory,
     CapacityRun,
     CapacitySnapshot,
     ComputePool,
-    LedgerEntry,
-    LedgerKind,
     PodWeekSnapshot,
     Quota,
 )
+from resources.permissions import visible_pods
 from tenancy.models import Membership, Organization
-from tenancy.permissions import can
 
 HOLDING = (AllocationState.ADMITTED,)
 QUEUED = (AllocationState.PENDING, AllocationState.PREEMPTED)
@@ -165,7 +164,7 @@ def pool_queue(*, organization: Organization, pool: ComputePool, viewer: Members
     waiting = [eng.Waiting(a.pk, eng.Ask(a.pod_id, a.amount, max(a.start, now), a.end, a.priority,
                                           a.preemptible), a.created_at) for a in rows.values()]
     ordered = [rows[w.id] for w in eng.queue_order(state, waiting)]
-    visible = _visible_pods(viewer)
+    visible = visible_pods(viewer)
     for i, a in enumerate(ordered, start=1):
         a.position = i
         a.visible = visible is None or a.pod_id in visible
@@ -184,17 +183,10 @@ def queue_position(*, organization: Organization, allocation: Allocation) -> int
 # --- Allocations -------------------------------------------------------------------------------------
 
 
-def _visible_pods(viewer: Membership | None) -> set[int] | None:
-    """None: every pod (leaders, admins); else the pods the viewer leads."""
-    if viewer is None or can(viewer, "resources.view_all"):
-        return None
-    return led_pods(viewer)
-
-
 def allocation_list(*, organization: Organization, viewer: Membership | None, pod_id: int | None = None,
                     pool_id: int | None = None, state: str = "") -> QuerySet[Allocation]:
     qs = Allocation.objects.for_org(organization).select_related("pod", "pool", "preempted_by__pod")
-    visible = _visible_pods(viewer)
+    visible = visible_pods(viewer)
     if visible is not None:
         qs = qs.filter(pod_id__in=visible)
     if pod_id:
@@ -326,57 +318,6 @@ def capacity_series(*, organization: Organization) -> dict[int, list[CapacitySna
     return out
 
 
-# --- Budgets and ledger ------------------------------------------------------------------------------
-
-
-def budget_list(*, organization: Organization, viewer: Membership | None, quarter: str = "",
-                pod_id: int | None = None) -> QuerySet[Budget]:
-    """Budgets with held, posted and voided sums (derived from the ledger) in one query."""
-    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
-
-    def sum_of(kind: str) -> Any:
-        return Coalesce(Sum("entries__amount", filter=Q(entries__kind=kind)), Value(Decimal(0)),
-                        output_field=money)
-
-    qs = (Budget.objects.for_org(organization).select_related("pod")
-          .annotate(held=sum_of(LedgerKind.HOLD), spent=sum_of(LedgerKind.POST), voided=sum_of(LedgerKind.VOID)))
-    visible = _visible_pods(viewer)
-    if visible is not None:
-        qs = qs.filter(pod_id__in=visible)
-    if quarter:
-        qs = qs.filter(quarter=quarter)
-    if pod_id:
-        qs = qs.filter(pod_id=pod_id)
-    return qs.order_by("-quarter", "pod__name", "category", "id")
-
-
-def with_balances(budgets: Any) -> list[Budget]:
-    out = list(budgets)
-    for b in out:
-        b.committed = b.held - b.spent - b.voided
-        b.available = b.amount - (b.held - b.voided)
-    return out
-
-
-def budget_get(*, organization: Organization, viewer: Membership | None, pk: Any) -> Budget:
-    return budget_list(organization=organization, viewer=viewer).get(pk=pk)
-
-
-def ledger_list(*, organization: Organization, viewer: Membership | None,
-                budget_id: int | None = None) -> QuerySet[LedgerEntry]:
-    qs = LedgerEntry.objects.for_org(organization).select_related("budget__pod", "actor")
-    visible = _visible_pods(viewer)
-    if visible is not None:
-        qs = qs.filter(budget__pod_id__in=visible)
-    if budget_id:
-        qs = qs.filter(budget_id=budget_id)
-    return qs.order_by("-created_at", "-id")
-
-
-def ledger_hold_get(*, organization: Organization, pk: Any) -> LedgerEntry:
-    return LedgerEntry.objects.for_org(organization).get(pk=pk, kind=LedgerKind.HOLD)
-
-
 def pod_compute(*, organization: Organization, pod: Any, viewer: Membership | None) -> dict[str, Any]:
     """The pod page's compute panel: quotas, active allocations, this quarter's budgets."""
     now = timezone.now()
@@ -390,84 +331,3 @@ def pod_compute(*, organization: Organization, pod: Any, viewer: Membership | No
         "weeks": pod_weeks(organization=organization, pod_id=pod.pk, around=now.date()),
         "this_week": week_of(now.astimezone(dt.UTC).date()),
     }
-
-
-CENT = Decimal("0.01")
-
-
-def quarter_of(day: dt.date | dt.datetime) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def budget_figures(budget: Budget) -> dict[str, Decimal]:
-    """held (all holds), voided, posted → committed (open holds) and spent."""
-    sums = LedgerEntry.objects.for_org(budget.organization_id).filter(budget=budget).aggregate(
-        held=Sum("amount", filter=Q(kind=LedgerKind.HOLD)),
-        posted=Sum("amount", filter=Q(kind=LedgerKind.POST)),
-        voided=Sum("amount", filter=Q(kind=LedgerKind.VOID)),
-    )
-    held, posted, voided = (sums[k] or Decimal(0) for k in ("held", "posted", "voided"))
-    return {"budget": budget.amount, "spent": posted, "committed": held - posted - voided,
-            "used": held - voided, "available": budget.amount - (held - voided)}
-
-
-def budget_for(organization: Organization, pod_id: int, category: str, quarter: str,
-               lock: bool = False) -> Budget | None:
-    qs = Budget.objects.for_org(organization).filter(pod_id=pod_id, quarter=quarter, category=category)
-    return (qs.select_for_update() if lock else qs).first()
-
-
-def hold_refusal(budget: Budget, amount: Decimal) -> str | None:
-    """Why holding `amount` more would break the budget, with the figures; None if it fits."""
-    if budget.allow_overrun:
-        return None
-    figures = budget_figures(budget)
-    if figures["used"] + amount <= budget.amount:
-        return None
-    return (f"{budget.get_category_display()} budget {budget.quarter} of pod {budget.pod_id}: "
-            f"{amount} credits asked, {figures['available']} of {budget.amount} left "
-            f"({figures['committed']} committed, {figures['spent']} spent).")
-
-
-def allocation_cost(allocation: Allocation, unit_cost: Decimal, until: dt.datetime | None = None) -> Decimal:
-    end = min(allocation.end, until) if until else allocation.end
-    hours = max(0.0, (end - allocation.start).total_seconds() / 3600)
-    return (Decimal(allocation.amount) * Decimal(str(hours)) * unit_cost).quantize(CENT)
-
-
-def compute_hold_refusal(organization: Organization, allocation: Allocation, lock: bool = False) -> str | None:
-    """Would admitting this allocation break its pod's compute budget? (No budget: no limit.)"""
-    if allocation.estimated_cost <= 0:
-        return None
-    budget = budget_for(organization, allocation.pod_id, BudgetCategory.COMPUTE,
-                        quarter_of(allocation.start), lock=lock)
-    return hold_refusal(budget, allocation.estimated_cost) if budget is not None else None
-
-
-SPEND_TYPE = "compute_spend"
-
-
-@dataclass(frozen=True)
-class SpendRouting:
-    """The matrix's answer for one compute spend, with the cell it was read from."""
-
-    allowed: bool
-    message: str  # why not, when not allowed
-    approval_tier: DecisionTier | None  # set when allowed only with a person's approval
-    approvers: list[Membership]
-    decision_type: DecisionType
-    risk_tier: RiskTier
-
-
-def spend_routing(*, organization: Organization, cost: Decimal) -> SpendRouting | None:
-    """The matrix's routing for spending `cost` credits on compute (lowest risk tier), or None
-    when the organization has no such decision type or no published matrix."""
-    dtype = gov.decision_types(organization=organization).filter(key=SPEND_TYPE).first()
-    risk = gov.risk_tiers(organization=organization).order_by("rank", "id").first()
-    if dtype is None or risk is None:
-        return None
-    routing = gov.routing_for(organization=organization, decision_type=dtype, risk_tier=risk, amount=cost)
-    if routing.version is None:
-        return None
-    tier = routing.tier if routing.allowed and routing.tier is not None and routing.tier.needs_approval else None
-    return SpendRouting(routing.allowed, routing.message, tier, routing.approvers, dtype, risk)

@@ -22,8 +22,8 @@ from django.db.models.functions import Coalesce
 
 from bench import matching_selectors as ms
 from bench.models import StaffingRequest
+from resources.budget_selectors import budget_figures, budget_for
 from resources.models import Budget, BudgetCategory, LedgerEntry, LedgerKind
-from resources.selectors import budget_figures, budget_for
 from resources.services import budget_hold, budget_post, budget_void, quarter_of
 from tenancy.models import Organization, User
 

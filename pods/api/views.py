@@ -18,7 +18,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from pods import selectors, services
+from pods import health_selectors, selectors, services
 from pods.api.rows import PERSON_FIELDS, person_rows, pod_rows
 from pods.api.serializers import (
     AssignmentCreateSerializer,
@@ -155,7 +155,7 @@ class PodViewSet(ApiViewSet):
                                   **self.query_params(PodFilter)).select_related("sponsor__user")
 
         def build() -> Response:
-            page = selectors.with_health(self.organization, self.paginate_queryset(pods) or [], today)
+            page = health_selectors.with_health(self.organization, self.paginate_queryset(pods) or [], today)
             return self.get_paginated_response(pod_rows(page))
 
         return self.cached_list("pods", build, scopes=POD_LIST_SCOPES)

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from resources import selectors, services
+from resources import budget_selectors, selectors, services
 from resources.api.serializers import (
     AllocationCreateSerializer,
     AllocationEventSerializer,
@@ -199,25 +199,25 @@ class BudgetViewSet(ApiViewSet):
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
         params = self.query_params(BudgetFilter)
-        qs = selectors.budget_list(organization=self.organization, viewer=self.membership,
+        qs = budget_selectors.budget_list(organization=self.organization, viewer=self.membership,
                                    quarter=params.get("quarter", ""), pod_id=params.get("pod"))
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(BudgetSerializer(selectors.with_balances(page), many=True).data)
+        return self.get_paginated_response(BudgetSerializer(budget_selectors.with_balances(page), many=True).data)
 
     def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
-        budget = get_or_404(selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
-        return Response(BudgetSerializer(selectors.with_balances([budget])[0]).data)
+        budget = get_or_404(budget_selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
+        return Response(BudgetSerializer(budget_selectors.with_balances([budget])[0]).data)
 
     def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.manage_budgets")
         data = self.validated(BudgetSetSerializer).validated_data
-        existed = selectors.budget_list(organization=self.organization, viewer=self.membership,
+        existed = budget_selectors.budget_list(organization=self.organization, viewer=self.membership,
                                         quarter=data["quarter"], pod_id=data["pod"].pk).filter(
             category=data["category"]).exists()
         budget = services.budget_set(organization=self.organization, actor=request.user, **data)
-        budget = selectors.budget_get(organization=self.organization, viewer=self.membership, pk=budget.pk)
-        return Response(BudgetSerializer(selectors.with_balances([budget])[0]).data,
+        budget = budget_selectors.budget_get(organization=self.organization, viewer=self.membership, pk=budget.pk)
+        return Response(BudgetSerializer(budget_selectors.with_balances([budget])[0]).data,
                         status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
@@ -231,7 +231,7 @@ class LedgerViewSet(ApiViewSet):
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
         params = self.query_params(LedgerFilter)
-        qs = selectors.ledger_list(organization=self.organization, viewer=self.membership,
+        qs = budget_selectors.ledger_list(organization=self.organization, viewer=self.membership,
                                    budget_id=params.get("budget"))
         return self.paginated(qs, LedgerEntrySerializer)
 

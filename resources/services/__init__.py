@@ -6,7 +6,7 @@ Other apps use these names only, e.g. the elastic bench's budget holds:
     from resources.services import budget_hold, budget_post, budget_void
 """
 
-from resources.selectors import quarter_of
+from resources.budget_selectors import quarter_of
 from resources.services.capacity import capacity_recompute
 from resources.services.clock import compute_tick
 from resources.services.compute import (

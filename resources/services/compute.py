@@ -21,6 +21,7 @@ from integrations.services import event_emit
 from pods.models import Pod
 from pods.selectors import pod_lead_users
 from resources import admission as eng
+from resources.budget_selectors import allocation_cost, compute_hold_refusal, spend_routing
 from resources.capacity_tasks import capacity_recompute_soon
 from resources.models import (
     Allocation,
@@ -32,7 +33,7 @@ from resources.models import (
     ReclaimPolicy,
     WithinPodPolicy,
 )
-from resources.selectors import allocation_cost, compute_hold_refusal, pool_state, spend_routing
+from resources.selectors import pool_state
 from resources.services import ledger
 from tenancy.audit import snapshot
 from tenancy.cache import COMPUTE

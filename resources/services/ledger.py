@@ -26,6 +26,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from pods.models import Pod
+from resources.budget_selectors import allocation_cost, budget_figures, budget_for, hold_refusal, quarter_of
 from resources.models import (
     Allocation,
     AllocationState,
@@ -34,13 +35,6 @@ from resources.models import (
     ComputePool,
     LedgerEntry,
     LedgerKind,
-)
-from resources.selectors import (
-    allocation_cost,
-    budget_figures,
-    budget_for,
-    hold_refusal,
-    quarter_of,
 )
 from tenancy.audit import snapshot
 from tenancy.cache import COMPUTE

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from resources import selectors, services
+from resources import budget_selectors, services
 from resources.forms import BudgetForm
 from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
@@ -28,9 +28,9 @@ class BudgetListView(OrgPageMixin, View):
     def _render(self, form: BudgetForm | None, status: int = 200) -> HttpResponse:
         request = self.request
         quarter = request.GET.get("quarter", "").strip().upper()[:7]
-        qs = selectors.budget_list(organization=self.organization, viewer=self.membership, quarter=quarter)
+        qs = budget_selectors.budget_list(organization=self.organization, viewer=self.membership, quarter=quarter)
         page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = selectors.with_balances(page.object_list)
+        page.object_list = budget_selectors.with_balances(page.object_list)
         may_manage = can(self.membership, "resources.manage_budgets")
         if may_manage and form is None:
             form = BudgetForm(organization=self.organization,
@@ -58,8 +58,8 @@ class BudgetDetailView(OrgPageMixin, View):
     permission_required = "resources.view_budgets"
 
     def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
-        budget = get_or_404(selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
-        selectors.with_balances([budget])
-        entries = selectors.ledger_list(organization=self.organization, viewer=self.membership, budget_id=budget.pk)
+        budget = get_or_404(budget_selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
+        budget_selectors.with_balances([budget])
+        entries = budget_selectors.ledger_list(organization=self.organization, viewer=self.membership, budget_id=budget.pk)
         page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
         return render(request, "resources/budget_detail.html", {"budget": budget, "page": page})

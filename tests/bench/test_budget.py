@@ -16,8 +16,8 @@ from bench.services.recompute import suggestions_recompute
 from pods.models import Assignment
 from pods.services import assignment_end
 from resources import services as resources_services
+from resources.budget_selectors import budget_figures
 from resources.models import Budget, LedgerEntry, LedgerKind
-from resources.selectors import budget_figures
 from tenancy.models import AuditEvent
 from tests.api.helpers import client_for, error_fields, url
 from tests.bench.factories import file_request, skill, specialist

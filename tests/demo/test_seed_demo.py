@@ -8,8 +8,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from pods.health import FAIL, NOT_ASSESSED, OK, WARN
+from pods.health_selectors import with_health
 from pods.models import Assignment, Charter, Pod
-from pods.selectors import led_pod_ids, people_with_allocation, pod_list, with_health
+from pods.selectors import led_pod_ids, people_with_allocation, pod_list
 from tenancy.cache import version_tag
 from tenancy.models import (
     ADMIN_ROLES,

@@ -14,7 +14,8 @@ from governance import selectors
 from governance.models import Escalation, EscalationEvent, EscalationStatus
 from governance.services import escalations as services
 from governance.services.escalations import cycle_time_recompute
-from pods.selectors import pod_list, with_health
+from pods.health_selectors import with_health
+from pods.selectors import pod_list
 from tenancy.models import Notification
 from tenancy.permissions import can
 from tests.factories import member, pod_lead

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pods.selectors import pod_list, with_health
+from pods.health_selectors import with_health
+from pods.selectors import pod_list
 from tenancy.registry import HealthCheck, Registry
 from tests.api.helpers import client_for, ids, url
 from tests.factories import AssignmentFactory, CharterFactory, member

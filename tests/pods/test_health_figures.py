@@ -7,7 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from pods import selectors
+from pods import health_selectors
 from pods.models import Pod
 from tests.factories import AssignmentFactory, CharterFactory, PersonFactory, PodFactory, role
 
@@ -37,12 +37,12 @@ def test_the_statement_and_the_annotations_agree(org, other_org):
     org.protected_time_threshold = 80
 
     pods = list(Pod.objects.for_org(org).order_by("id"))
-    fast = {p.pk: tuple(getattr(p, f) for f in selectors.FIGURES)
-            for p in selectors.with_health(org, pods, TODAY)}
+    fast = {p.pk: tuple(getattr(p, f) for f in health_selectors.FIGURES)
+            for p in health_selectors.with_health(org, pods, TODAY)}
     annotated = {
-        row["pk"]: tuple(row[f] for f in selectors.FIGURES)
-        for row in Pod.objects.for_org(org).annotate(**selectors._figures(org, TODAY))
-        .values("pk", *selectors.FIGURES)
+        row["pk"]: tuple(row[f] for f in health_selectors.FIGURES)
+        for row in Pod.objects.for_org(org).annotate(**health_selectors._figures(org, TODAY))
+        .values("pk", *health_selectors.FIGURES)
     }
     assert fast == annotated
     assert fast[staffed.pk] == (4, 2, 3, TODAY + 3 * DAY, 3)

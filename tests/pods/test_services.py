@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from pods import selectors, services
+from pods import health_selectors, selectors, services
 from pods.models import Assignment, Charter
 from tenancy.models import AuditEvent
 from tests.factories import (
@@ -168,7 +168,7 @@ def test_health_filter_in_sql_matches_derived_health(org, level):
     small = pod_lead(org)[2]
     CharterFactory(organization=org, pod=small)
     PodFactory(organization=org)  # no lead → fail
-    pods = selectors.with_health(org, selectors.pod_list(organization=org))
+    pods = health_selectors.with_health(org, selectors.pod_list(organization=org))
     expected = {p.pk for p in pods if p.health.level == level}
     assert {p.pk for p in selectors.pod_list(organization=org, health=level)} == expected
     assert expected

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from resources import services
+from resources.budget_selectors import budget_figures
 from resources.models import AllocationState, LedgerEntry
-from resources.selectors import budget_figures
 from tenancy.models import AuditEvent
 from tests.factories import OrganizationFactory, PodFactory, member
 from tests.resources.helpers import compute_setup, soon
