@@ -14,18 +14,10 @@ import pytest
 from bench.models import RequestStatus, StaffingRequest
 from pods.models import Assignment
 from tests.bench.factories import next_monday, skill, specialist
-from tests.browser.plugin import shot, sign_in
+from tests.browser.plugin import assert_fits, expect, shot, sign_in
 from tests.factories import OrganizationFactory, PersonFactory, PersonSkillFactory, pod_lead
 
 pytestmark = pytest.mark.browser
-
-OVERFLOW_JS = "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
-
-
-def expect(locator: Any):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect as pw_expect
-
-    return pw_expect(locator)
 
 
 @pytest.fixture
@@ -37,11 +29,6 @@ def tenant(transactional_db: None) -> dict[str, Any]:
     junior = PersonFactory(organization=org, full_name="Jon Junior")  # holds the skill, below the level
     PersonSkillFactory(organization=org, person=junior, skill=cv, level=2)
     return {"org": org, "lead": lead.user, "pod": pod, "skill": cv, "senior": senior}
-
-
-def fits(page: Any, where: str, width: int) -> None:
-    scroll, inner = page.evaluate(OVERFLOW_JS)
-    assert scroll <= inner, f"{where} scrolls sideways at {width} px ({scroll} > {inner})"
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -59,11 +46,11 @@ def test_lead_files_worker_suggests_lead_accepts_person_joins_pod(
         page.goto(f"/o/{org.slug}/bench/")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         expect(page.get_by_text("Vera Visser").first).to_be_visible()
-        fits(page, "the bench board", width)
+        assert_fits(page, "the bench board", width)
         shot(page, name, "01-bench")
 
         page.goto(f"/o/{org.slug}/bench/requests/new/")
-        fits(page, "the request form", width)
+        assert_fits(page, "the request form", width)
         start = next_monday()
         page.select_option("#id_pod", value=str(pod.pk))
         page.fill("#id_title", "Computer-vision engineer")
@@ -85,7 +72,7 @@ def test_lead_files_worker_suggests_lead_accepts_person_joins_pod(
         expect(card.locator(".rationale li").first).to_be_visible()
         expect(card.locator(".rationale")).to_contain_text("Computer vision")
         expect(page.locator("ul.suggestions")).not_to_contain_text("Jon Junior")  # below the level
-        fits(page, "the request with its suggestion", width)
+        assert_fits(page, "the request with its suggestion", width)
         shot(page, name, "03-suggested")
 
         page.get_by_role("button", name="Accept Vera Visser").click()
@@ -97,7 +84,7 @@ def test_lead_files_worker_suggests_lead_accepts_person_joins_pod(
         members = page.locator("#members-panel")
         expect(members).to_contain_text("Vera Visser")
         expect(members).to_contain_text("50%")
-        fits(page, "the pod with its new member", width)
+        assert_fits(page, "the pod with its new member", width)
         shot(page, name, "05-on-the-pod")
     finally:
         context.close()

@@ -10,17 +10,11 @@ import pytest
 
 from governance.models import DecisionRight, Escalation
 from governance.services.matrix import governance_seed_defaults
+from tests.browser.plugin import expect, sign_in
 from tests.factories import OrganizationFactory, member, pod_lead
 from tests.governance.helpers import dtype, rtier
 
 pytestmark = pytest.mark.browser
-PASSWORD = "pw-for-tests"
-
-
-def expect(locator: Any):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect as pw_expect
-
-    return pw_expect(locator)
 
 
 @pytest.fixture
@@ -33,16 +27,8 @@ def tenant(transactional_db: None) -> dict[str, Any]:
     return {"org": org, "lead": lead.user, "pod": pod, "leader": leader.user, "admin": admin.user}
 
 
-def sign_in(page: Any, email: str) -> None:  # noqa: F811
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
-def test_admin_edits_a_matrix_cell_inline(page: Any, tenant: dict[str, Any], screenshot: Any,  # noqa: F811
-                                          js_errors: list[str]) -> None:  # noqa: F811
+def test_admin_edits_a_matrix_cell_inline(page: Any, tenant: dict[str, Any], screenshot: Any,
+                                          js_errors: list[str]) -> None:
     org = tenant["org"]
     spend, low = dtype(org, "compute_spend"), rtier(org, "low")
     sign_in(page, tenant["admin"].email)
@@ -84,8 +70,8 @@ def test_admin_edits_a_matrix_cell_inline(page: Any, tenant: dict[str, Any], scr
     assert not errors, errors
 
 
-def test_lead_files_an_escalation_with_live_preview(page: Any, tenant: dict[str, Any], screenshot: Any,  # noqa: F811
-                                                    js_errors: list[str]) -> None:  # noqa: F811
+def test_lead_files_an_escalation_with_live_preview(page: Any, tenant: dict[str, Any], screenshot: Any,
+                                                    js_errors: list[str]) -> None:
     org, pod = tenant["org"], tenant["pod"]
     sign_in(page, tenant["lead"].email)
     page.goto(f"/o/{org.slug}/pods/{pod.pk}/")
@@ -120,8 +106,8 @@ def test_lead_files_an_escalation_with_live_preview(page: Any, tenant: dict[str,
     assert not errors, errors
 
 
-def test_leader_reads_the_cycle_time_dashboard(page: Any, tenant: dict[str, Any], screenshot: Any,  # noqa: F811
-                                               js_errors: list[str]) -> None:  # noqa: F811
+def test_leader_reads_the_cycle_time_dashboard(page: Any, tenant: dict[str, Any], screenshot: Any,
+                                               js_errors: list[str]) -> None:
     import datetime
 
     from django.utils import timezone
