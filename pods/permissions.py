@@ -21,6 +21,17 @@ def led_pods(membership: Membership) -> set[int]:
     return cached
 
 
+def member_pods(membership: Membership) -> set[int]:
+    """Pods the member is in today, computed once per request and kept on the membership."""
+    cached = getattr(membership, "_member_pod_ids", None)
+    if cached is None:
+        from pods.selectors import member_pod_ids
+
+        cached = member_pod_ids(organization=membership.organization, user=membership.user)
+        membership._member_pod_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 @rules.predicate
 def is_pod_lead_somewhere(membership: Membership | None) -> bool:
     return membership is not None and bool(led_pods(membership))

@@ -91,6 +91,15 @@ def led_pod_ids(*, organization: Organization, user: User) -> set[int]:
     )
 
 
+def member_pod_ids(*, organization: Organization, user: User) -> set[int]:
+    """Pods the user is in today through their directory entry (leads included: they are assigned)."""
+    return set(
+        Assignment.objects.for_org(organization)
+        .filter(active_assignment_q(_today()), person__user=user)
+        .values_list("pod_id", flat=True)
+    )
+
+
 def person_allocation_total(*, organization: Organization, person: Person) -> int:
     total = (
         Assignment.objects.for_org(organization)

@@ -7,7 +7,7 @@ from typing import Any
 
 import rules
 
-from pods.permissions import is_pod_lead_somewhere, leads_pod, led_pods
+from pods.permissions import is_pod_lead_somewhere, leads_pod, led_pods, member_pods
 from tenancy.models import Membership
 from tenancy.permissions import is_member, is_org_admin, is_org_leader, perms
 
@@ -38,17 +38,6 @@ perms.add_rule("strategy.change_outcome", is_org_admin | leads_outcome_pod | own
 perms.add_rule("strategy.record_measurement", is_org_admin | leads_outcome_pod)
 perms.add_rule("strategy.check_in", leads_outcome_pod)
 
-
-
-def member_pods(membership: Membership) -> set[int]:
-    """Pods the member is in today, computed once per request and kept on the membership."""
-    cached = getattr(membership, "_member_pod_ids", None)
-    if cached is None:
-        from strategy.selectors import member_pod_ids
-
-        cached = member_pod_ids(organization=membership.organization, user=membership.user)
-        membership._member_pod_ids = cached  # type: ignore[attr-defined]
-    return cached
 
 
 @rules.predicate

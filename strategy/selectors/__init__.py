@@ -24,7 +24,6 @@ from strategy.selectors.intake import intake_list as intake_list
 from strategy.selectors.intake import intake_measures as intake_measures
 from strategy.selectors.operations import PodOperations as PodOperations
 from strategy.selectors.operations import pod_operations as pod_operations
-from strategy.selectors.signals import member_pod_ids as member_pod_ids
 from strategy.selectors.signals import signal_get as signal_get
 from strategy.selectors.signals import signal_group_members as signal_group_members
 from strategy.selectors.signals import signal_groups as signal_groups

@@ -8,10 +8,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from pods.selectors import assignment_list
 from strategy.models import Signal, SignalStatus
-from tenancy.models import Organization, User
-from tenancy.selectors import person_for_user
+from tenancy.models import Organization
 
 OPEN = (SignalStatus.NEW, SignalStatus.ACKNOWLEDGED)
 
@@ -58,10 +56,3 @@ def signals_past_sla(*, organization: Organization, now: datetime.datetime | Non
     ).order_by("triage_due_at", "id")
 
 
-def member_pod_ids(*, organization: Organization, user: User) -> set[int]:
-    """Pods the user is in today (through their directory entry): where they may raise signals."""
-    person = person_for_user(organization=organization, user=user)
-    if person is None:
-        return set()
-    return set(assignment_list(organization=organization, person_id=person.pk, active=True)
-               .order_by().values_list("pod_id", flat=True))

@@ -10,11 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from pods.permissions import led_pods
+from pods.permissions import led_pods, member_pods
 from strategy import selectors
 from strategy.forms import SignalForm, SignalTriageForm
 from strategy.models import SIGNAL_MOVES, Signal, SignalKind, SignalStatus
-from strategy.permissions import member_pods
 from strategy.services import signals as signal_services
 from strategy.views import PER_PAGE, StrategyPage
 from tenancy.access import get_or_404
