@@ -7,9 +7,15 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         from resources import permissions, receivers  # noqa: F401  (registers rules and receivers)
+        from resources.experts import permissions as expert_permissions  # noqa: F401
         from tenancy.registry import NavEntry, Panel, registry
 
         registry.nav.register(NavEntry(label="Compute", url_name="resources:home", section="resources", order=20))
+        registry.nav.register(NavEntry(label="Experts", url_name="experts:home", section="experts", order=21))
+        registry.panels.register(
+            Panel(page="knowledge.guild_detail", url_name="experts:guild_panel", html_id="office-hours-panel",
+                  loading="Loading office hours…", order=20)
+        )
         registry.panels.register(
             Panel(page="pods.pod_detail", url_name="resources:pod_panel", html_id="compute-panel",
                   loading="Loading compute…", order=20)

@@ -27,9 +27,10 @@ def capacity_recompute_task(organization_id: int) -> float | None:
 
 @shared_task(name="resources.tasks.capacity_recompute_all")
 def capacity_recompute_all() -> None:
+    from resources.experts.selectors import organizations_with_experts
     from resources.selectors import organizations_with_pools
 
-    for org_id in organizations_with_pools():
+    for org_id in sorted(set(organizations_with_pools()) | set(organizations_with_experts())):
         enqueue(capacity_recompute_task, org_id)
 
 

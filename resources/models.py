@@ -315,3 +315,13 @@ class CapacityRun(OrgOwned):
     class Meta(OrgOwned.Meta):
         ordering = ["-computed_at", "-id"]
         indexes = [models.Index(fields=["organization", "-computed_at"], name="capacity_run_recent")]
+
+
+# Expert time lives in its own module (`resources.experts`); imported here so Django finds it.
+from resources.experts.models import (  # noqa: E402, F401
+    Booking,
+    BookingState,
+    ExpertProfile,
+    ExpertWeekSnapshot,
+    OfficeHours,
+)

@@ -69,7 +69,7 @@ def shown_repr(target_repr: str, target_id: str) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

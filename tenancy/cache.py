@@ -63,6 +63,7 @@ TRACKING = "tracking"  # experiments and runs (MLflow-compatible tracking)
 BENCH = "bench"  # bench entries, staffing requests, scaling suggestions
 OVERVIEW = "overview"  # the overview's snapshots and scorecard checks (dashboards)
 COMPUTE = "compute"  # compute pools, quotas, allocations, budgets and their ledger
+EXPERTS = "experts"  # expert profiles, office hours, bookings of expert time
 AREAS = frozenset(
     {
         ORG,
@@ -83,6 +84,7 @@ AREAS = frozenset(
         BENCH,
         OVERVIEW,
         COMPUTE,
+        EXPERTS,
     }
 )
 # Object families: `pod:<id>` is touched by every write to that pod's own page data.

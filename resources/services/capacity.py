@@ -2,7 +2,8 @@
 
 Per pool per day, in average units held over the day: within nominal, borrowed, lent (borrowed
 beyond the pool's unassigned capacity, so taken from some pod's idle nominal), pending demand and
-free; and per pod per week (Monday-based) the people in FTE and the compute units held. One
+free; per pod per week (Monday-based) the people in FTE and the compute units held; and per
+expert per week the hours offered and booked (`resources.experts.snapshot_services`). One
 recompute replaces an organization's snapshots in one transaction, so a killed worker
 leaves the last good set; `CapacityRun` says when ("as of"). Linear in the allocations that
 overlap the window.
@@ -19,6 +20,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from pods.models import Assignment
+from resources.experts.models import ExpertWeekSnapshot
+from resources.experts.snapshot_services import expert_week_rows
 from resources.models import (
     Allocation,
     AllocationState,
@@ -92,11 +95,14 @@ def capacity_recompute(*, organization: Organization, today: dt.date | None = No
                 pending=round(pending[pool.pk][day], 3), free=round(max(0.0, pool.capacity - w - b), 3)))
             day += dt.timedelta(days=1)
     weeks = _pod_weeks(organization, week_lo.date(), week_hi.date(), pod_held, pod_borrowed)
+    expert_weeks = expert_week_rows(organization, week_lo.date(), week_hi.date())
     with transaction.atomic():
         CapacitySnapshot.objects.for_org(organization).delete()
         CapacitySnapshot.objects.bulk_create(snapshots, batch_size=2000)
         PodWeekSnapshot.objects.for_org(organization).delete()
         PodWeekSnapshot.objects.bulk_create(weeks, batch_size=2000)
+        ExpertWeekSnapshot.objects.for_org(organization).delete()
+        ExpertWeekSnapshot.objects.bulk_create(expert_weeks, batch_size=2000)
         run = CapacityRun.objects.create(organization=organization, computed_at=timezone.now(),
                                          seconds=0, allocations=count)
         CapacityRun.objects.for_org(organization).filter(pk__lt=run.pk).delete()
