@@ -20,6 +20,7 @@ from demo.seeding import (
     bench,
     catalog,
     dashboards,
+    experts,
     governance,
     knowledge,
     pods,
@@ -54,6 +55,7 @@ STEPS: list[SeedStep] = [
     SeedStep("knowledge", knowledge.seed),
     SeedStep("strategy", strategy.seed),
     SeedStep("resources", resources.seed),
+    SeedStep("experts", experts.seed),
     SeedStep("catalog", catalog.seed),
     SeedStep("bench", bench.seed),
     # Last: the overview snapshots what every app above has seeded.

@@ -155,3 +155,25 @@ def test_demo_shows_the_platform_catalog():
     assert Adoption.objects.for_org(org).count() >= 3 and Run.objects.for_org(org).count() == 8
     planted = DuplicatePair.objects.for_org(org).filter(entity_kind="component")
     assert any({"Feature store", "Feature-store service"} <= set(p.evidence["names"]) for p in planted)
+
+
+def test_demo_offers_expert_office_hours_at_both_scales():
+    from resources.experts.models import Booking, ExpertProfile, ExpertWeekSnapshot, OfficeHours
+
+    seed()
+    org = Organization.objects.get(slug="demo")
+    assert ExpertProfile.objects.for_org(org).count() == 6
+    assert OfficeHours.objects.for_org(org).filter(guild__isnull=False).exists()  # shown on guild pages
+    assert Booking.objects.for_org(org).filter(state="booked", start__gt=timezone_now()).exists()
+    assert ExpertWeekSnapshot.objects.for_org(org).filter(booked__gt=0).exists()
+    assert AuditEvent.objects.for_org(org).filter(action="booking.created").exists()
+    seed("--scale", "enterprise", "--pods", "12", "--people", "100")
+    ent = Organization.objects.get(slug="enterprise")
+    assert ExpertProfile.objects.for_org(ent).count() == 100  # 200 at full scale; here every person
+    assert Booking.objects.for_org(ent).count() > 5000
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
