@@ -133,6 +133,11 @@ class StaffingRequest(OrgOwned):
     def __str__(self) -> str:
         return f"{self.title} for {self.pod}"
 
+    def key_skill_id(self) -> int | None:
+        """The skill that keys the request's `add` suggestion: the first it lists (prefetch `skills`)."""
+        first = min(self.skills.all(), key=lambda rs: rs.pk, default=None)
+        return first.skill_id if first is not None else None
+
     def need_hours(self, person_capacity: int) -> float:
         """Hours a week this request takes from a person of `person_capacity` hours."""
         if self.hours_per_week:
@@ -172,8 +177,12 @@ class SuggestionStatus(models.TextChoices):
 class ScalingSuggestion(OrgOwned):
     """What the worker (or a lead's proposal) suggests, why, and what it was computed from.
 
-    `subject` keys stability: at most one open suggestion per pod, kind and subject (the request
-    for `add`, the assignment for `release`, the person or skill for `rebalance`)."""
+    Stability: at most one open worker suggestion per pod, kind and skill. An `add` is keyed by its
+    request's key skill (the first one the request lists, `StaffingRequest.key_skill_id`), so two open
+    requests of one pod for the same skill get one suggestion at a time; a skill `rebalance` by the
+    skill the pods compete for. Kinds about no skill (a `release` of an assignment, a person over
+    their cap, a pod's protected time) have no skill and are keyed by `subject` instead, as are a
+    lead's manual proposals (`request:<id>:person:<id>`)."""
 
     kind = models.CharField(max_length=16, choices=SuggestionKind.choices)
     status = models.CharField(max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
@@ -204,6 +213,9 @@ class ScalingSuggestion(OrgOwned):
         constraints = [
             models.UniqueConstraint(fields=["organization", "pod", "kind", "subject"],
                                     condition=models.Q(status="open"), name="suggestion_one_open"),
+            models.UniqueConstraint(fields=["organization", "pod", "kind", "skill"],
+                                    condition=models.Q(status="open", manual=False, skill__isnull=False),
+                                    name="suggestion_one_open_per_skill"),
         ]
         indexes = [
             models.Index(fields=["organization", "status", "kind"], name="suggestion_org_status"),

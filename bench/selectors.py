@@ -114,7 +114,10 @@ def request_get(*, organization: Organization, pk: Any) -> StaffingRequest:
 
 
 def suggestion_list(*, organization: Organization, kind: str = "", request: StaffingRequest | None = None,
-                    status: str = SuggestionStatus.OPEN, pod_ids: Any = None) -> QuerySet[ScalingSuggestion]:
+                    status: str = SuggestionStatus.OPEN, pod_ids: Any = None,
+                    skill_id: int | None = None) -> QuerySet[ScalingSuggestion]:
+    """Suggestions, best first. They are keyed per pod, kind and skill: `pod_ids` and `skill_id`
+    narrow to those keys (an `add`'s skill is its request's key skill)."""
     qs = ScalingSuggestion.objects.for_org(organization).select_related(
         "pod", "person", "request", "other_request", "other_request__pod", "skill")
     if status:
@@ -125,6 +128,8 @@ def suggestion_list(*, organization: Organization, kind: str = "", request: Staf
         qs = qs.filter(request=request)
     if pod_ids is not None:
         qs = qs.filter(pod_id__in=pod_ids)
+    if skill_id is not None:
+        qs = qs.filter(skill_id=skill_id)
     return qs.order_by("-score", "id")
 
 
@@ -173,7 +178,7 @@ def measures(*, organization: Organization, today: datetime.date | None = None) 
     run = last_run(organization=organization)
     gaps: dict[str, int] = defaultdict(int)
     for miss in (run.unmatched if run else []):
-        if miss.get("candidates", 0) == 0:
+        if miss.get("candidates", 0) == 0 and not miss.get("over_budget"):  # nobody, budget aside
             for name in miss["skills"]:
                 gaps[name] += 1
     return {

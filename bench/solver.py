@@ -5,12 +5,17 @@ with the suggestion, so recomputing from them gives the same score. `solve()` ch
 for ALL open requests at once: a 0/1 integer program (SciPy's `milp`, the HiGHS solver)
 
     maximise   Σ weight(r, p) · x(r, p)
-    subject to Σ_p x(r, p) ≤ 1                          for every request r
+    subject to Σ_{r ∈ s, p} x(r, p) ≤ 1                  for every slot s (a pod and skill; see below)
                Σ_r need(r, p, w) · x(r, p) ≤ free(p, w)  for every person p and week w
+               Σ_{r, p} cost(r, p, b) · x(r, p) ≤ room(b)  for every limited budget b (a pod's quarter)
+               Σ_{r ∈ P} x(r, p) ≤ 1                  for every person p and pod P (one assignment each)
                x ∈ {0, 1}
 
-so nobody is committed past their cap in any single week of any window. The greedy answer
-(requests by priority, each taking its best remaining candidate) is computed too: the joint
+so nobody is committed past their cap in any single week of any window, and the suggestions of a
+pod together never spend more than its budget has left in any quarter. A slot is what keys the
+open suggestion (one per pod, kind and skill): two requests of one pod for the same key skill share
+one, so at most one of them is suggested at a time. The greedy answer (requests by priority, each
+taking its best remaining candidate) is computed too: the joint
 answer is returned unless the solver failed or hit its time limit with something worse, so the
 result is never worse than greedy.
 """
@@ -101,6 +106,13 @@ class Candidate:
     priority: int
     need: tuple[tuple[int, float], ...]  # (absolute week index, hours) for each week of the window
     incumbent: float = 0.0  # a bonus for the open suggestion's person: small gains do not flap
+    slot: Any = None  # what keys its suggestion (a pod and skill); None: the request alone
+    once: Any = None  # at most one chosen candidate per value (a person and pod: one assignment each)
+    costs: tuple[tuple[Any, float], ...] = ()  # (limited budget, what accepting would hold on it)
+
+    @property
+    def slot_key(self) -> Any:
+        return ("request", self.request_id) if self.slot is None else self.slot
 
     @property
     def weight(self) -> float:
@@ -119,18 +131,33 @@ def _order(cands: Iterable[Candidate]) -> list[Candidate]:
     return sorted(cands, key=lambda c: (c.request_id, c.person_id))
 
 
-def greedy(candidates: Iterable[Candidate], free: dict[tuple[int, int], float]) -> dict[int, Candidate]:
-    """One request at a time (priority, then id), each taking its best candidate still free."""
+def _fits(c: Candidate, left: dict[tuple[int, int], float], room: dict[Any, float]) -> bool:
+    return (all(h <= left.get((c.person_id, w), 0.0) + EPS for w, h in c.need)
+            and all(cost <= room.get(b, 0.0) + EPS for b, cost in c.costs))
+
+
+def greedy(candidates: Iterable[Candidate], free: dict[tuple[int, int], float],
+           budget: dict[Any, float] | None = None) -> dict[int, Candidate]:
+    """One request at a time (priority, then id), each taking its best candidate still free (and
+    within its pod's budget), one per slot."""
     left = dict(free)
+    room = dict(budget or {})
+    taken: set[Any] = set()
     by_request: dict[int, list[Candidate]] = defaultdict(list)
     for c in _order(candidates):
         by_request[c.request_id].append(c)
     chosen: dict[int, Candidate] = {}
     for rid in sorted(by_request, key=lambda r: (-by_request[r][0].priority, r)):
         for c in sorted(by_request[rid], key=lambda c: (-c.weight, c.person_id)):
-            if all(h <= left.get((c.person_id, w), 0.0) + EPS for w, h in c.need):
+            if c.slot_key not in taken and (c.once is None or ("once", c.once) not in taken) \
+                    and _fits(c, left, room):
                 for w, h in c.need:
                     left[(c.person_id, w)] = left.get((c.person_id, w), 0.0) - h
+                for b, cost in c.costs:
+                    room[b] = room.get(b, 0.0) - cost
+                taken.add(c.slot_key)
+                if c.once is not None:
+                    taken.add(("once", c.once))
                 chosen[rid] = c
                 break
     return chosen
@@ -140,15 +167,22 @@ def total(chosen: dict[int, Candidate]) -> float:
     return round(sum(c.weight for c in chosen.values()), 6)
 
 
-def feasible(chosen: dict[int, Candidate], free: dict[tuple[int, int], float]) -> bool:
+def feasible(chosen: dict[int, Candidate], free: dict[tuple[int, int], float],
+             budget: dict[Any, float] | None = None) -> bool:
     used: dict[tuple[int, int], float] = defaultdict(float)
+    spent: dict[Any, float] = defaultdict(float)
+    slots = [c.slot_key for c in chosen.values()]
+    onces = [c.once for c in chosen.values() if c.once is not None]
     for c in chosen.values():
         for w, h in c.need:
             used[(c.person_id, w)] += h
-    return all(h <= free.get(k, 0.0) + EPS for k, h in used.items())
+        for b, cost in c.costs:
+            spent[b] += cost
+    return (len(slots) == len(set(slots)) and len(onces) == len(set(onces)) and all(h <= free.get(k, 0.0) + EPS for k, h in used.items())
+            and all(v <= (budget or {}).get(b, 0.0) + EPS for b, v in spent.items()))
 
 
-def _joint(cands: list[Candidate], free: dict[tuple[int, int], float],
+def _joint(cands: list[Candidate], free: dict[tuple[int, int], float], budget: dict[Any, float],
            time_limit: float) -> dict[int, Candidate] | None:
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
@@ -159,23 +193,25 @@ def _joint(cands: list[Candidate], free: dict[tuple[int, int], float],
     cols: list[int] = []
     vals: list[float] = []
     upper: list[float] = []
-    req_row: dict[int, int] = {}
-    cell_row: dict[tuple[int, int], int] = {}
-    for j, c in enumerate(cands):
-        if c.request_id not in req_row:
-            req_row[c.request_id] = len(upper)
-            upper.append(1.0)
-        rows.append(req_row[c.request_id])
+    row_of: dict[Any, int] = {}
+
+    def add(j: int, key: Any, bound: float, value: float) -> None:
+        """Candidate j uses `value` of the constraint row `key`, whose upper bound is `bound`."""
+        if key not in row_of:
+            row_of[key] = len(upper)
+            upper.append(bound)
+        rows.append(row_of[key])
         cols.append(j)
-        vals.append(1.0)
+        vals.append(value)
+
+    for j, c in enumerate(cands):
+        add(j, ("slot", c.slot_key), 1.0, 1.0)
+        if c.once is not None:
+            add(j, ("once", c.once), 1.0, 1.0)
+        for b, cost in c.costs:
+            add(j, ("budget", b), max(0.0, budget.get(b, 0.0)) + EPS, cost)
         for w, h in c.need:
-            key = (c.person_id, w)
-            if key not in cell_row:
-                cell_row[key] = len(upper)
-                upper.append(max(0.0, free.get(key, 0.0)) + EPS)
-            rows.append(cell_row[key])
-            cols.append(j)
-            vals.append(h)
+            add(j, ("cell", c.person_id, w), max(0.0, free.get((c.person_id, w), 0.0)) + EPS, h)
     a = coo_array((vals, (rows, cols)), shape=(len(upper), n)).tocsr()
     weights = np.array([-c.weight for c in cands])
     res = milp(weights, constraints=LinearConstraint(a, -np.inf, np.array(upper)),
@@ -187,14 +223,16 @@ def _joint(cands: list[Candidate], free: dict[tuple[int, int], float],
 
 
 def solve(candidates: Iterable[Candidate], free: dict[tuple[int, int], float],
-          *, time_limit: float = 8.0) -> Solution:
-    """Choose at most one candidate per request, jointly, within every person's free hours in
-    every week (`free[(person, week)]`)."""
+          *, budget: dict[Any, float] | None = None, time_limit: float = 8.0) -> Solution:
+    """Choose at most one candidate per slot (so per request), jointly, within every person's free
+    hours in every week (`free[(person, week)]`) and within what every limited budget has left
+    (`budget[b]`; a candidate's `costs` name the budgets it would draw on)."""
     cands = _order(candidates)
-    greedy_pick = greedy(cands, free)
+    room = dict(budget or {})
+    greedy_pick = greedy(cands, free, room)
     sol = Solution(greedy_objective=total(greedy_pick))
-    joint = _joint(cands, free, time_limit) if cands else {}
-    if joint is not None and feasible(joint, free) and total(joint) >= sol.greedy_objective - EPS:
+    joint = _joint(cands, free, room, time_limit) if cands else {}
+    if joint is not None and feasible(joint, free, room) and total(joint) >= sol.greedy_objective - EPS:
         sol.chosen, sol.method = joint, "joint"
     else:
         sol.chosen, sol.method = greedy_pick, "greedy"

@@ -183,10 +183,12 @@ class SuggestionListView(OrgPageMixin, View):
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         kind = request.GET.get("kind", "")
         kind = kind if kind in SuggestionKind.values else ""
-        qs = selectors.suggestion_list(organization=self.organization, kind=kind)
+        skill_id = _int(request.GET.get("skill"), 1, 2**31)
+        qs = selectors.suggestion_list(organization=self.organization, kind=kind, skill_id=skill_id)
         page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
         return render_htmx(request, "bench/suggestion_list.html", {
-            "page": page, "kind": kind, "kinds": SuggestionKind.choices,
+            "page": page, "kind": kind, "kinds": SuggestionKind.choices, "skill_id": skill_id,
+            "skills": skill_choices(organization=self.organization),
             "run": selectors.last_run(organization=self.organization),
             "may_recompute": can(self.membership, "bench.recompute"),
         }, partial="bench/_suggestion_table.html")

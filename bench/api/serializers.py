@@ -147,13 +147,19 @@ class SuggestionSerializer(serializers.ModelSerializer):
     request = serializers.IntegerField(source="request_id", read_only=True, allow_null=True)
     other_request = serializers.IntegerField(source="other_request_id", read_only=True, allow_null=True)
     assignment = serializers.IntegerField(source="assignment_id", read_only=True, allow_null=True)
+    skill = serializers.IntegerField(source="skill_id", read_only=True, allow_null=True,
+                                     help_text="With pod and kind, the suggestion's key: one open per pod, kind "
+                                     "and skill (an add's is its request's first skill; null for kinds about no "
+                                     "skill).")
+    skill_name = serializers.CharField(source="skill.name", read_only=True, allow_null=True, default=None)
     rationale = serializers.ListField(child=serializers.CharField(), read_only=True)
     inputs = serializers.DictField(read_only=True)
     changes = serializers.ListField(child=serializers.DictField(), read_only=True)
 
     class Meta:
         model = ScalingSuggestion
-        fields = ("id", "kind", "status", "pod", "person", "request", "other_request", "assignment", "score",
+        fields = ("id", "kind", "status", "pod", "skill", "skill_name", "person", "request", "other_request",
+                  "assignment", "score",
                   "summary", "rationale", "inputs", "inputs_hash", "changes", "manual", "computed_at",
                   "decided_at", "dismiss_reason")
         read_only_fields = fields
@@ -177,6 +183,8 @@ class SuggestionFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=SuggestionStatus.choices, required=False, allow_blank=True,
                                      help_text="open by default.")
     request = serializers.IntegerField(required=False, min_value=1, help_text="Staffing request id.")
+    pod = serializers.IntegerField(required=False, min_value=1, help_text="Pod id.")
+    skill = serializers.IntegerField(required=False, min_value=1, help_text="Skill id (the suggestion's key skill).")
 
 
 class DismissSerializer(serializers.Serializer):

@@ -150,7 +150,8 @@ class SuggestionViewSet(ApiViewSet):
         self.check_rule("bench.view")
         f = self.query_params(SuggestionFilter)
         rows = selectors.suggestion_list(organization=self.organization, kind=f.get("kind", ""),
-                                         status=f.get("status") or "open")
+                                         status=f.get("status") or "open", skill_id=f.get("skill"),
+                                         pod_ids=[f["pod"]] if f.get("pod") else None)
         if f.get("request"):
             rows = rows.filter(request_id=f["request"])
         return self.paginated(rows, SuggestionSerializer)

@@ -1,12 +1,16 @@
 """`add` proposals: candidates for every open request, chosen jointly (`bench.solver`) so that
-nobody's hours are over-committed in any week, each with its rationale and the inputs it came from."""
+nobody's hours are over-committed in any week nor any pod's services budget in any quarter, one per
+pod and key skill, each with its rationale and the inputs it came from."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 from bench import matching_selectors as ms
 from bench import solver
@@ -16,7 +20,13 @@ from bench.models import (
     SuggestionKind,
     SuggestionStatus,
 )
-from bench.services.budget import engagement_quarters, services_budget_room, with_budget_line
+from bench.services.budget import (
+    engagement_cost,
+    engagement_quarters,
+    services_budget_room,
+    weeks_by_quarter,
+    with_budget_line,
+)
 from bench.services.requests import CONTINUITY_DAYS, add_inputs
 from tenancy.models import Organization, Person
 
@@ -76,14 +86,24 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
     incumbents = set(ScalingSuggestion.objects.for_org(organization).filter(
         kind=SuggestionKind.ADD, status=SuggestionStatus.OPEN, manual=False, request_id__in=list(by_id))
         .values_list("request_id", "person_id"))
+    # The budget is a constraint of the joint solve: what each pod's services budget has left per
+    # quarter (those without overrun), which no pod's suggestions together may exceed.
+    room = services_budget_room(organization=organization, pod_ids={r.pod_id for r in requests},
+                                quarters=engagement_quarters(requests))
+    limits = {k: float(left) for k, (left, overrun) in room.items() if not overrun}
     cands: list[solver.Candidate] = []
     inputs_of: dict[tuple[int, int], dict[str, Any]] = {}
     counts: dict[int, int] = {}
+    over_budget: dict[int, int] = defaultdict(int)
     dismissed_pairs = {(rid, pid) for rid, pid, _h in dismissed}
     for rid, r in by_id.items():
-        # Per request once, not per candidate: its skills (names, levels) and its weeks.
+        # Per request once, not per candidate: its skills (names, levels), its weeks, its slot and the
+        # weeks it spends in each quarter whose budget limits it.
         r_skills = [(rs.skill_id, rs.skill.name, rs.min_level) for rs in r.skills.all()]
         weeks = ms.window_weeks(r.start_date, r.end_date)
+        slot = (r.pod_id, r.key_skill_id())
+        limited = [(q, n) for q, n in sorted(weeks_by_quarter(r.start_date, r.end_date).items())
+                   if (r.pod_id, q) in limits]
         mine: list[solver.Candidate] = []
         for pid in pairs.get(rid, ()):
             if pid not in pw or (pid, r.pod_id) in blocked:
@@ -99,40 +119,50 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
             # Hashing every candidate's inputs is costly at scale: only a pair once dismissed needs it.
             if (rid, pid) in dismissed_pairs and (rid, pid, solver.inputs_hash(inputs)) in dismissed:
                 continue
+            costs = tuple(((r.pod_id, q), float(engagement_cost(
+                rate_per_hour=Decimal(str(inputs["rate"] or 0)), hours_per_week=inputs["need"][0], weeks=n)))
+                for q, n in limited) if inputs["rate"] else ()
+            if any(cost > limits[b] + solver.EPS for b, cost in costs):
+                over_budget[rid] += 1  # alone it would already be refused: never suggested
+                continue
             mine.append(solver.Candidate(request_id=rid, person_id=pid, score=solver.score_pair(inputs),
                                          priority=r.priority, need=tuple((w, inputs["need"][0]) for w in weeks),
-                                         incumbent=TOLERANCE if (rid, pid) in incumbents else 0.0))
+                                         incumbent=TOLERANCE if (rid, pid) in incumbents else 0.0,
+                                         slot=slot, once=(pid, r.pod_id), costs=tuple((b, c) for b, c in costs if c > 0)))
             inputs_of[(rid, pid)] = inputs
         mine.sort(key=lambda c: (-c.score, c.person_id))
         cands.extend(mine[:TOP_K])
         counts[rid] = len(mine)
     free = {(c.person_id, w): pw[c.person_id].free(w) for c in cands for w, _h in c.need}
-    sol = solver.solve(cands, free)
-    # Requests left without anyone: a skill gap when nobody fits at all, else lost to a rival.
+    sol = solver.solve(cands, free, budget=limits)
+    # Requests left without anyone: a skill gap when nobody fits at all, else lost to a rival (or to
+    # the pod's budget, or to its own open suggestion for the same skill).
     unmatched = [{"request": rid, "pod": r.pod_id, "title": r.title, "candidates": counts[rid],
                   "skills": sorted(rs.skill.name for rs in r.skills.all()),
-                  "skill_holders": len(pairs.get(rid, ()))}
+                  "skill_holders": len(pairs.get(rid, ())), "over_budget": over_budget.get(rid, 0)}
                  for rid, r in by_id.items() if rid not in sol.chosen]
-    greedy_pick = solver.greedy(cands, free)
+    greedy_pick = solver.greedy(cands, free, limits)
     names = dict(Person.objects.for_org(organization).filter(pk__in={c.person_id for c in cands})
                  .values_list("pk", "full_name")) if cands else {}
     out: list[Proposal] = []
     joint_of_person = defaultdict(list)
     for rid, c in sol.chosen.items():
         joint_of_person[c.person_id].append(rid)
-    room = services_budget_room(organization=organization, pod_ids={by_id[rid].pod_id for rid in sol.chosen},
-                                quarters=engagement_quarters([by_id[rid] for rid in sol.chosen]))
     for rid, c in sorted(sol.chosen.items()):
         r, inputs = by_id[rid], inputs_of[(rid, c.person_id)]
-        lines = with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)
+        try:
+            lines = with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)
+        except ValidationError:  # the solve keeps within every budget; a cent of rounding never slips through
+            continue
         g = greedy_pick.get(rid)
         if g is not None and g.person_id != c.person_id:
             where = [by_id[x].title for x in joint_of_person.get(g.person_id, [])]
             lines.append(f"Chosen jointly: one request at a time, {names.get(g.person_id)} (score {g.score:g}) "
                          f"would have taken this" + (f", but is needed for {', '.join(where)}" if where else "")
                          + "; the joint answer fills more requests in total.")
-        out.append(Proposal(kind=SuggestionKind.ADD, pod_id=r.pod_id, subject=f"request:{rid}",
+        skill_id = r.key_skill_id()
+        out.append(Proposal(kind=SuggestionKind.ADD, pod_id=r.pod_id, subject=f"skill:{skill_id}",
                             summary=f"Add {names.get(c.person_id)} to {r.pod} as {r.title}",
                             score=c.score, rationale=lines, inputs=inputs, person_id=c.person_id,
-                            request_id=rid, skill_id=min(rs.skill_id for rs in r.skills.all())))
+                            request_id=rid, skill_id=skill_id))
     return AddResult(out, len(cands), sol.objective, sol.greedy_objective, unmatched)

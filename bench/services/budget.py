@@ -72,7 +72,9 @@ def engagement_quarters(requests: list[StaffingRequest]) -> set[str]:
 
 def with_budget_line(lines: list[str], *, request: StaffingRequest, inputs: dict[str, Any],
                      room: BudgetRoom) -> list[str]:
-    """An `add` rationale (`bench.solver.rationale`) with the budget sentence before its score line."""
+    """An `add` rationale (`bench.solver.rationale`) with the budget sentence before its score line.
+    A candidate whose acceptance the budget would refuse is never suggested: for it this raises the
+    refusal (a `ValidationError` on `budget`, with the figures) instead of explaining it."""
     money = budget_line(request=request, rate_per_hour=Decimal(str(inputs.get("rate") or 0)),
                         hours_per_week=float(inputs["need"][0]) if inputs["need"] else 0.0, room=room)
     return [*lines[:-1], money, lines[-1]] if money and lines else lines
@@ -81,7 +83,8 @@ def with_budget_line(lines: list[str], *, request: StaffingRequest, inputs: dict
 def budget_line(*, request: StaffingRequest, rate_per_hour: Decimal, hours_per_week: float,
                 room: BudgetRoom) -> str | None:
     """The rationale's sentence on cost against the pod's services budget, quarter by quarter (None
-    when the engagement costs nothing)."""
+    when the engagement costs nothing). Raises a `ValidationError` on `budget` naming the quarters
+    and figures when a budget without overrun has less left than the engagement would hold."""
     if rate_per_hour <= 0 or hours_per_week <= 0:
         return None
     fits: list[str] = []
@@ -93,8 +96,8 @@ def budget_line(*, request: StaffingRequest, rate_per_hour: Decimal, hours_per_w
         left, overrun = room[(request.pod_id, q)]
         (over if cost > left and not overrun else fits).append(f"{q} {cost:,.0f} of {max(left, Decimal(0)):,.0f} left")
     if over:
-        return (f"Over the pod's services budget ({'; '.join(over)}): accepting is refused until the budget "
-                "is raised.")
+        raise ValidationError({"budget": f"Over the pod's services budget ({'; '.join(over)}): accepting would be "
+                                         "refused until the budget is raised."})
     if fits:
         return f"Within the pod's services budget: {'; '.join(fits)}."
     return "The pod has no services budget for these quarters: no limit, nothing is held."

@@ -56,7 +56,8 @@ def _sync(organization: Organization, proposals: list[Proposal], now: datetime.d
     create: list[ScalingSuggestion] = []
     for key, s in existing.items():
         p = wanted.get(key)
-        if p is None or p.person_id != s.person_id or abs(p.score - s.score) > TOLERANCE:
+        if (p is None or p.person_id != s.person_id or p.request_id != s.request_id
+                or abs(p.score - s.score) > TOLERANCE):
             withdraw.append(s.pk)
     refreshed: list[ScalingSuggestion] = []
     for key, p in wanted.items():

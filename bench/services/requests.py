@@ -228,7 +228,7 @@ def staffing_request_propose(*, organization: Organization, actor: User | None, 
     room = services_budget_room(organization=organization, pod_ids={r.pod_id}, quarters=engagement_quarters([r]))
     s = ScalingSuggestion.objects.create(
         organization=organization, kind=SuggestionKind.ADD, pod=r.pod, subject=subject, person=person,
-        request=r, skill_id=skill_ids[0], score=solver.score_pair(inputs),
+        request=r, skill_id=r.key_skill_id(), score=solver.score_pair(inputs),
         summary=f"Add {person} to {r.pod} as {r.title}"[:300],
         rationale=[f"Proposed by {actor.full_name or actor.email}." if actor else "Proposed by hand.",
                    *with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)],

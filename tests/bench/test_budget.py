@@ -132,6 +132,8 @@ def test_an_engagement_ended_early_posts_the_weeks_it_ran_and_frees_the_rest(org
 
 
 def test_the_rationale_weighs_the_cost_against_the_pods_budget(org):
+    """The budget is a constraint of the joint solve: a candidate over it is not suggested (the open
+    suggestion is withdrawn); within it, the rationale states the cost against what is left."""
     lead, _p, pod = pod_lead(org)
     ml = skill(org, "ML")
     specialist(org, {ml: 4}, hours=40, rate="90.00", name="Vera")
@@ -144,12 +146,15 @@ def test_the_rationale_weighs_the_cost_against_the_pods_budget(org):
 
     first, text = line()
     assert text == "The pod has no services budget for these quarters: no limit, nothing is held."
-    quarters = _budgets(org, pod, req, 100)
-    again, text = line()
-    assert again.pk == first.pk  # the same suggestion, its explanation refreshed
-    assert text.startswith("Over the pod's services budget (") and all(q in text for q in quarters)
-    assert "accepting is refused until the budget is raised" in text
+    quarters = _budgets(org, pod, req, 100)  # the engagement costs 1,800 a week
+    run = suggestions_recompute(organization=org)
+    first.refresh_from_db()
+    assert first.status == SuggestionStatus.WITHDRAWN and run.withdrawn == 1
+    assert not ScalingSuggestion.objects.for_org(org).filter(kind=SuggestionKind.ADD,
+                                                             status=SuggestionStatus.OPEN).exists()
+    [miss] = run.unmatched
+    assert miss["request"] == req.pk and miss["over_budget"] == 1 and miss["candidates"] == 0
     _budgets(org, pod, req, 100_000)
-    _s, text = line()
+    again, text = line()
     assert text.startswith("Within the pod's services budget: ") and "100,000 left" in text
-    assert req.pk == first.request_id
+    assert all(q in text for q in quarters) and again.request_id == req.pk

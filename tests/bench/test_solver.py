@@ -70,3 +70,41 @@ def test_score_is_a_function_of_the_stored_inputs():
     assert solver.score_pair(inputs) == solver.score_pair(dict(inputs)) == 70.75  # 38.25 skills + 5 headroom + 20 continuity + 7.5 cost
     assert solver.hard_filter({**inputs, "free": [40.0, 19.0]}) == "over the cap in week 2"
     assert solver.hard_filter({**inputs, "off_weeks": [0]}) == "on time off in week 1"
+
+
+def test_one_candidate_per_slot_even_with_people_to_spare():
+    """Two requests keyed to one slot (a pod and skill): one is chosen, the better one."""
+    cands = [Candidate(request_id=r, person_id=p, score=s, priority=2, need=((0, 10),), slot=(7, 1))
+             for r, p, s in ((1, 1, 60), (2, 2, 80))]
+    sol = solver.solve(cands, {(1, 0): 40.0, (2, 0): 40.0})
+    assert {r: c.person_id for r, c in sol.chosen.items()} == {2: 2}
+    assert solver.greedy(cands, {(1, 0): 40.0, (2, 0): 40.0}).keys() == {1}  # first come, first served
+
+
+def test_the_budget_limits_what_is_chosen_together():
+    """Both requests fit the pod's budget alone, not together; the dear candidate does not fit at all."""
+    b = (7, "2026Q4")
+    cands = [
+        Candidate(request_id=1, person_id=1, score=90, priority=2, need=((0, 10),), costs=((b, 700.0),)),
+        Candidate(request_id=1, person_id=2, score=60, priority=2, need=((0, 10),), costs=((b, 400.0),)),
+        Candidate(request_id=2, person_id=3, score=70, priority=2, need=((0, 10),), costs=((b, 500.0),)),
+    ]
+    free = {(p, 0): 40.0 for p in (1, 2, 3)}
+    sol = solver.solve(cands, free, budget={b: 1000.0})
+    assert {r: c.person_id for r, c in sol.chosen.items()} == {1: 2, 2: 3}  # 900 of 1,000
+    assert solver.feasible(sol.chosen, free, {b: 1000.0})
+    assert sum(cost for c in solver.greedy(cands, free, {b: 1000.0}).values() for _b, cost in c.costs) <= 1000
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(), st.integers(0, 3000), st.data())
+def test_joint_never_exceeds_a_budget_or_fills_a_slot_twice(problem, room, data):
+    cands, free = problem
+    b = "pod-quarter"
+    priced = [Candidate(request_id=c.request_id, person_id=c.person_id, score=c.score, priority=c.priority,
+                        need=c.need, slot=c.request_id % 3,
+                        costs=((b, float(data.draw(st.integers(0, 1500)))),)) for c in cands]
+    sol = solver.solve(priced, free, budget={b: float(room)})
+    assert sum(cost for c in sol.chosen.values() for _b, cost in c.costs) <= room + 1e-6
+    assert len({c.slot_key for c in sol.chosen.values()}) == len(sol.chosen)
+    assert sol.objective >= solver.total(solver.greedy(priced, free, {b: float(room)})) - 1e-6
