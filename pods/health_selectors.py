@@ -201,6 +201,50 @@ WHERE p.organization_id = %(org)s AND p.id = ANY(%(ids)s)
 GROUP BY p.id, c.next_review_date, c.version
 """
 
+def health_refresh_pods(organization: Organization, ids: list[int],
+                        today: datetime.date) -> list[tuple[PodWithHealth, datetime.date | None]]:
+    """The pods `pods.health_services` re-derives, each with its figures and the first day after
+    `today` on which one of its assignments starts or stops running (None: none will), in one
+    statement: the pod's columns, `_FIGURES_SQL`'s figures and that day."""
+    concrete = Pod._meta.concrete_fields
+    fields = [f.attname for f in concrete]
+    columns = ", ".join(f"p.{connection.ops.quote_name(str(f.column))}" for f in concrete)
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_SQL.format(columns=columns), {
+            "org": organization.pk, "ids": ids, "day": today,
+            "threshold": organization.protected_time_threshold})
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        pod: Any = Pod.from_db(connection.alias, fields, row[:len(fields)])
+        for name, value in zip(FIGURES, row[len(fields):-1], strict=True):
+            setattr(pod, name, value)
+        out.append((pod, row[-1]))
+    return out
+
+
+# `_FIGURES_SQL` as a lateral per pod, with the pod's columns and its next staffing change.
+_REFRESH_SQL = f"""
+SELECT {{columns}}, f.members, f.leads, f.protected, c.next_review_date, c.version, f.next_change
+FROM pods_pod p
+LEFT JOIN LATERAL (
+    SELECT COUNT(DISTINCT a.person_id) FILTER (WHERE {_RUNNING}) AS members,
+           COUNT(a.id) FILTER (WHERE {_RUNNING} AND r.is_lead) AS leads,
+           COUNT(DISTINCT a.person_id) FILTER (WHERE {_RUNNING} AND a.allocation_percent >= %(threshold)s)
+               AS protected,
+           MIN(CASE WHEN a.start_date > %(day)s THEN a.start_date ELSE a.end_date + 1 END)
+               FILTER (WHERE a.start_date > %(day)s OR a.end_date >= %(day)s) AS next_change
+    FROM pods_assignment a LEFT JOIN pods_podrole r ON r.id = a.role_id
+    WHERE a.organization_id = p.organization_id AND a.pod_id = p.id
+) f ON true
+LEFT JOIN LATERAL (
+    SELECT next_review_date, version FROM pods_charter
+    WHERE organization_id = p.organization_id AND pod_id = p.id ORDER BY version DESC LIMIT 1
+) c ON true
+WHERE p.organization_id = %(org)s AND p.id = ANY(%(ids)s)
+ORDER BY p.id
+"""
+
 # The snapshot's row where usable (level not null), else `_FIGURES_SQL`'s figures: the laterals
 # run only for pods without a usable row (their filter on `s` is a one-time filter).
 _SNAPSHOT_SQL = f"""

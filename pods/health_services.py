@@ -29,9 +29,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from pods.health import health_inputs
-from pods.health_selectors import stale_health_pod_ids, with_health_live
-from pods.models import Pod
+from pods.health import attach_health, health_inputs
+from pods.health_selectors import health_refresh_pods, stale_health_pod_ids
 from tenancy.cache import CHARTERS, ORG, PODS, STAFFING
 from tenancy.models import Organization
 from tenancy.registry import registry
@@ -73,15 +72,6 @@ ON CONFLICT (pod_id) DO UPDATE SET computed_at = EXCLUDED.computed_at
 RETURNING pod_id
 """
 
-# The first day after `day` on which a running or future assignment starts or stops running.
-_NEXT_STAFFING_CHANGE = """
-SELECT a.pod_id, MIN(CASE WHEN a.start_date > %(day)s THEN a.start_date ELSE a.end_date + 1 END)
-FROM pods_assignment a
-WHERE a.organization_id = %(org)s AND a.pod_id = ANY(%(ids)s)
-  AND (a.start_date > %(day)s OR a.end_date >= %(day)s)
-GROUP BY a.pod_id
-"""
-
 _STORE = """
 UPDATE pods_podhealthsnapshot s SET level = v.level, reasons = v.reasons::jsonb,
     member_count = v.member_count, lead_count = v.lead_count, protected_count = v.protected_count,
@@ -115,11 +105,9 @@ def health_snapshot_refresh(organization: Organization, pod_ids: Iterable[int] |
         return 0
     now = timezone.now()
     today = timezone.localdate(now)
-    pods = with_health_live(organization, Pod.objects.for_org(organization).filter(pk__in=ids), today)
-    with connection.cursor() as cursor:
-        cursor.execute(_NEXT_STAFFING_CHANGE, {"org": organization.pk, "ids": ids, "day": today})
-        changes: dict[int, datetime.date] = dict(cursor.fetchall())
-    until = {pk: _midnight(day) for pk, day in changes.items()}
+    rows = health_refresh_pods(organization, ids, today)  # the pods, figures and staffing changes
+    pods = attach_health(organization, [pod for pod, _ in rows], today)
+    until = {pod.pk: _midnight(day) for pod, day in rows if day is not None}
     day_end = _midnight(today + datetime.timedelta(days=1))
     for check in registry.health_checks.all():
         moments = check.until(organization, ids, now) if check.until else dict.fromkeys(ids, day_end)

@@ -227,7 +227,7 @@ def assignment_end(*, organization: Organization, actor: User, assignment: Assig
 # --- Charters ------------------------------------------------------------------------------------
 
 
-@org_write.service(CHARTERS)
+@org_write.service()
 def charter_save(*, organization: Organization, actor: User, pod: Pod, mission: str,
                  next_review_date: datetime.date | None = None, change_note: str = "",
                  **fields: str) -> Charter:
@@ -261,5 +261,7 @@ def charter_save(*, organization: Organization, actor: User, pod: Pod, mission: 
                  before=snapshot(current, Charter.TEXT_FIELDS + ("next_review_date", "version"))
                  if current else None,
                  after=snapshot(charter, Charter.TEXT_FIELDS + ("next_review_date", "version")))
-    current_write().touch(pod_scope(pod.pk))
+    # Touched only when a version is written: unchanged content invalidates nothing, and
+    # re-derives no pod's health.
+    current_write().touch(CHARTERS, pod_scope(pod.pk))
     return charter

@@ -26,7 +26,7 @@ from pods.models import Assignment
 from pods.selectors import pod_members
 from pods.services import assignment_create, assignment_end, assignment_update
 from tenancy.audit import snapshot
-from tenancy.cache import BENCH, STAFFING
+from tenancy.cache import BENCH
 from tenancy.models import Organization, Person, User
 from tenancy.notifications import notify
 from tenancy.writes import current_write, org_write
@@ -106,7 +106,7 @@ def _apply_changes(organization: Organization, actor: User, s: ScalingSuggestion
             status=BenchStatus.OFF).update(status=BenchStatus.AVAILABLE, updated_at=timezone.now())
 
 
-@org_write.service(BENCH, STAFFING)
+@org_write.service(BENCH)
 def suggestion_accept(*, organization: Organization, actor: User, suggestion: ScalingSuggestion,
                       today: datetime.date | None = None) -> ScalingSuggestion:
     """Accept in one transaction. Locks in a fixed order: the person first (as pods' assignment
@@ -132,7 +132,8 @@ def suggestion_accept(*, organization: Organization, actor: User, suggestion: Sc
     s.save(update_fields=["status", "decided_at", "decided_by"])
     current_write().audit("scaling_suggestion.accepted", target=s,
                           after=snapshot(s, ("kind", "person", "pod", "request", "score", "status")))
-    current_write().touch(STAFFING)
+    # Staffing is touched by the assignment services above, each with its pod's scope: touching
+    # STAFFING here with no pod would re-derive (and lock) the health row of every pod.
     return s
 
 

@@ -269,7 +269,9 @@ def escalations_check_sla(*, organization: Organization, now: datetime.datetime 
                        breached=False).order_by("pk").values_list("pk", flat=True))
     done = 0
     for pk in ids:
-        with org_write(organization, None, ESCALATIONS) as w:
+        # ESCALATIONS is touched with the pod below: one that another run has handled meanwhile
+        # writes nothing, and a bare ESCALATIONS would re-derive every pod's health row.
+        with org_write(organization, None) as w:
             esc = (Escalation.objects.for_org(organization).select_for_update(of=("self",))
                    .select_related("current_tier", "filed_by", "pod").filter(pk=pk).first())
             if esc is None or esc.breached or esc.status not in (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW) \
@@ -300,7 +302,7 @@ def escalations_check_sla(*, organization: Organization, now: datetime.datetime 
                    url=_url(esc), email=True)
             audit_record(organization=organization, actor=None, action="governance.escalation_breached",
                          target=esc, before=before, after=snapshot(esc, AUDIT_FIELDS))
-            w.touch(pod_scope(esc.pod_id))
+            w.touch(ESCALATIONS, pod_scope(esc.pod_id))
             done += 1
     return done
 

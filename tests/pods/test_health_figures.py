@@ -45,5 +45,11 @@ def test_the_statement_and_the_annotations_agree(org, other_org):
         .values("pk", *health_selectors.FIGURES)
     }
     assert fast == annotated
+    # The snapshot's refresh reads the same figures in its own statement, with the next day an
+    # assignment starts or stops running (the one running today only stops tomorrow).
+    refreshed = health_selectors.health_refresh_pods(org, [p.pk for p in pods], TODAY)
+    assert {p.pk: tuple(getattr(p, f) for f in health_selectors.FIGURES) for p, _ in refreshed} == annotated
+    assert {p.pk: day for p, day in refreshed} == {staffed.pk: TODAY + DAY, empty.pk: None}
+    assert {p.pk: (p.name, p.status) for p, _ in refreshed} == {p.pk: (p.name, p.status) for p in pods}
     assert fast[staffed.pk] == (4, 2, 3, TODAY + 3 * DAY, 3)
     assert fast[empty.pk] == (0, 0, 0, TODAY - DAY, 1)
