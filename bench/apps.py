@@ -27,5 +27,5 @@ class BenchConfig(AppConfig):
             trend=TileFigure("Fill rate", ov.REQUEST_METRIC, "share:1", "%"),
             collect=ov.bench_facts, order=40, gauges=(ov.OPEN_METRIC,)))
         registry.attention.register(AttentionSource(
-            key="staffing_past_start", label="Staffing needs past their start", items=ov.requests_past_start,
+            key="staffing_past_start", label="Staffing needs past their start", collect=ov.requests_past_start,
             order=40, scopes=(BENCH, PODS)))

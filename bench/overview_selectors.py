@@ -6,14 +6,13 @@ aggregates what these return."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from bench.models import RequestStatus, StaffingRequest
 from tenancy.models import Organization
-from tenancy.registry import AttentionItem, Fact
+from tenancy.registry import ATTENTION_LIMIT, AttentionItem, Fact
 
 REQUEST_METRIC = "staffing.request"  # per request filed that day: 1 when it was filled, 0 otherwise
 OPEN_METRIC = "staffing.open"  # organization gauge on the last day asked for: requests waiting
@@ -34,14 +33,18 @@ def bench_facts(organization: Organization, start: datetime.date, end: datetime.
     return facts
 
 
-def requests_past_start(organization: Organization, membership: Any, now: datetime.datetime,
-                        limit: int) -> list[AttentionItem]:
-    """Staffing requests still waiting for a person after the day they were needed from; one query."""
-    today = timezone.localdate(now)
-    rows = (StaffingRequest.objects.for_org(organization).filter(status__in=WAITING, start_date__lt=today)
-            .select_related("pod").order_by("start_date", "pk")[:limit])
+def requests_past_start(organization: Organization, now: datetime.datetime,
+                        until: datetime.datetime) -> list[AttentionItem]:
+    """Staffing requests still waiting for a person after the day they were needed from (shown
+    from the next midnight, overdue since that day began); one query."""
+    last = timezone.localdate(until)
+    rows = (StaffingRequest.objects.for_org(organization).filter(status__in=WAITING, start_date__lt=last)
+            .select_related("pod").order_by("start_date", "pk")[:ATTENTION_LIMIT])
+    tz = timezone.get_current_timezone()
     return [AttentionItem(
         source="staffing_past_start", title=f"{r.pod.name} still needs: {r.title}",
         detail=f"Needed from {r.start_date.isoformat()} · {r.get_status_display()}", pod_id=r.pod_id,
         url=reverse("pods:pod_detail", args=[organization.slug, r.pod_id]),
-        due_at=datetime.datetime.combine(r.start_date, datetime.time.min, tzinfo=now.tzinfo)) for r in rows]
+        due_at=datetime.datetime.combine(r.start_date, datetime.time.min, tzinfo=tz),
+        show_from=datetime.datetime.combine(r.start_date + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+        for r in rows]

@@ -42,6 +42,10 @@ app.conf.beat_schedule = {
     # The leader's overview reads snapshots: recompute the last two days' facts of every tile
     # and today's pod scorecards, every hour (the page says "as of" per tile).
     "dashboards-overview-refresh": {"task": "dashboards.tasks.overview_refresh_all", "schedule": 60 * 60},
+    # The attention queue's snapshot: writes refresh it (debounced); this catches what time alone
+    # changes (pod health expiring, a forecast moving) and writes that bypass the services. It
+    # stores what falls due within dashboards.attention_services.HORIZON (30 min) > this period.
+    "dashboards-attention-refresh": {"task": "dashboards.tasks.attention_refresh_all", "schedule": 5 * 60},
     # --- knowledge ---
     # Weekly digest per guild, Monday 07:00 UTC, for the week that just ended (claimed per
     # guild and week, so a retried or doubled run sends nothing twice).

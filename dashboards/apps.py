@@ -7,7 +7,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Dashboards"
 
     def ready(self) -> None:
-        from dashboards import permissions  # noqa: F401  (registers the rules)
+        from dashboards import attention_services, permissions  # noqa: F401  (registers the rules, the write hook)
         from tenancy.registry import NavEntry, registry
 
         registry.nav.register(NavEntry(label="Overview", url_name="dashboards:overview", section="overview", order=5))

@@ -5,6 +5,7 @@ contributing app gave it, so dashboards never joins another app's tables (DESIGN
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
@@ -150,3 +151,35 @@ class PodLevel(OrgOwned):
     class Meta(OrgOwned.Meta):
         constraints = [models.UniqueConstraint(fields=["organization", "pod_id", "day"], name="podlevel_one_per_day")]
         indexes = [models.Index(fields=["organization", "day", "rank"], name="podlevel_org_day_rank")]
+
+
+# --- The attention queue's snapshot ----------------------------------------------------------------
+
+
+class AttentionSnapshot(OrgOwned):
+    """When the attention queue was last recomputed (its "as of") and until when it holds: items
+    that fall due before `valid_until` are in it already, shown from their `show_from`."""
+
+    computed_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+
+    class Meta(OrgOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["organization"], name="attentionsnapshot_one_per_org")]
+
+
+class AttentionEntry(OrgOwned):
+    """One item of a registered attention source, as it was at the snapshot (`AttentionItem`)."""
+
+    source = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    detail = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=500)
+    due_at = models.DateTimeField()
+    show_from = models.DateTimeField()
+    pod_id = models.BigIntegerField(null=True, blank=True)
+    # Memberships who may see it besides those with the source's `see_all`; NULL: all who see the source.
+    viewers = ArrayField(models.BigIntegerField(), null=True, blank=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["due_at", "title", "id"]
+        indexes = [models.Index(fields=["organization", "due_at"], name="attention_org_due")]

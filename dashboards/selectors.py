@@ -4,6 +4,7 @@ registered sources, and pod scorecards. A constant number of queries whatever th
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,10 @@ from django.utils import timezone
 
 from dashboards import charts
 from dashboards.aggregates import figure_exprs, figure_value, period_q
+from dashboards.attention_services import attention_refresh
 from dashboards.models import (
+    AttentionEntry,
+    AttentionSnapshot,
     DailyFact,
     FilterChoices,
     PodFacet,
@@ -189,39 +193,51 @@ def _url(name: str, organization: Organization) -> str:
 class AttentionRow:
     item: AttentionItem
     source_label: str
-    overdue: datetime.timedelta
+    overdue: datetime.timedelta  # negative: falls due in that long (a forecast)
+
+
+class AttentionQueue(list[AttentionRow]):
+    """The rows, most overdue first, and the snapshot's "as of"."""
+
+    def __init__(self, rows: Iterable[AttentionRow] = (), as_of: datetime.datetime | None = None) -> None:
+        super().__init__(rows)
+        self.as_of = as_of
 
 
 def attention_queue(*, organization: Organization, membership: Membership, filters: Filters | None = None,
-                    now: datetime.datetime | None = None, limit: int = 50) -> list[AttentionRow]:
-    """What needs a leader now, from every registered source the member may see, most overdue
-    first; each source answers in a constant number of queries and gives at most `limit` items.
-    The items are cached per member until a write to what the sources read (or the next minute,
-    when more may have fallen due)."""
+                    now: datetime.datetime | None = None, limit: int = 50) -> AttentionQueue:
+    """What needs a leader now, from the attention snapshot (`attention_services`), most overdue
+    first: the items of the sources the member may see, shown by `now`, of the filtered pods.
+    One query, whatever the number of sources (two when nothing shows); a snapshot missing or past
+    its `valid_until` (no worker ran) is refreshed first."""
     now = now or timezone.now()
     sources = [s for s in registry.attention.all() if not s.permission or can(membership, s.permission)]
-    scopes = (None if any(s.scopes is None for s in sources)
-              else tuple(sorted({scope for s in sources for scope in (s.scopes or ())})))
-    dims = tuple(sorted((filters.dims if filters else {}).items()))
-    parts = (membership.pk, membership.role, int(now.timestamp() // 60), limit, dims)
     labels = {s.key: s.label for s in sources}
-    items = cached_value(organization, "attention", parts,
-                         lambda: _attention_items(organization, membership, sources, filters, now, limit),
-                         scopes=scopes)
-    rows = [AttentionRow(item=i, source_label=labels.get(i.source, i.source), overdue=now - i.due_at) for i in items]
-    rows.sort(key=lambda r: (-r.overdue, r.item.title))
-    return rows[:limit]
-
-
-def _attention_items(organization: Organization, membership: Membership, sources: list[Any],
-                     filters: Filters | None, now: datetime.datetime, limit: int) -> list[AttentionItem]:
-    pods: set[int] | None = None
+    every = [s.key for s in sources if not s.see_all or can(membership, s.see_all)]
+    some = [s.key for s in sources if s.key not in every]
+    snap = AttentionSnapshot.objects.for_org(organization)
+    qs = (AttentionEntry.objects.for_org(organization)
+          .filter(Q(source__in=every) | Q(source__in=some) & (Q(viewers__isnull=True)
+                                                              | Q(viewers__contains=[membership.pk])),
+                  show_from__lte=now)
+          .annotate(_as_of=Subquery(snap.values("computed_at")[:1]),
+                    _until=Subquery(snap.values("valid_until")[:1])))
     if filters is not None and any(filters.dims.values()):
-        pods = set(facets(organization=organization, filters=filters).values_list("pod_id", flat=True))
-    items = [item for source in sources for item in source.items(organization, membership, now, limit)
-             if pods is None or item.pod_id in pods]
-    items.sort(key=lambda i: (i.due_at, i.title))
-    return items[:limit]
+        qs = qs.filter(pod_id__in=facets(organization=organization, filters=filters).values("pod_id"))
+    entries = list(qs.order_by("due_at", "title", "pk")[:limit])
+    if entries:
+        as_of, until = entries[0]._as_of, entries[0]._until
+    else:
+        as_of, until = snap.values_list("computed_at", "valid_until").first() or (None, None)
+    if until is None or until <= now:
+        attention_refresh(organization=organization, now=now)
+        return attention_queue(organization=organization, membership=membership, filters=filters, now=now,
+                               limit=limit)
+    return AttentionQueue((AttentionRow(
+        item=AttentionItem(source=e.source, title=e.title, url=e.url, due_at=e.due_at, pod_id=e.pod_id,
+                           detail=e.detail, show_from=e.show_from,
+                           viewers=tuple(e.viewers) if e.viewers is not None else None),
+        source_label=labels.get(e.source, e.source), overdue=now - e.due_at) for e in entries), as_of=as_of)
 
 
 # --- Scorecards ------------------------------------------------------------------------------------

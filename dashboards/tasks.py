@@ -34,3 +34,19 @@ def overview_refresh_task(organization_id: int, backfill: bool = False) -> int:
 def overview_refresh_all() -> None:
     for org_id in Organization.objects.values_list("pk", flat=True):
         enqueue(overview_refresh_task, org_id)
+
+
+@shared_task(name="dashboards.tasks.attention_refresh_task")
+def attention_refresh_task(organization_id: int) -> int:
+    """The attention queue's snapshot of one organization (after writes, debounced)."""
+    from dashboards.attention_services import attention_refresh, attention_refresh_started
+
+    attention_refresh_started(organization_id)
+    org = Organization.objects.filter(pk=organization_id).first()
+    return 0 if org is None else attention_refresh(organization=org)
+
+
+@shared_task(name="dashboards.tasks.attention_refresh_all")
+def attention_refresh_all() -> None:
+    for org_id in Organization.objects.values_list("pk", flat=True):
+        enqueue(attention_refresh_task, org_id)

@@ -54,7 +54,8 @@ class OverviewView(_Page):
         return render(request, "dashboards/overview.html", self.ctx(
             form=form, filters=filters, tiles_html=tiles_html,
             previous=filters.period.previous_quarter(),
-            attention=attention[:ATTENTION_ON_OVERVIEW], more_attention=len(attention) > ATTENTION_ON_OVERVIEW,
+            attention=selectors.AttentionQueue(attention[:ATTENTION_ON_OVERVIEW], as_of=attention.as_of),
+            more_attention=len(attention) > ATTENTION_ON_OVERVIEW,
             query=request.GET.urlencode()), status=400 if form.errors else 200)
 
 

@@ -37,7 +37,8 @@ class GovernanceConfig(AppConfig):
             trend=TileFigure("Median", ov.CYCLE_METRIC, "median", "h", better="down"),
             collect=ov.cycle_time_facts, permission="governance.view_dashboard", order=20))
         registry.attention.register(AttentionSource(
-            key="escalations_past_sla", label="Escalations past SLA", items=ov.escalations_past_sla, order=10,
+            key="escalations_past_sla", label="Escalations past SLA", collect=ov.escalations_past_sla, order=10,
+            see_all="governance.view_all",
             scopes=(ESCALATIONS, STAFFING, PODS, ORG)))
         registry.scorecard_measures.register(ScorecardMeasure(
             "governance.breached_open", "Open escalations past SLA", "governance", ov.breached_open_values))

@@ -5,16 +5,16 @@ scorecard measures. Reads governance's own tables; dashboards stores and aggrega
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import ACTIVE_STATUSES, DeploymentReview, Escalation, Gate, Outcome
-from governance.selectors import escalation_visible_q, overdue_counts
+from governance.selectors import overdue_counts
+from pods.selectors import pod_lead_memberships
 from tenancy.models import Organization
-from tenancy.registry import AttentionItem, Fact, day_range
+from tenancy.registry import ATTENTION_LIMIT, AttentionItem, Fact, day_range
 
 CYCLE_METRIC = "escalation.cycle_h"  # one fact per decided escalation: filed → decided, in hours
 BREACH_METRIC = "escalation.breached"  # one fact per SLA breach, on the day the SLA ran out
@@ -37,16 +37,25 @@ def cycle_time_facts(organization: Organization, start: datetime.date, end: date
     return facts
 
 
-def escalations_past_sla(organization: Organization, membership: Any, now: datetime.datetime,
-                         limit: int) -> list[AttentionItem]:
-    """Open escalations the member may see whose SLA ran out, most overdue first; one query."""
-    rows = (Escalation.objects.for_org(organization)
-            .filter(escalation_visible_q(membership), status__in=ACTIVE_STATUSES, due_at__lt=now)
-            .select_related("pod").order_by("due_at", "pk")[:limit])
+def escalations_past_sla(organization: Organization, now: datetime.datetime,
+                         until: datetime.datetime) -> list[AttentionItem]:
+    """Open escalations whose SLA runs out before `until`, most overdue first; each seen by
+    leaders (`governance.view_all`), the pod's leads and its routed approvers, the same people
+    `escalation_visible_q` lets open it. Three queries."""
+    rows = list(Escalation.objects.for_org(organization)
+                .filter(status__in=ACTIVE_STATUSES, due_at__lt=until)
+                .select_related("pod").order_by("due_at", "pk")[:ATTENTION_LIMIT])
+    leads = pod_lead_memberships(organization=organization, pod_ids={e.pod_id for e in rows})
+    routed: dict[int, set[int]] = {}
+    for esc_id, membership_id in (Escalation.approvers.through.objects
+                                  .filter(escalation_id__in=[e.pk for e in rows])
+                                  .values_list("escalation_id", "membership_id")):
+        routed.setdefault(esc_id, set()).add(membership_id)
     return [AttentionItem(
         source="escalations_past_sla", title=e.title, due_at=e.due_at, pod_id=e.pod_id,
         detail=f"{e.pod.name} · {e.get_status_display()}",
-        url=reverse("governance:escalation_detail", args=[organization.slug, e.pk]))
+        url=reverse("governance:escalation_detail", args=[organization.slug, e.pk]),
+        viewers=tuple(sorted(set(leads.get(e.pod_id, ())) | routed.get(e.pk, set()))))
         for e in rows if e.due_at is not None]  # (always: filtered on due_at)
 
 

@@ -33,5 +33,5 @@ class PlatformCatalogConfig(AppConfig):
             trend=TileFigure("Pods reusing", ov.REUSING_METRIC, "share:1", "%"),
             collect=ov.coordination_facts, order=50, gauges=(ov.DUPLICATES_METRIC,)))
         registry.attention.register(AttentionSource(
-            key="contract_breaches", label="Data contract breaches", items=ov.contract_breaches, order=30,
+            key="contract_breaches", label="Data contract breaches", collect=ov.contract_breaches, order=30,
             scopes=(CATALOG, KNOWLEDGE, PODS)))

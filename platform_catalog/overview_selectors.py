@@ -6,7 +6,6 @@ dashboards stores and aggregates what these return."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import connection
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils import timezone
 from platform_catalog.models import Adoption, ContractState, DataProduct, DuplicateDecision, DuplicatePair
 from pods.selectors import pod_list
 from tenancy.models import Organization
-from tenancy.registry import AttentionItem, Fact
+from tenancy.registry import ATTENTION_LIMIT, AttentionItem, Fact
 
 ADOPTION_METRIC = "catalog.adoption"  # 1 per adoption, on its `since` day, for the adopting pod
 REUSING_METRIC = "catalog.reusing"  # per pod and snapshot day: 1 when it uses what another pod owns
@@ -58,12 +57,12 @@ def coordination_facts(organization: Organization, start: datetime.date, end: da
     return facts
 
 
-def contract_breaches(organization: Organization, membership: Any, now: datetime.datetime,
-                      limit: int) -> list[AttentionItem]:
+def contract_breaches(organization: Organization, now: datetime.datetime,
+                      until: datetime.datetime) -> list[AttentionItem]:
     """Data products whose contract is breached, overdue since the breach incident started; the
     item links to that incident, where the owning pod works on it. One query."""
     rows = (DataProduct.objects.for_org(organization).filter(contract_state=ContractState.BREACHED)
-            .select_related("owner_pod", "breach_incident").order_by("updated_at", "pk")[:limit])
+            .select_related("owner_pod", "breach_incident").order_by("updated_at", "pk")[:ATTENTION_LIMIT])
     items = []
     for dp in rows:
         incident = dp.breach_incident

@@ -31,7 +31,7 @@ class PodsConfig(AppConfig):
         registry.pod_dimensions.register(PodDimension(
             key="sponsor", label="Sponsor", values=ov.sponsor_values, choices=ov.sponsor_choices, order=30))
         registry.attention.register(AttentionSource(
-            key="pods_at_risk", label="Pods at risk", items=ov.pods_at_risk, order=50,
+            key="pods_at_risk", label="Pods at risk", collect=ov.pods_at_risk, order=50,
             scopes=(*POD_LIST_SCOPES, ORG)))
         for measure in (
             ScorecardMeasure("pods.health_level", "Health level (0 healthy, 1 at risk, 2 unhealthy)",

@@ -7,7 +7,6 @@ aggregates what they return and never reads pods' tables."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import Max
 from django.urls import reverse
@@ -17,7 +16,7 @@ from pods.health_selectors import with_health
 from pods.models import Assignment, Pod, PodStatus
 from pods.selectors import pod_list
 from tenancy.models import Organization
-from tenancy.registry import AttentionItem, Fact
+from tenancy.registry import ATTENTION_LIMIT, AttentionItem, Fact
 from tenancy.selectors import leader_memberships
 
 # The health tile snapshots pods weekly (and on the last day asked for): a state, not an event.
@@ -63,12 +62,12 @@ def sponsor_choices(organization: Organization) -> list[tuple[str, str]]:
             for m in leader_memberships(organization=organization).select_related("user")]
 
 
-def pods_at_risk(organization: Organization, membership: Any, now: datetime.datetime,
-                 limit: int) -> list[AttentionItem]:
+def pods_at_risk(organization: Organization, now: datetime.datetime,
+                 until: datetime.datetime) -> list[AttentionItem]:
     """Unhealthy pods (no lead or several), overdue since their last lead left (or since they were
-    created, when they never had one); at most `limit`, in three queries."""
+    created, when they never had one); health as of `now`, in four queries."""
     today = now.date()
-    pods = list(pod_list(organization=organization, health=FAIL, today=today)[:limit])
+    pods = list(pod_list(organization=organization, health=FAIL, today=today)[:ATTENTION_LIMIT])
     left = dict(Assignment.objects.for_org(organization).filter(pod__in=pods, role__is_lead=True,
                                                                 end_date__lt=today)
                 .values("pod").annotate(last=Max("end_date")).values_list("pod", "last"))

@@ -281,3 +281,20 @@ def pod_lead_users(*, organization: Organization, pod_ids: Any) -> dict[int, lis
         if a.person.user is not None:
             out.setdefault(a.pod_id, []).append(a.person.user)
     return out
+
+
+def pod_lead_memberships(*, organization: Organization, pod_ids: Any) -> dict[int, tuple[int, ...]]:
+    """The memberships (ids) of the people who currently lead each pod, in one query: who, besides
+    the leaders, may see a pod's items in a snapshot computed for every viewer."""
+    from tenancy.models import Membership
+
+    member = Membership.objects.for_org(organization).filter(user_id=OuterRef("person__user_id")).values("pk")
+    out: dict[int, list[int]] = {}
+    for pod_id, membership_id in (Assignment.objects.for_org(organization)
+                                  .filter(active_assignment_q(_today()), pod_id__in=list(pod_ids),
+                                          role__is_lead=True, person__user__isnull=False)
+                                  .annotate(m=Subquery(member[:1])).order_by("pod_id", "m")
+                                  .values_list("pod_id", "m")):
+        if membership_id is not None:
+            out.setdefault(pod_id, []).append(membership_id)
+    return {pod_id: tuple(ids) for pod_id, ids in out.items()}

@@ -21,6 +21,14 @@ class ResourcesConfig(AppConfig):
                   loading="Loading compute…", order=20)
         )
 
+        from resources import overview_selectors as ov
+        from tenancy.cache import COMPUTE, STAFFING
+        from tenancy.registry import AttentionSource
+
+        registry.attention.register(AttentionSource(
+            key="reclaims_upcoming", label="Reclaims about to happen", collect=ov.reclaims_upcoming,
+            see_all="resources.view_all", order=45, scopes=(COMPUTE, STAFFING)))
+
         from integrations.events import register_event_types
 
         register_event_types({

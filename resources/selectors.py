@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,6 +38,11 @@ from tenancy.models import Membership, Organization
 
 HOLDING = (AllocationState.ADMITTED,)
 QUEUED = (AllocationState.PENDING, AllocationState.PREEMPTED)
+
+
+def reclaim_notice() -> dt.timedelta:
+    """How long before a forecast reclaim the borrower's leads hear of it (and the overview shows it)."""
+    return dt.timedelta(hours=getattr(settings, "PODIUM_RECLAIM_NOTICE_HOURS", 24))
 
 
 def organizations_with_pools() -> list[int]:

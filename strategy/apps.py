@@ -15,6 +15,17 @@ class StrategyConfig(AppConfig):
                   loading="Loading outcomes…", order=20)
         )
 
+        from strategy import overview_selectors as ov
+        from tenancy.cache import PODS, STRATEGY
+        from tenancy.registry import AttentionSource
+
+        registry.attention.register(AttentionSource(
+            key="signals_waiting", label="Signals waiting for triage", collect=ov.signals_waiting,
+            permission="strategy.triage_signal", order=60, scopes=(STRATEGY, PODS)))
+        registry.attention.register(AttentionSource(
+            key="outcomes_stale", label="Outcomes gone stale", collect=ov.outcomes_stale, order=70,
+            scopes=(STRATEGY, PODS)))
+
         from integrations.events import register_event_types
 
         register_event_types({

@@ -231,20 +231,35 @@ class AttentionItem:
     due_at: datetime.datetime  # overdue since; the queue is ordered by now - due_at, largest first
     pod_id: int | None = None
     detail: str = ""
+    # From when it is shown (None: from `due_at`). A forecast (a reclaim about to happen) shows
+    # before it falls due; a source may return items that only fall due within the snapshot's horizon.
+    show_from: datetime.datetime | None = None
+    # Memberships (ids) who may see it besides those with the source's `see_all` permission;
+    # None: everyone who may see the source.
+    viewers: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
 class AttentionSource:
-    """What needs a leader now: `items(organization, membership, now, limit)` returns at most
-    `limit` items, in a constant number of queries, each overdue since its `due_at`."""
+    """What needs a leader now. `collect(organization, now, until)` returns the items that are
+    due, or shown (`show_from`), before `until`, for every viewer (each item says who may see it),
+    in a constant number of queries and at most `ATTENTION_LIMIT` of them, most overdue first.
+
+    The overview never calls it on a page: dashboards stores what it returns in a snapshot,
+    recomputed after a commit that touched one of `scopes` (debounced) and by beat, so a source
+    costs the page no query."""
 
     key: str
     label: str
-    items: Callable[[Any, Any, datetime.datetime, int], list[AttentionItem]]
-    permission: str = ""
+    collect: Callable[[Any, datetime.datetime, datetime.datetime], list[AttentionItem]]
+    permission: str = ""  # who may see the source at all ("": every member)
+    see_all: str = ""  # who sees items that name their `viewers` ("": only those viewers)
     order: int = 100
     # The cache areas (tenancy.cache) the items are read from; None: any write may change them.
     scopes: tuple[str, ...] | None = None
+
+
+ATTENTION_LIMIT = 500  # items per source in a snapshot (the queue shows the most overdue 200)
 
 
 @dataclass(frozen=True)

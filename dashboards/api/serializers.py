@@ -88,8 +88,9 @@ class AttentionOut(serializers.Serializer[Any]):
     detail = serializers.CharField()
     url = serializers.CharField()
     due_at = serializers.DateTimeField()
-    overdue_seconds = serializers.IntegerField()
+    overdue_seconds = serializers.IntegerField(help_text="Negative: falls due in that many seconds (a forecast).")
     pod_id = serializers.IntegerField(allow_null=True)
+    as_of = serializers.DateTimeField(allow_null=True, help_text="When the queue's snapshot was computed.")
 
 
 class LevelSerializer(serializers.ModelSerializer[Any]):

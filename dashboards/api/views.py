@@ -64,7 +64,8 @@ class AttentionViewSet(ApiViewSet):
                                          filters=filters, limit=200)
         data = [{"source": r.item.source, "source_label": r.source_label, "title": r.item.title,
                  "detail": r.item.detail, "url": request.build_absolute_uri(r.item.url), "due_at": r.item.due_at,
-                 "overdue_seconds": int(r.overdue.total_seconds()), "pod_id": r.item.pod_id} for r in rows]
+                 "overdue_seconds": int(r.overdue.total_seconds()), "pod_id": r.item.pod_id,
+                 "as_of": rows.as_of} for r in rows]
         return self.paginated(data, s.AttentionOut)
 
 

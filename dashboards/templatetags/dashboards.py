@@ -42,5 +42,11 @@ def overdue(delta: datetime.timedelta) -> str:
 
 
 @register.filter
+def due_in(delta: datetime.timedelta) -> str:
+    """A negative overdue (a forecast), as the time left."""
+    return overdue(-delta)
+
+
+@register.filter
 def get(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, "")

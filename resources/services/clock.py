@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from resources import admission as eng
 from resources.models import Allocation, AllocationState, ComputePool, PoolStatus
+from resources.selectors import reclaim_notice
 from resources.services import ledger
 from resources.services.compute import (
     HOLDING,
@@ -39,7 +39,7 @@ WAITING = (*QUEUED, AllocationState.NEEDS_APPROVAL)
 
 
 def _notice() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "PODIUM_RECLAIM_NOTICE_HOURS", 24))
+    return reclaim_notice()
 
 
 def compute_tick(*, organization: Organization, now: dt.datetime | None = None) -> dict[str, int]:
