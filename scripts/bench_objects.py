@@ -63,6 +63,16 @@ def _busiest_guild(org: Any) -> int | None:
     return guild.pk if guild else None
 
 
+def _busiest_expert(org: Any) -> int | None:
+    """The expert with the most bookings: the heaviest slots page."""
+    from django.db.models import Count
+
+    from resources.experts.models import ExpertProfile
+
+    expert = (ExpertProfile.objects.for_org(org).annotate(n=Count("bookings")).order_by("-n", "id").first())
+    return expert.pk if expert else None
+
+
 def search_sql_report(slug: str, app_p95: dict[str, float | None], runs: int = 60) -> list[str]:
     """The database's own time for each search: every statement `search_documents` runs for it
     (the ranked page; for a typo also the prefix try, the lexicon look-up and the corrected
@@ -103,6 +113,7 @@ PLACEHOLDERS: dict[str, Callable[[Any], int | None]] = {
     "pod": _busiest_pod,
     "person": _busiest_person,
     "guild": _busiest_guild,
+    "expert": _busiest_expert,
 }
 
 

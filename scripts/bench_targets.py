@@ -65,4 +65,12 @@ TARGETS: list[Target] = [
     Target("catalog duplicates", "/o/{slug}/catalog/duplicates/"),
     Target("API catalog models", "/api/v1/o/{slug}/catalog/models/", kind="api"),
     Target("API catalog experiments", "/api/v1/o/{slug}/catalog/experiments/", kind="api"),
+    # --- expert time (resources) ---
+    Target("experts", "/o/{slug}/experts/"),
+    Target("expert: slots and booking form", "/o/{slug}/experts/{expert}/"),
+    Target("expert bookings (everyone's)", "/o/{slug}/experts/bookings/?all=1"),
+    Target("expert utilisation per week", "/o/{slug}/experts/utilisation/"),
+    Target("guild office-hours panel", "/o/{slug}/experts/guilds/{guild}/panel/"),
+    Target("API bookings", "/api/v1/o/{slug}/bookings/", kind="api"),
+    Target("API office hours", "/api/v1/o/{slug}/office-hours/", kind="api"),
 ]

@@ -87,6 +87,9 @@ class ExpertDetailView(OrgPageMixin, View):
         tz = ZoneInfo(expert.office_hours.all()[0].timezone) if expert.office_hours.all() else ZoneInfo("UTC")
         if may_book and booking is None:
             booking = BookingForm(organization=org, viewer=viewer)
+            pods = list(booking.fields["pod"].queryset[:2])  # type: ignore[attr-defined]
+            if len(pods) == 1:  # most people work in one pod: preselect it
+                booking.initial["pod"] = pods[0].pk
         if may_hours and hours is None:
             hours = OfficeHoursForm(organization=org)
         return render(self.request, "resources/experts/expert_detail.html", {
