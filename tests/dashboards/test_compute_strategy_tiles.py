@@ -155,3 +155,54 @@ def test_the_now_gauges_of_other_tiles_keep_their_history_too(world, metric):
     snapshot_recompute(organization=world.org)
     assert set(DailyFact.objects.for_org(world.org).filter(metric=metric).values_list("day", flat=True)) == {
         yesterday, timezone.localdate()}
+
+
+def test_time_to_value_and_stability_tile_against_a_hand_built_org(org, time_machine):
+    """Median days from active to the first passed gate over the pods that shipped in the range,
+    how many shipped, and the running quarter's churn as strategy computes it."""
+    from governance.services.guardrails import deployment_submit
+    from governance.services.matrix import governance_seed_defaults
+    from pods.services import pod_create
+    from strategy.selectors.stability import pod_stability
+    from tests.factories import AssignmentFactory, PersonFactory, member
+    from tests.governance.helpers import rtier
+
+    D = datetime.date
+    governance_seed_defaults(organization=org)
+    org.quarter_start_month = 1
+    org.save()
+    admin, leader = member(org, "admin").user, member(org, "leader")
+    time_machine.move_to(datetime.datetime(2026, 1, 5, 12, tzinfo=datetime.UTC), tick=False)
+    fast = pod_create(organization=org, actor=admin, name="Fast", status="active")
+    slow = pod_create(organization=org, actor=admin, name="Slow", status="active")
+    pod_create(organization=org, actor=admin, name="Waiting", status="active")
+    a, b, c = (PersonFactory(organization=org) for _ in range(3))
+    AssignmentFactory(organization=org, pod=fast, person=a, start_date=D(2026, 1, 1))
+    AssignmentFactory(organization=org, pod=fast, person=b, start_date=D(2026, 1, 1), end_date=D(2026, 2, 15))
+    AssignmentFactory(organization=org, pod=fast, person=c, start_date=D(2026, 2, 1))
+
+    def ship(pod, day):
+        time_machine.move_to(datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC), tick=False)
+        review = deployment_submit(organization=org, actor=admin, pod=pod, model_name="m", version=str(day),
+                                   risk_tier=rtier(org, "low"), results={"performance": 0.9, "security": 0.9})
+        assert review.gate == "pass"
+
+    ship(fast, D(2026, 1, 15))  # 10 days
+    ship(slow, D(2026, 2, 4))  # 30 days
+    ship(fast, D(2026, 2, 20))  # not its first: no second value
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 12, tzinfo=datetime.UTC), tick=False)
+    from dashboards.services import snapshot_backfill
+
+    snapshot_backfill(organization=org, days=90)
+    filters = selectors.Filters(Period(D(2026, 1, 1), D(2026, 3, 1)))
+    tile = {t.key: t for t in selectors.overview_tiles(organization=org, membership=leader,
+                                                       filters=filters)}["time_to_value"]
+    figures = _figures(tile)
+    assert figures["Median time to value"] == 20.0 and figures["Pods that shipped first"] == 2
+    churn = [r.churn for r in pod_stability(organization=org, today=D(2026, 3, 1)) if r.churn is not None]
+    assert churn and figures["Churn this quarter"] == round(sum(round(100 * x, 1) for x in churn) / len(churn), 1)
+    assert figures["Churn this quarter"] > 0  # B left and C joined within the quarter
+    later = selectors.Filters(Period(D(2026, 2, 1), D(2026, 3, 1)))  # only Slow shipped first in it
+    tile = {t.key: t for t in selectors.overview_tiles(organization=org, membership=leader,
+                                                       filters=later)}["time_to_value"]
+    assert _figures(tile)["Median time to value"] == 30.0 and _figures(tile)["Pods that shipped first"] == 1

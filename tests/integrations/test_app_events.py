@@ -120,3 +120,43 @@ def test_triaging_a_signal_group_is_announced_once_for_the_group(org):
     [event] = _events(org, "signal.triaged")
     assert event.data["id"] == a.pk and event.data["status"] == "parked"
     assert event.data["reason"] == "Legal reviews it in Q3" and sorted(event.data["signal_ids"]) == [a.pk, b.pk]
+
+
+def test_governance_and_knowledge_services_announce_their_events(org, receiver, allow_local,
+                                                                  django_capture_on_commit_callbacks):
+    """Every event type of the first apps, emitted by the service that makes it happen (not by a
+    direct emit), delivered signed, and verified by the reference library."""
+    from governance.services.escalations import escalation_decide
+    from governance.services.guardrails import deployment_metrics_push, deployment_submit
+    from governance.services.matrix import governance_seed_defaults
+    from knowledge import services as knowledge
+    from tests.governance.helpers import file, rtier
+
+    governance_seed_defaults(organization=org)
+    admin, leader = member(org, "admin").user, member(org, "leader").user
+    lead = pod_lead(org)
+    ep = integrations.endpoint_create(organization=org, actor=admin, url=receiver.url)
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        esc = file(org, lead, title="Onboard a vendor")
+    with django_capture_on_commit_callbacks(execute=True):
+        escalation_decide(organization=org, actor=leader, escalation=esc, outcome="approved")
+    with django_capture_on_commit_callbacks(execute=True):
+        review = deployment_submit(organization=org, actor=lead[0].user, pod=lead[2], model_name="churn",
+                                   version="1", risk_tier=rtier(org, "low"),
+                                   results={"performance": 0.9, "security": 0.9})
+    with django_capture_on_commit_callbacks(execute=True):
+        deployment_metrics_push(organization=org, actor=lead[0].user, review=review, metrics={"performance": 0.1})
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = knowledge.incident_create(organization=org, actor=admin, title="Feature store down",
+                                             system="features", started_at=now, detected_at=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        guild = knowledge.guild_create(organization=org, actor=admin, name="ML guild")
+        knowledge.lesson_create(organization=org, actor=admin, guild=guild, title="Cache features",
+                                body="Because.")
+    bodies = [Webhook(ep.secret).verify(got.body, got.headers) for got in receiver.received]
+    by_type = {b["type"]: b["data"] for b in bodies}
+    assert {"escalation.filed", "escalation.decided", "deployment.gated", "exception.raised",
+            "incident.opened", "lesson.published"} <= set(by_type)
+    assert by_type["escalation.filed"]["id"] == esc.pk and by_type["escalation.decided"]["id"] == esc.pk
+    assert by_type["deployment.gated"]["id"] == review.pk and by_type["incident.opened"]["id"] == incident.pk
