@@ -36,6 +36,8 @@ def signed(value: float | None) -> str:
 @register.filter
 def overdue(delta: datetime.timedelta) -> str:
     hours = max(0, int(delta.total_seconds() // 3600))
+    if hours == 0:
+        return "under 1 h"
     if hours < 48:
         return f"{hours} h"
     return f"{hours // 24} days"

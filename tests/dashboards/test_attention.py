@@ -267,3 +267,11 @@ def test_staffing_past_start_shows_from_the_next_midnight(world):
             if r.item.source == "staffing_past_start"]
     assert [r.item.pod_id for r in rows] == [world.at_risk.pk]
     assert rows[0].overdue == datetime.timedelta(days=1, minutes=1)
+
+
+def test_how_late_or_how_soon_reads():
+    from dashboards.templatetags.dashboards import due_in, overdue
+
+    assert overdue(datetime.timedelta(minutes=20)) == "under 1 h"
+    assert overdue(datetime.timedelta(hours=5)) == "5 h" and overdue(datetime.timedelta(days=3)) == "3 days"
+    assert due_in(-datetime.timedelta(hours=9, minutes=10)) == "9 h"
