@@ -30,7 +30,10 @@ from governance.models import (
     MonitoringException,
     RiskTier,
 )
-from tenancy.models import AuditEvent, Membership, Organization, Role
+from governance.routing_selectors import Routing as Routing
+from governance.routing_selectors import approvers_for as approvers_for
+from governance.routing_selectors import route
+from tenancy.models import AuditEvent, Membership, Organization
 
 # --- Matrix -----------------------------------------------------------------------------------
 
@@ -194,58 +197,16 @@ def matrix_versions(*, organization: Organization) -> QuerySet[MatrixVersion]:
 # --- Routing ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Routing:
-    allowed: bool
-    version: MatrixVersion | None
-    tier: DecisionTier | None
-    approvers: list[Membership]
-    message: str = ""
-
-    @property
-    def sla_hours(self) -> int | None:
-        return self.tier.sla_hours if self.tier and self.tier.needs_approval else None
-
-
-def approvers_for(*, organization: Organization, tier: DecisionTier) -> list[Membership]:
-    """Named approvers, else everyone with the tier's role (leaders fall back to admins)."""
-    named = list(tier.approvers.all())
-    if named or not tier.needs_approval:
-        return named
-    roles = {ApproverRole.LEADER: [Role.LEADER], ApproverRole.ADMIN: [Role.ADMIN, Role.OWNER],
-             ApproverRole.OWNER: [Role.OWNER]}[ApproverRole(tier.approver_role)]
-    members = list(Membership.objects.for_org(organization).filter(role__in=roles)
-                   .select_related("user").order_by("id"))
-    if not members:
-        members = list(Membership.objects.for_org(organization).filter(role__in=[Role.ADMIN, Role.OWNER])
-                       .select_related("user").order_by("id"))
-    return members
-
-
 def routing_for(*, organization: Organization, decision_type: DecisionType, risk_tier: RiskTier,
                 amount: Decimal | None = None) -> Routing:
     """Which tier decides, from the latest published matrix version."""
     version = MatrixVersion.objects.for_org(organization).order_by("-number").first()
-    if version is None:
-        return Routing(False, None, None, [], "No published decision-rights matrix yet.")
-    bands = version.cells.get(f"{decision_type.pk}:{risk_tier.pk}")
-    if not bands:
-        return Routing(False, version, None, [], "The published matrix has no cell for this yet.")
-    if decision_type.has_amount and amount is None:
-        return Routing(False, version, None, [], f"Give the amount ({decision_type.amount_unit or 'amount'}).")
-    level = None
-    for lo, hi, lvl in bands:
-        if amount is None or ((lo is None or amount >= Decimal(lo)) and (hi is None or amount < Decimal(hi))):
-            level = lvl
-            break
-    else:
-        return Routing(False, version, None, [], "No band of the matrix covers this amount.")
-    if level is None:
-        return Routing(False, version, None, [], f"Not allowed: {decision_type} at {risk_tier} risk.")
-    tier = decision_tiers(organization=organization).filter(level=level).first()
-    if tier is None:
-        return Routing(False, version, None, [], f"Decision tier {level} no longer exists.")
-    return Routing(True, version, tier, approvers_for(organization=organization, tier=tier))
+
+    def tier_of(level: int) -> tuple[DecisionTier, list[Membership]] | None:
+        tier = decision_tiers(organization=organization).filter(level=level).first()
+        return None if tier is None else (tier, approvers_for(organization=organization, tier=tier))
+
+    return route(version, decision_type, risk_tier, amount, tier_of)
 
 
 def routing_preview(*, organization: Organization, data: Any) -> Routing | None:

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from governance import selectors as gov
 from governance.models import DecisionTier, DecisionType, RiskTier
+from governance.routing_selectors import routing_by_key
 from resources.models import Allocation, Budget, BudgetCategory, LedgerEntry, LedgerKind
 from resources.permissions import visible_pods
 from tenancy.models import Membership, Organization
@@ -136,11 +136,12 @@ class SpendRouting:
 def spend_routing(*, organization: Organization, cost: Decimal) -> SpendRouting | None:
     """The matrix's routing for spending `cost` credits on compute (lowest risk tier), or None
     when the organization has no such decision type or no published matrix."""
-    dtype = gov.decision_types(organization=organization).filter(key=SPEND_TYPE).first()
-    risk = gov.risk_tiers(organization=organization).order_by("rank", "id").first()
-    if dtype is None or risk is None:
+    # From the matrix as cached for every admission (governance.routing_selectors): no query
+    # while the matrix and the members' roles are unchanged.
+    found = routing_by_key(organization=organization, decision_type_key=SPEND_TYPE, amount=cost)
+    if found is None:
         return None
-    routing = gov.routing_for(organization=organization, decision_type=dtype, risk_tier=risk, amount=cost)
+    routing, dtype, risk = found
     if routing.version is None:
         return None
     tier = routing.tier if routing.allowed and routing.tier is not None and routing.tier.needs_approval else None

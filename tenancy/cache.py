@@ -52,6 +52,7 @@ PODS = "pods"  # pods (name, status, sponsor), pod roles
 STAFFING = "staffing"  # assignments: who is in which pod, allocations
 CHARTERS = "charters"
 GOVERNANCE = "governance"  # decision-rights matrix, risk tiers, guardrails, deployments
+MATRIX = "matrix"  # the matrix alone (its writes touch GOVERNANCE too): what routing reads
 ESCALATIONS = "escalations"  # escalations and their status (pod health reads them)
 ESCALATION_THREADS = "escalation_threads"  # comments that change no status
 KNOWLEDGE = "knowledge"  # guilds, lessons, incidents, post-mortems, showcases, talks, rotations
@@ -73,6 +74,7 @@ AREAS = frozenset(
         STAFFING,
         CHARTERS,
         GOVERNANCE,
+        MATRIX,
         ESCALATIONS,
         ESCALATION_THREADS,
         KNOWLEDGE,
@@ -232,11 +234,15 @@ def cached_value(
     build: Callable[[], T],
     *,
     scopes: Iterable[str] | None = None,
+    refill_after_commit: bool = False,
 ) -> T:
     """The value for these scopes' versions and these parts (HTML, API data…), built on a miss.
 
     `scopes` are the areas and objects the value was built from; None means every area.
     The versions are read before `build` reads the data, which is what keeps it never stale.
+    A miss inside an open write is not kept; with `refill_after_commit` it is built again and
+    kept once the write has committed (for values that writes read, such as the matrix that an
+    admission routes by, which no read outside a write might ever cache).
     """
     key = fragment_key(organization, name, *parts, scopes=scopes)
     value: T | None = cache.get(key)
@@ -245,6 +251,13 @@ def cached_value(
         if not _inside_touching_write():
             # Not from inside an open write: its versions count rows that may yet roll back.
             cache.set(key, value, FRAGMENT_TTL_SECONDS)
+        elif refill_after_commit:
+            org_id = organization.pk
+
+            def refill() -> None:
+                cached_value(Organization.objects.get(pk=org_id), name, parts, build, scopes=scopes)
+
+            transaction.on_commit(refill)
     return value
 
 

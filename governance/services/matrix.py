@@ -24,7 +24,7 @@ from governance.models import (
 )
 from governance.selectors import matrix_problems
 from tenancy.audit import audit_record, snapshot
-from tenancy.cache import GOVERNANCE
+from tenancy.cache import GOVERNANCE, MATRIX
 from tenancy.models import Organization, User
 from tenancy.writes import org_write, same_org
 
@@ -85,10 +85,10 @@ def governance_seed_defaults(*, organization: Organization, actor: User | None =
             for kind, direction, threshold in checks if (tiers[tk].pk, kind) not in have
         )
         if new_cells or policies or len(tiers) + len(types) + len(levels) > known:
-            w.touch(GOVERNANCE)  # idempotent: a second run touches nothing
+            w.touch(GOVERNANCE, MATRIX)  # idempotent: a second run touches nothing
         if not MatrixVersion.objects.for_org(organization).exists():
             _publish(organization, actor, note="Default matrix")
-            w.touch(GOVERNANCE)
+            w.touch(GOVERNANCE, MATRIX)
 
 
 def backfill_governance_defaults() -> int:
@@ -116,7 +116,7 @@ def matrix_cell_set(*, organization: Organization, actor: User, decision_type: D
     same_org(organization, "risk_tier", risk_tier)
     same_org(organization, "bands", *[b[2] for b in bands])
     bands = validate_bands(decision_type, bands)
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         qs = DecisionRight.objects.for_org(organization).filter(decision_type=decision_type, risk_tier=risk_tier)
         before = _cell_repr(list(qs.select_related("tier").select_for_update(of=("self",))))
         qs.delete()
@@ -140,7 +140,7 @@ def decision_type_create(*, organization: Organization, actor: User, name: str, 
         raise ValidationError({"name": "Give the decision type a name."})
     if DecisionType.objects.for_org(organization).filter(key=key).exists():
         raise ValidationError({"name": "A decision type with this name exists."})
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         top = DecisionType.objects.for_org(organization).aggregate(m=Max("sort_order"))["m"] or 0
         dt = DecisionType.objects.create(organization=organization, key=key, name=name,
                                          description=description, has_amount=has_amount,
@@ -157,7 +157,7 @@ def risk_tier_create(*, organization: Organization, actor: User, name: str, desc
         raise ValidationError({"name": "Give the risk tier a name."})
     if RiskTier.objects.for_org(organization).filter(key=key).exists():
         raise ValidationError({"name": "A risk tier with this name exists."})
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         top = RiskTier.objects.for_org(organization).aggregate(m=Max("rank"))["m"] or 0
         rt = RiskTier.objects.create(organization=organization, key=key, name=name,
                                      description=description, rank=top + 10)
@@ -190,7 +190,7 @@ def _publish(organization: Organization, actor: User | None, note: str) -> Matri
 
 def matrix_publish(*, organization: Organization, actor: User, note: str = "") -> MatrixVersion:
     """Freeze the current cells as the next version; an incomplete or ambiguous matrix is refused."""
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         # One publisher at a time, so version numbers never collide.
         # FOR NO KEY UPDATE: publishers queue, other writes (FOR KEY SHARE on insert) do not.
         Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
@@ -198,7 +198,7 @@ def matrix_publish(*, organization: Organization, actor: User, note: str = "") -
 
 
 def matrix_review_record(*, organization: Organization, actor: User, notes: str = "") -> MatrixReview:
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         review = MatrixReview.objects.create(organization=organization, reviewed_by=actor,
                                              reviewed_at=timezone.now(), notes=notes)
         audit_record(organization=organization, actor=actor, action="governance.matrix_reviewed",
@@ -217,7 +217,7 @@ def decision_tier_update(*, organization: Organization, actor: User, tier: Decis
         raise ValidationError({"approvers": "A tier the pod decides has no named approvers."})
     if sla_hours < 1 or sla_hours > 24 * 90:
         raise ValidationError({"sla_hours": "Between 1 hour and 90 days."})
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         before = {**snapshot(tier), "approvers": sorted(m.pk for m in tier.approvers.all())}
         tier.name, tier.approver_role, tier.sla_hours = name.strip() or tier.name, approver_role, sla_hours
         tier.save()
@@ -238,7 +238,7 @@ def matrix_label_update(*, organization: Organization, actor: User, obj: _Label,
     same_org(organization, "obj", obj)
     if not name:
         raise ValidationError({"name": "Give it a name."})
-    with org_write(organization, actor, GOVERNANCE):
+    with org_write(organization, actor, GOVERNANCE, MATRIX):
         before = snapshot(obj, ["name", "description"])
         obj.name, obj.description = name, description.strip()
         obj.save(update_fields=["name", "description"])
