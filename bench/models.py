@@ -115,6 +115,10 @@ class StaffingRequest(OrgOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     filled_at = models.DateTimeField(null=True, blank=True)
+    booked_rate = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text="The person's rate per hour when accepted: what the budget hold is priced at, also "
+        "when a later change of the assignment re-settles it.")
 
     class Meta(OrgOwned.Meta):
         ordering = ["-priority", "start_date", "id"]

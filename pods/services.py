@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pods.defaults import DEFAULT_POD_ROLES
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus
+from pods.signals import assignment_changed
 from tenancy.audit import audit_record, snapshot
 from tenancy.cache import CHARTERS, PODS, STAFFING, pod_scope
 from tenancy.models import LEADER_ROLES, Membership, Organization, Person, User
@@ -198,6 +199,7 @@ def assignment_update(*, organization: Organization, actor: User, assignment: As
     audit_record(organization=organization, actor=actor, action="assignment.updated", target=a,
                  before=before, after=snapshot(a))
     current_write().touch(pod_scope(a.pod_id))
+    assignment_changed.send(sender=Assignment, organization=organization, actor=actor, assignment=a, removed=False)
     return a
 
 
@@ -215,12 +217,15 @@ def assignment_end(*, organization: Organization, actor: User, assignment: Assig
     if end_date is None and a.start_date > day:
         audit_record(organization=organization, actor=actor, action="assignment.removed",
                      target=a, before=before)
+        assignment_changed.send(sender=Assignment, organization=organization, actor=actor, assignment=a,
+                                removed=True)
         a.delete()
         return None
     a.end_date = day if a.end_date is None or a.end_date > day else a.end_date
     a.save(update_fields=["end_date"])
     audit_record(organization=organization, actor=actor, action="assignment.ended", target=a,
                  before=before, after=snapshot(a))
+    assignment_changed.send(sender=Assignment, organization=organization, actor=actor, assignment=a, removed=False)
     return a
 
 

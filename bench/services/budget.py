@@ -5,9 +5,12 @@ the resources ledger (`resources.services.budget_hold`), one hold per quarter th
   treats a pod without a compute budget): budgets are opt-in per pod and quarter.
 - A budget without room refuses: a `ValidationError` on `budget` with the ledger's figures. It is
   raised inside the acceptance's transaction, so nothing of the acceptance is written.
-- Once the engagement's assignment has ended (on its date, earlier when a release was accepted), the
-  worker settles its holds (`budget_holds_settle`): each quarter's hold posts its share for the weeks
-  the assignment actually ran there and voids the rest, so a shortened engagement frees its budget.
+- A later change of the assignment through the pods services (dates, allocation %, ended early,
+  removed) re-settles at once (`budget_holds_resettle`, on `pods.signals.assignment_changed`): per
+  quarter the holds follow what the engagement now costs at its booked rate, the difference voided
+  or held more; more than the budget has room for refuses the change with the figures. Audited.
+- Once the assignment has ended, the worker settles its holds (`budget_holds_settle`): they follow the
+  weeks it actually ran, and what they still reserve is posted.
 """
 
 from __future__ import annotations
@@ -17,15 +20,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import DecimalField, F, Sum, Value
+from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from bench import matching_selectors as ms
 from bench.models import StaffingRequest
+from pods.models import Assignment
 from resources.budget_selectors import budget_figures, budget_for
 from resources.models import Budget, BudgetCategory, LedgerEntry, LedgerKind
-from resources.services import budget_hold, budget_post, budget_void, quarter_of
+from resources.services import budget_hold, budget_post, budget_void, hold_remaining, quarter_of
 from tenancy.models import Organization, User
+from tenancy.writes import current_write
 
 CATEGORY = BudgetCategory.SERVICES
 
@@ -125,39 +130,153 @@ def budget_holds_for_request(*, organization: Organization, actor: User | None, 
     return holds
 
 
+def _held_by_quarter(organization: Organization, request: StaffingRequest
+                     ) -> dict[str, tuple[list[tuple[LedgerEntry, Decimal]], Decimal]]:
+    """quarter → (the engagement's holds with what each still reserves, what was posted against them)."""
+    holds = (LedgerEntry.objects.for_org(organization).filter(kind=LedgerKind.HOLD, reference=hold_reference(request))
+             .select_related("budget").annotate(
+                 posted=Coalesce(Sum("settlements__amount", filter=Q(settlements__kind=LedgerKind.POST)),
+                                 Value(Decimal(0)), output_field=DecimalField(max_digits=14, decimal_places=2)),
+                 settled=Coalesce(Sum("settlements__amount"), Value(Decimal(0)),
+                                  output_field=DecimalField(max_digits=14, decimal_places=2)))
+             .order_by("pk"))
+    out: dict[str, tuple[list[tuple[LedgerEntry, Decimal]], Decimal]] = {}
+    for h in holds:
+        rows, posted = out.get(h.budget.quarter, ([], Decimal(0)))
+        rows.append((h, h.amount - h.settled))
+        out[h.budget.quarter] = (rows, posted + h.posted)
+    return out
+
+
+def engagement_targets(request: StaffingRequest, assignment: Assignment | None) -> dict[str, Decimal]:
+    """What the engagement costs per quarter as its assignment now stands (nothing once removed): the
+    booked rate × the allocation's hours × the weeks in `[start, end]` (the request's end when open)."""
+    if assignment is None or request.booked_rate is None:
+        return {}
+    hours = round(assignment.allocation_percent * assignment.person.weekly_capacity_hours / 100, 2)
+    end = (assignment.end_date + datetime.timedelta(days=1) if assignment.end_date is not None
+           else request.end_date)
+    if end <= assignment.start_date:
+        return {}
+    return {q: engagement_cost(rate_per_hour=request.booked_rate, hours_per_week=hours, weeks=n)
+            for q, n in weeks_by_quarter(assignment.start_date, end).items()}
+
+
+def budget_holds_resettle(*, organization: Organization, actor: User | None, request: StaffingRequest,
+                          assignment: Assignment | None, why: str, grow: bool = True) -> dict[str, Any]:
+    """Make the engagement's holds follow its assignment: per quarter with a services budget, what is
+    held and posted becomes what the engagement now costs. Less: the difference is voided. More: a
+    further hold for the difference, refused (a `ValidationError` on `budget` with the quarter and
+    the figures) when the budget has no room for it. Audited as `staffing_request.budget_resettled`
+    with the figures before and after; returns them ({} when nothing changed)."""
+    if request.booked_rate is None:
+        return {}
+    targets = engagement_targets(request, assignment)
+    held = _held_by_quarter(organization, request)
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for q in sorted(set(targets) | set(held)):
+        rows, posted = held.get(q, ([], Decimal(0)))
+        current = posted + sum((left for _h, left in rows), Decimal(0))
+        target = max(targets.get(q, Decimal(0)), posted)  # what was spent stays spent
+        if target == current or (target > current and not grow):
+            continue
+        if target > current:
+            if budget_for(organization, request.pod_id, CATEGORY, q) is None:
+                continue  # no budget that quarter: no limit, nothing is held
+            more = target - current
+            try:
+                budget_hold(organization=organization, actor=actor, pod=request.pod, category=CATEGORY, amount=more,
+                            quarter=q, reference=hold_reference(request), memo=f"{request.title}: {why}")
+            except ValidationError as exc:
+                reasons = "; ".join(m for ms_ in exc.message_dict.values() for m in ms_)
+                raise ValidationError({"budget": f"The pod's services budget for {q} cannot hold {more} more "
+                                                  f"credits for “{request.title}” ({current} held, {target} "
+                                                  f"needed after this change): {reasons}"}) from exc
+        else:
+            less = current - target
+            for hold, left in reversed(rows):
+                if less <= 0:
+                    break
+                if left > 0:
+                    budget_void(organization=organization, actor=actor, hold=hold, amount=min(left, less),
+                                memo=f"{request.title}: {why}")
+                    less -= min(left, less)
+        before[q], after[q] = str(current), str(target)
+    if before:
+        current_write().audit("staffing_request.budget_resettled", target=request, before=before,
+                              after={**after, "why": why})
+    return {"before": before, "after": after}
+
+
+def engagement_resettle(*, organization: Organization, actor: User | None, assignment_id: int,
+                        removed: bool) -> dict[str, Any]:
+    """The assignment `assignment_id` changed (or is about to be removed): when it staffs a request
+    booked with a rate, its holds follow (`budget_holds_resettle`)."""
+    request = (StaffingRequest.objects.for_org(organization).filter(assignment_id=assignment_id)
+               .select_related("pod").first())
+    if request is None or request.booked_rate is None:
+        return {}
+    if removed:
+        a, why = None, "the assignment was removed"
+    else:
+        a = Assignment.objects.for_org(organization).select_related("person").get(pk=assignment_id)
+        end = f"{a.end_date:%d %b %Y}" if a.end_date else "open-ended"
+        why = f"the assignment changed to {a.start_date:%d %b %Y} – {end} at {a.allocation_percent}%"
+    return budget_holds_resettle(organization=organization, actor=actor, request=request, assignment=a, why=why)
+
+
 def budget_holds_settle(*, organization: Organization, actor: User | None, today: datetime.date) -> int:
-    """Settle the open holds of engagements whose assignment ended before `today`: per quarter, post
-    the hold's share for the weeks the assignment ran (the hold was placed for the request's planned
-    weeks) and void the rest. Returns how many holds were settled."""
+    """Settle the open holds of engagements whose assignment ended before `today`: first they follow
+    the weeks the assignment actually ran (the rest is voided, as a change of the assignment does),
+    then what they still reserve is posted. Returns how many holds were settled."""
     open_holds = list(
         LedgerEntry.objects.for_org(organization).filter(kind=LedgerKind.HOLD, reference__startswith=REFERENCE)
         .annotate(settled=Coalesce(Sum("settlements__amount"), Value(Decimal(0)),
                                    output_field=DecimalField(max_digits=14, decimal_places=2)))
         .filter(settled__lt=F("amount")).select_related("budget"))
-    by_request: dict[int, list[tuple[LedgerEntry, Decimal]]] = {}
+    by_request: dict[int, list[LedgerEntry]] = {}
     for row in open_holds:
         tail = row.reference[len(REFERENCE):]
         if tail.isdigit():
-            by_request.setdefault(int(tail), []).append((row, row.amount - row.settled))
+            by_request.setdefault(int(tail), []).append(row)
     if not by_request:
         return 0
-    ended = (StaffingRequest.objects.for_org(organization)
-             .filter(pk__in=list(by_request), assignment__end_date__lt=today).select_related("assignment"))
+    ended = (StaffingRequest.objects.for_org(organization).filter(
+        pk__in=list(by_request), assignment__end_date__lt=today).select_related("assignment__person", "pod"))
     settled = 0
     for request in ended:
         a = request.assignment
         if a is None or a.end_date is None:  # the filter above guarantees both
             continue
-        planned = weeks_by_quarter(request.start_date, request.end_date)
-        ran = (weeks_by_quarter(a.start_date, a.end_date + datetime.timedelta(days=1))
-               if a.end_date >= a.start_date else {})
-        for hold, remaining in by_request[request.pk]:
-            q = hold.budget.quarter
-            share = (hold.amount * ran.get(q, 0) / planned[q]).quantize(CENT) if planned.get(q) else Decimal(0)
-            used = min(share, remaining)
-            why = f"{request.title}: the engagement ended on {a.end_date:%d %b %Y}"
-            if used > 0:
-                budget_post(organization=organization, actor=actor, hold=hold, amount=used, memo=why)
-            budget_void(organization=organization, actor=actor, hold=hold, memo=why)
-            settled += 1
+        why = f"the engagement ended on {a.end_date:%d %b %Y}"
+        if request.booked_rate is None:  # booked before rates were kept: priced from the planned weeks
+            _settle_by_share(organization, actor, request, by_request[request.pk], why)
+        else:
+            budget_holds_resettle(organization=organization, actor=actor, request=request, assignment=a, why=why,
+                                  grow=False)
+            for hold in by_request[request.pk]:
+                left = hold_remaining(organization, hold)
+                if left > 0:
+                    budget_post(organization=organization, actor=actor, hold=hold, amount=left,
+                                memo=f"{request.title}: {why}")
+        settled += len(by_request[request.pk])
     return settled
+
+
+def _settle_by_share(organization: Organization, actor: User | None, request: StaffingRequest,
+                     holds: list[LedgerEntry], why: str) -> None:
+    a = request.assignment
+    assert a is not None and a.end_date is not None
+    planned = weeks_by_quarter(request.start_date, request.end_date)
+    ran = (weeks_by_quarter(a.start_date, a.end_date + datetime.timedelta(days=1))
+           if a.end_date >= a.start_date else {})
+    for hold in holds:
+        remaining = hold_remaining(organization, hold)
+        q = hold.budget.quarter
+        share = (hold.amount * ran.get(q, 0) / planned[q]).quantize(CENT) if planned.get(q) else Decimal(0)
+        used = min(share, remaining)
+        if used > 0:
+            budget_post(organization=organization, actor=actor, hold=hold, amount=used,
+                        memo=f"{request.title}: {why}")
+        budget_void(organization=organization, actor=actor, hold=hold, memo=f"{request.title}: {why}")

@@ -67,8 +67,8 @@ def _accept_add(organization: Organization, actor: User, s: ScalingSuggestion,
                           end_date=request.end_date - datetime.timedelta(days=1))
     before = snapshot(request, ("status",))
     request.status = RequestStatus.FULFILLED if request.start_date <= today else RequestStatus.ACCEPTED
-    request.assignment, request.filled_at = a, timezone.now()
-    request.save(update_fields=["status", "assignment", "filled_at", "updated_at"])
+    request.assignment, request.filled_at, request.booked_rate = a, timezone.now(), pw.rate
+    request.save(update_fields=["status", "assignment", "filled_at", "booked_rate", "updated_at"])
     current_write().audit("staffing_request.filled", target=request, before=before,
                           after={"status": request.status, "assignment": a.pk, "person": person.pk})
     event_emit(organization=organization, type="staffing.accepted",

@@ -22,11 +22,12 @@ from resources.services.ledger import (
     budget_post,
     budget_set,
     budget_void,
+    hold_remaining,
     usage_report,
 )
 
 __all__ = [
     "allocation_cancel", "allocation_release", "allocation_request", "budget_hold", "budget_post",
-    "budget_set", "budget_void", "capacity_recompute", "compute_tick",
+    "budget_set", "budget_void", "capacity_recompute", "compute_tick", "hold_remaining",
     "pending_admit", "pool_create", "pool_update", "quarter_of", "quota_set", "usage_report",
 ]

@@ -172,14 +172,17 @@ def budget_post(
 
 @org_write.service(COMPUTE)
 def budget_void(
-    *, organization: Organization, actor: User | None, hold: LedgerEntry, memo: str = ""
+    *, organization: Organization, actor: User | None, hold: LedgerEntry, memo: str = "",
+    amount: Decimal | int | str | None = None,
 ) -> LedgerEntry | None:
-    """Free what a hold still reserves (None when nothing is left: safe to call twice)."""
+    """Free what a hold still reserves, or `amount` of it (the hold stays open with the rest). None
+    when nothing is left to free: safe to call twice."""
     hold, remaining = _locked_hold(organization, hold)
-    if remaining <= 0:
+    value = remaining if amount is None else min(_money(amount), remaining)
+    if value <= 0:
         return None
     entry = LedgerEntry.objects.create(organization=organization, budget_id=hold.budget_id,
-                                       kind=LedgerKind.VOID, amount=remaining, hold=hold,
+                                       kind=LedgerKind.VOID, amount=value, hold=hold,
                                        allocation_id=hold.allocation_id, reference=hold.reference,
                                        memo=memo[:300], actor=actor)
     current_write().audit("ledger.void", target=entry, after=snapshot(entry))
