@@ -74,6 +74,13 @@ def conflict_for(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
+def conflict_title(exc: BaseException) -> str:
+    """The error page's title: a record other records still refer to is in use, not a race."""
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return "Still in use"
+    return "Changed at the same moment"
+
+
 def _still_referenced(exc: ProtectedError | RestrictedError) -> str:
     objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
     counts: dict[str, int] = {}
@@ -101,6 +108,6 @@ class ConflictMiddleware:
             detail = f"{field}: {message}" if field else message
             return JsonResponse({"detail": detail, "errors": [{"field": field, "message": message}]},
                                 status=409)
-        html = render_to_string("error.html", {"status": 409, "title": "Changed at the same moment",
+        html = render_to_string("error.html", {"status": 409, "title": conflict_title(exception),
                                                "explanation": message}, request=request)
         return HttpResponse(html, status=409)

@@ -139,3 +139,27 @@ def test_inactive_user_is_not_let_in(client, org):
     type(m.user).objects.filter(pk=m.user.pk).update(is_active=False)
     response = client.get(f"/o/{org.slug}/")
     assert response.status_code == 302
+
+
+def test_a_refused_delete_says_the_record_is_still_in_use_not_that_it_raced(org, client):
+    """A page delete refused by a protected reference is a 409 titled "Still in use"; the race
+    title ("Changed at the same moment") stays for real races."""
+    from tests.factories import member
+    from tests.strategy.factories import theme
+
+    admin, owner = member(org, "admin"), member(org, "leader")
+    theme(org, owner)  # Theme.owner protects the membership
+    client.force_login(admin.user)
+    r = client.post(f"/o/{org.slug}/members/{owner.pk}/", {"action": "remove"})
+    assert r.status_code == 409
+    body = r.content.decode()
+    assert "Still in use" in body and "1 theme" in body and "Reassign" in body
+    assert "Changed at the same moment" not in body
+
+
+def test_a_real_race_keeps_the_race_title():
+    from django.db import IntegrityError
+
+    from tenancy.db_errors import conflict_title
+
+    assert conflict_title(IntegrityError("duplicate key")) == "Changed at the same moment"
