@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboards.attention_services import attention_refresh
 from dashboards.models import ScorecardLevel
 from dashboards.services import (
     scorecard_check_create,
@@ -25,6 +26,7 @@ def build(victim: Any) -> None:
                                    description="zzvictim check description")
     snapshot_recompute(organization=org)
     scorecard_evaluate(organization=org)
+    attention_refresh(organization=org)  # the victim's queue (its escalations, pods at risk) is stored too
     victim.extra.update(scorecard_check=check, scorecard_level=level)
 
 
