@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from governance.selectors import risk_tiers
 from platform_catalog import selectors
@@ -20,6 +23,31 @@ if TYPE_CHECKING:
     from pods.models import Pod
 
 
+class _OptionsInPython:
+    """A select whose options are written in Python. Django renders every <option> through a
+    template include: for an enterprise org's 300 pods and 600 data products that was most of a
+    catalog page's time (1.8 s for an experiment's runs page with its link form)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                                    ((o["value"] if o["value"] is not None else "", flatatt(o["attrs"]), o["label"])
+                                     for o in options))
+            parts.append(format_html("<optgroup label=\"{}\">{}</optgroup>", group, html) if group else html)
+        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]),
+                           SafeString("".join(parts)))
+
+
+class Select(_OptionsInPython, forms.Select):
+    pass
+
+
+class SelectMultiple(_OptionsInPython, forms.SelectMultiple):
+    pass
+
+
 def owner_pod_choices(organization: Any, membership: Membership) -> Any:
     """Pods the member may publish for: all for admins, the pods they lead otherwise."""
     pods = pod_list(organization=organization).only("id", "name")
@@ -27,7 +55,7 @@ def owner_pod_choices(organization: Any, membership: Membership) -> Any:
 
 
 class OwnedForm(OrgScopedForm):
-    owner_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, label="Owner pod")
+    owner_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, label="Owner pod", widget=Select)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,7 +133,7 @@ class AliasForm(forms.Form):
 
 
 class AdoptForm(OrgScopedForm):
-    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, label="Adopting pod")
+    pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, label="Adopting pod", widget=Select)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
@@ -146,11 +174,12 @@ class ExperimentLinkForm(OrgScopedForm):
     """An experiment's pod, catalog model and data products (the pods offered: the current one and
     those the member may act for)."""
 
-    owner_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, required=False, label="Pod")
+    owner_pod: forms.ModelChoiceField[Pod] = forms.ModelChoiceField(queryset=None, required=False, label="Pod",
+                                                                   widget=Select)
     model: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False,
-                                                                label="Catalog model")
+                                                                label="Catalog model", widget=Select)
     data_products: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, label="Data products")
+        queryset=None, required=False, label="Data products", widget=SelectMultiple)
 
     def __init__(self, *args: Any, membership: Membership, current_pod: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,5 +188,8 @@ class ExperimentLinkForm(OrgScopedForm):
             pods = pod_list(organization=self.organization).only("id", "name").filter(
                 pk__in=[*led_pods(membership), current_pod])
         model_choice_field(self, "owner_pod").queryset = pods
-        model_choice_field(self, "model").queryset = selectors.model_list(organization=self.organization)
-        model_choice_field(self, "data_products").queryset = selectors.data_product_list(organization=self.organization)
+        # Only what an option shows (the lists' related rows and aliases are a query each, unused here).
+        model_choice_field(self, "model").queryset = selectors.model_list(
+            organization=self.organization).select_related(None).prefetch_related(None).only("id", "name", "version")
+        model_choice_field(self, "data_products").queryset = selectors.data_product_list(
+            organization=self.organization).select_related(None).only("id", "name")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from platform_catalog.models import (
     DataProduct,
@@ -46,15 +47,18 @@ def experiment_list(*, organization: Organization, q: str = "", pod: Any = None,
         qs = qs.filter(model_id=model)
     if data_product:
         qs = qs.filter(data_products__id=data_product)
-    return qs.annotate(run_count=Count("runs", filter=Q(runs__lifecycle_stage=LifecycleStage.ACTIVE),
-                                       distinct=True))
+    # A count per row of the page (not a GROUP BY over every run of the org, 100,000 at enterprise size).
+    runs = (Run.objects.for_org(organization).filter(experiment=OuterRef("pk"), lifecycle_stage=LifecycleStage.ACTIVE)
+            .order_by().values("experiment").annotate(n=Count("*")).values("n"))
+    return qs.annotate(run_count=Coalesce(Subquery(runs), 0))
 
 
 def linked_experiments(*, organization: Organization, model: Any = None, data_product: Any = None,
                        limit: int = 20) -> list[Experiment]:
-    """Experiments linked to a catalog model or data product (their detail pages)."""
+    """Experiments linked to a catalog model or data product (their detail pages show the name,
+    pod and run count, so the data products of each are not fetched)."""
     return list(experiment_list(organization=organization, model=getattr(model, "pk", None),
-                                data_product=getattr(data_product, "pk", None))[:limit])
+                                data_product=getattr(data_product, "pk", None)).prefetch_related(None)[:limit])
 
 
 def experiment_by_id(*, organization: Organization, experiment_id: Any) -> Experiment:

@@ -73,6 +73,41 @@ def _busiest_expert(org: Any) -> int | None:
     return expert.pk if expert else None
 
 
+def _busiest_experiment(org: Any) -> int | None:
+    """The experiment with the most runs: the heaviest runs page."""
+    from django.db.models import Count
+
+    from platform_catalog.models import Experiment
+
+    exp = Experiment.objects.for_org(org).annotate(n=Count("runs")).order_by("-n", "id").first()
+    return exp.pk if exp else None
+
+
+def _compare_runs(org: Any) -> str | None:
+    """The query string comparing the busiest experiment's three newest runs."""
+    from platform_catalog.models import Run
+
+    pk = _busiest_experiment(org)
+    uuids = list(Run.objects.for_org(org).filter(experiment_id=pk).order_by("-start_time", "-id")
+                 .values_list("run_uuid", flat=True)[:3])
+    return "&".join(f"run={u}" for u in uuids) if uuids else None
+
+
+def _most_linked(kind: str) -> Callable[[Any], int | None]:
+    """The catalog model or data product with the most relations and experiments: its heaviest page."""
+
+    def pick(org: Any) -> int | None:
+        from django.db.models import Count
+
+        from platform_catalog.models import CatalogModel, DataProduct
+
+        table = CatalogModel if kind == "model" else DataProduct
+        row = table.objects.for_org(org).annotate(n=Count("experiments")).order_by("-n", "id").first()
+        return row.pk if row else None
+
+    return pick
+
+
 def search_sql_report(slug: str, app_p95: dict[str, float | None], runs: int = 60) -> list[str]:
     """The database's own time for each search: every statement `search_documents` runs for it
     (the ranked page; for a typo also the prefix try, the lexicon look-up and the corrected
@@ -109,11 +144,15 @@ def search_sql_report(slug: str, app_p95: dict[str, float | None], runs: int = 6
     return lines
 
 
-PLACEHOLDERS: dict[str, Callable[[Any], int | None]] = {
+PLACEHOLDERS: dict[str, Callable[[Any], int | str | None]] = {
     "pod": _busiest_pod,
     "person": _busiest_person,
     "guild": _busiest_guild,
     "expert": _busiest_expert,
+    "experiment": _busiest_experiment,
+    "compare_runs": _compare_runs,
+    "catalog_model": _most_linked("model"),
+    "data_product": _most_linked("data_product"),
 }
 
 

@@ -53,6 +53,7 @@ class ExperimentDetailView(OrgPageMixin, View):
         keys = sorted({m.key for r in page.object_list for m in r.latest_metrics.all()})
         metric = request.GET.get("metric") or (keys[0] if keys else "")
         # The chart: each run's latest value of the chosen metric (data attributes, drawn by podium.js).
+        linked = list(exp.data_products.only("id", "name"))
         chart = [{"label": r.run_name or r.run_uuid[:8], "value": next(
             (m.value for m in r.latest_metrics.all() if m.key == metric), None)} for r in page.object_list]
         return render(request, "platform_catalog/experiment_detail.html", {
@@ -60,12 +61,12 @@ class ExperimentDetailView(OrgPageMixin, View):
             "chart_json": json.dumps([c for c in chart if c["value"] is not None]),
             "chart_max": max([c["value"] for c in chart if c["value"] is not None] or [1]),
             "chart": [c for c in chart if c["value"] is not None],
-            "data_products": list(exp.data_products.only("id", "name")),
+            "data_products": linked,
             "may_link": can(self.membership, "catalog.link_experiment", exp),
             "link_form": ExperimentLinkForm(organization=self.organization, membership=self.membership,
                                             current_pod=exp.owner_pod_id, initial={
                                                 "owner_pod": exp.owner_pod_id, "model": exp.model_id,
-                                                "data_products": [d.pk for d in exp.data_products.all()]})})
+                                                "data_products": [d.pk for d in linked]})})
 
 
 class ExperimentLinkView(OrgPageMixin, View):
