@@ -33,6 +33,8 @@ def test_a_pod_lead_books_lists_downloads_and_cancels(org):
     assert ids(c.get(url(org, "experts_api:booking-list"))) == [body["id"]]
     ics = c.get(url(org, "experts_api:booking-ics", pk=body["id"]))
     assert ics.status_code == 200 and ics["Content-Type"].startswith("text/calendar")
+    missing = c.get(url(org, "experts_api:booking-ics", pk=999999), HTTP_ACCEPT="text/calendar")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
     event = Calendar.from_ical(ics.content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == dt.datetime.fromisoformat(body["start"])
     assert event.decoded("dtend") == dt.datetime.fromisoformat(body["end"])
@@ -119,6 +121,7 @@ def test_office_hours_are_written_by_the_expert_or_an_admin(org):
                                         format="json").status_code == 403
     r = client_for(x.expert_member).post(url(org, "experts_api:office-hours-list"), data, format="json")
     assert r.status_code == 201, r.content
+    assert (r.json()["start_time"], r.json()["end_time"]) == ("19:00", "20:00")  # wall-clock, no offset
     bad = client_for(x.admin).post(url(org, "experts_api:office-hours-list"),
                                    {**data, "weekday": 5, "timezone": "Nowhere/Else"}, format="json")
     assert bad.status_code == 400 and error_fields(bad) == {"timezone"}

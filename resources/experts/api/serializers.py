@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from knowledge.models import Guild
@@ -17,6 +18,16 @@ from tenancy.models import Person
 from tenancy.selectors import person_choices
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "14:00",
+                     "description": "Wall-clock time in the office hours' time zone (no offset)."})
+class WallClockField(serializers.TimeField):
+    """A local time of day: RFC 3339's `time` format wants an offset, which office hours have not."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 def _experts(org: Any) -> Any:
     return selectors.expert_choices(organization=org)
 
@@ -24,6 +35,8 @@ def _experts(org: Any) -> Any:
 class OfficeHoursSerializer(serializers.ModelSerializer):
     expert = OrgScopedPrimaryKeyField(scope=_experts, model=ExpertProfile)
     weekday = serializers.ChoiceField(choices=Weekday.choices, help_text="0 Monday … 6 Sunday.")
+    start_time = WallClockField()
+    end_time = WallClockField()
     timezone = serializers.CharField(max_length=64, required=False, help_text="IANA name, e.g. Europe/Berlin.")
     slot_minutes = serializers.IntegerField(min_value=5, max_value=480, required=False)
     min_notice_hours = serializers.IntegerField(min_value=0, max_value=672, required=False)

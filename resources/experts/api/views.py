@@ -36,7 +36,11 @@ class CalendarRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> Any:
-        return data
+        # Only errors come through here (the .ics itself is a plain response): JSON, as everywhere.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)
 
 
 @extend_schema_view(
@@ -164,7 +168,7 @@ class BookingViewSet(ApiViewSet):
 
     @extend_schema(request=None, responses={(200, "text/calendar"): OpenApiResponse(
         response=OpenApiTypes.STR, description="The booking as an iCalendar (RFC 5545) file.")})
-    @action(detail=True, methods=["get"], renderer_classes=[CalendarRenderer, renderers.JSONRenderer])
+    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, CalendarRenderer])
     def ics(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> HttpResponse:
         """The booking as an .ics file (a cancelled one says so, so calendars remove it)."""
         b = self._booking(pk)
