@@ -47,10 +47,11 @@ class ExpertListView(OrgPageMixin, View):
         page = Paginator(selectors.expert_list(organization=self.organization, q=q), PER_PAGE) \
             .get_page(self.request.GET.get("page"))
         may_manage = can(self.membership, "experts.manage")
-        if may_manage and form is None:
+        # The form lists every person (2,500 at enterprise scale): rendered only when asked for.
+        if may_manage and form is None and self.request.GET.get("add") == "1":
             form = ExpertForm(organization=self.organization)
         return render(self.request, "resources/experts/expert_list.html", {
-            "page": page, "q": q, "form": form if may_manage else None,
+            "page": page, "q": q, "form": form if may_manage else None, "may_manage": may_manage,
             "sees_utilisation": can(self.membership, "experts.view_utilisation")}, status=status)
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:

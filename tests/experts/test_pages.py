@@ -111,7 +111,9 @@ def test_admin_adds_an_expert_and_the_expert_adds_office_hours(client, org):
         "weekday": 2, "start_time": "10:00", "end_time": "12:00", "timezone": "Asia/Tokyo", "slot_minutes": 30,
         "min_notice_hours": 24, "buffer_minutes": 0})
     assert r.status_code == 302
-    assert "Grace Hopper" in client.get(u(org, "home")).content.decode()
+    listing = client.get(u(org, "home")).content.decode()
+    assert "Grace Hopper" in listing and "Save expert" not in listing  # the form only on ?add=1
+    assert "Save expert" in client.get(u(org, "home") + "?add=1").content.decode()
     client.force_login(member(org).user)
     assert client.post(u(org, "home"), {"person": person.pk, "hours_per_week": 3}).status_code == 403
 
