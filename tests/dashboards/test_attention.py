@@ -160,6 +160,7 @@ def test_a_write_elsewhere_queues_one_refresh_and_an_unrelated_one_none(world, m
 
     sent = []
     task = current_app.tasks["dashboards.tasks.attention_refresh_task"]
+    monkeypatch.setitem(current_app.conf, "task_always_eager", False)  # a worker runs the tasks
     monkeypatch.setattr(task, "apply_async", lambda args, countdown=None: sent.append((args, countdown)))
     with django_capture_on_commit_callbacks(execute=True):
         with org_write(world.org, None, LESSON_FEEDBACK):
@@ -275,3 +276,23 @@ def test_how_late_or_how_soon_reads():
     assert overdue(datetime.timedelta(minutes=20)) == "under 1 h"
     assert overdue(datetime.timedelta(hours=5)) == "5 h" and overdue(datetime.timedelta(days=3)) == "3 days"
     assert due_in(-datetime.timedelta(hours=9, minutes=10)) == "9 h"
+
+
+def test_with_no_worker_a_write_marks_the_snapshot_and_the_next_read_refreshes(
+        world, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    """The embedded default runs tasks in-process: the write pays one UPDATE, not a refresh."""
+    from dashboards.models import AttentionSnapshot
+    from tenancy.cache import ESCALATIONS
+    from tenancy.writes import org_write
+
+    attention_refresh(organization=world.org)
+    _past_sla(world, 2, "Late")  # (a bulk update: no write hook)
+    assert "Late" not in [r.item.title for r in _queue(world)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        with org_write(world.org, None, ESCALATIONS):
+            pass
+    with django_assert_max_num_queries(1):
+        for callback in callbacks:
+            callback()
+    assert AttentionSnapshot.objects.for_org(world.org).get().valid_until <= timezone.now()
+    assert "Late" in [r.item.title for r in _queue(world)]
