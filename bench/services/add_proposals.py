@@ -109,7 +109,10 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
             if pid not in pw or (pid, r.pod_id) in blocked:
                 continue
             p, need = pw[pid], ms.need_hours(r, pw[pid].capacity)
-            if need is None or any(w in p.off or need > p.free(w) + solver.EPS for w in weeks):
+            if need is None:
+                continue
+            free_of, limit = p.free, need - solver.EPS
+            if (p.off and any(w in p.off for w in weeks)) or any(free_of(w) < limit for w in weeks):
                 continue  # away or over the cap in some week: out before its inputs are built
             inputs = add_inputs(request=r, person_weeks=pw[pid],
                                 levels={s: levels.get((pid, s)) for s, _n, _l in r_skills},

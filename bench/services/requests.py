@@ -188,7 +188,7 @@ def add_inputs(*, request: StaffingRequest, person_weeks: ms.PersonWeeks, levels
         "need": [need] * len(weeks),
         "free": [person_weeks.free(wk) for wk in weeks],
         "cap": [person_weeks.cap.get(wk, 0.0) for wk in weeks],
-        "off_weeks": sorted(i for i, wk in enumerate(weeks) if wk in person_weeks.off),
+        "off_weeks": [i for i, wk in enumerate(weeks) if wk in person_weeks.off] if person_weeks.off else [],
         "continuity": continuity,
         "rate": float(person_weeks.rate), "max_rate": max_rate,
         "on_bench": person_weeks.on_bench,
