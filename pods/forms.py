@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils import timezone
 
-from pods.models import Charter, PodStatus
+from pods.models import Charter, PodStatus, TeamType
 from pods.selectors import HEALTH_CHOICES, pod_people_choices, pod_roles
 from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
 from tenancy.models import PersonKind
@@ -22,6 +22,7 @@ class PodFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PodStatus.choices])
     health = forms.ChoiceField(required=False, choices=[("", "Any health"), *HEALTH_CHOICES])
+    team_type = forms.ChoiceField(required=False, choices=[("", "Any team type"), *TeamType.choices])
 
 
 class SponsorChoiceField(forms.ModelChoiceField["Membership"]):

@@ -20,6 +20,15 @@ class PodStatus(models.TextChoices):
     SUNSET = "sunset", "Sunset"
 
 
+class TeamType(models.TextChoices):
+    """Team Topologies' four fundamental team types."""
+
+    STREAM_ALIGNED = "stream_aligned", "Stream-aligned"
+    PLATFORM = "platform", "Platform"
+    ENABLING = "enabling", "Enabling"
+    COMPLICATED_SUBSYSTEM = "complicated_subsystem", "Complicated subsystem"
+
+
 class Pod(OrgOwned):
     name = models.CharField(max_length=120)
     mission = models.TextField(max_length=2000, blank=True)
@@ -27,6 +36,12 @@ class Pod(OrgOwned):
     sponsor = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_pods"
     )
+    # The Team API (Team Topologies): what a pod is and how others reach and use it. Blank type:
+    # not declared yet.
+    team_type = models.CharField(max_length=24, choices=TeamType.choices, blank=True, default="")
+    contact = models.CharField("how to reach us", max_length=300, blank=True, default="")
+    services_offered = models.TextField(max_length=2000, blank=True, default="")
+    working_hours = models.CharField(max_length=120, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -38,6 +53,7 @@ class Pod(OrgOwned):
         indexes = [
             models.Index(fields=["organization", "status", "name"], name="pod_org_status_name"),
             models.Index(fields=["organization", "name"], name="pod_org_name"),
+            models.Index(fields=["organization", "team_type"], name="pod_org_team_type"),
         ]
 
     def __str__(self) -> str:
@@ -180,3 +196,38 @@ class PodHealthSnapshot(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.pod_id}: {self.level}"
+
+
+class InteractionMode(models.TextChoices):
+    """Team Topologies' three interaction modes."""
+
+    COLLABORATION = "collaboration", "Collaboration"
+    X_AS_A_SERVICE = "x_as_a_service", "X-as-a-service"
+    FACILITATING = "facilitating", "Facilitating"
+
+
+class PodInteraction(OrgOwned):
+    """How two pods work together over a period. `pod` provides (X-as-a-service) or facilitates
+    (facilitating) for `partner`; collaboration is mutual. An open end date: still running."""
+
+    pod = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="interactions_out")
+    partner = models.ForeignKey(Pod, on_delete=models.CASCADE, related_name="interactions_in")
+    mode = models.CharField(max_length=16, choices=InteractionMode.choices)
+    purpose = models.CharField(max_length=300)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(OrgOwned.Meta):
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(pod=models.F("partner")),
+                                   name="podinteraction_two_pods"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="podinteraction_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["organization", "start_date"], name="podinteraction_org_start")]
+
+    def __str__(self) -> str:
+        return f"{self.pod_id} {self.mode} {self.partner_id}"

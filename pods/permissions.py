@@ -55,3 +55,5 @@ perms.add_rule("pods.change_pod", can_run_pod)
 perms.add_rule("pods.manage_assignments", can_run_pod)
 perms.add_rule("pods.edit_charter", can_run_pod)
 perms.add_rule("pods.manage_roles", is_org_admin)
+# The Team API: a pod's own fields and the interactions it takes part in (either side may record one).
+perms.add_rule("pods.change_team_api", can_run_pod)

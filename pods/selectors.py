@@ -44,6 +44,7 @@ def pod_list(
     status: str = "",
     health: str = "",
     sponsor_id: int | None = None,
+    team_type: str = "",
     today: datetime.date | None = None,
 ) -> QuerySet[Pod]:
     """Pods, filtered. Health figures are computed only when filtering by health needs them;
@@ -57,6 +58,8 @@ def pod_list(
         qs = qs.filter(status=status)
     if sponsor_id:
         qs = qs.filter(sponsor_id=sponsor_id)
+    if team_type:
+        qs = qs.filter(team_type=team_type)
     if health in (OK, WARN, FAIL):
         qs = qs.filter(health_filter(organization, today, health))
     return qs.order_by("name", "id")

@@ -18,7 +18,8 @@ from tenancy.cache import CHARTERS, PODS, STAFFING, pod_scope
 from tenancy.models import LEADER_ROLES, Membership, Organization, Person, User
 from tenancy.writes import current_write, org_write, same_org
 
-POD_FIELDS = ("name", "mission", "status", "sponsor")
+POD_FIELDS = ("name", "mission", "status", "sponsor", "team_type", "contact", "services_offered",
+              "working_hours")
 
 
 def _check_sponsor(organization: Organization, sponsor: Membership | None) -> None:
@@ -74,12 +75,14 @@ def pod_role_create(*, organization: Organization, actor: User, name: str, descr
 @org_write.service(PODS)
 def pod_create(*, organization: Organization, actor: User, name: str, mission: str = "",
                status: str = PodStatus.FORMING, sponsor: Membership | None = None,
-               lead: Person | None = None) -> Pod:
+               lead: Person | None = None, team_type: str = "", contact: str = "", services_offered: str = "",
+               working_hours: str = "") -> Pod:
     """Create a pod; `lead`, when given, is assigned as pod lead at 100% from today."""
     name = (name or "").strip()
     _check_sponsor(organization, sponsor)
     pod = Pod(organization=organization, name=name, mission=(mission or "").strip(),
-              status=status, sponsor=sponsor)
+              status=status, sponsor=sponsor, team_type=team_type, contact=contact.strip(),
+              services_offered=services_offered.strip(), working_hours=working_hours.strip())
     pod.full_clean(exclude=["sponsor"], validate_constraints=False)
     _check_pod_name(organization, name, None)
     try:

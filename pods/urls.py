@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pods.views import charters, exports, people, pods
+from pods.views import charters, exports, people, pods, team
 
 app_name = "pods"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("pods/<int:pk>/charter/history/", charters.CharterHistoryView.as_view(),
          name="charter_history"),
     path("pods/<int:pk>/charter/diff/", charters.CharterDiffView.as_view(), name="charter_diff"),
+    path("pods/<int:pk>/team-api/", team.TeamApiView.as_view(), name="team_api"),
+    path("pods/<int:pk>/interactions/", team.InteractionCreateView.as_view(), name="interaction_create"),
+    path("pods/<int:pk>/interactions/<int:interaction_pk>/", team.InteractionEditView.as_view(),
+         name="interaction_edit"),
+    path("team-map/", team.TeamMapView.as_view(), name="team_map"),
     path("people/", people.PeopleView.as_view(), name="people"),
     path("people/new/", people.PersonFormView.as_view(), name="person_create"),
     path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),

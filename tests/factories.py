@@ -8,7 +8,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from pods.models import Assignment, Charter, Pod, PodRole
+from pods.models import Assignment, Charter, Pod, PodInteraction, PodRole
 from tenancy.models import Membership, Organization, Person, PersonSkill, Role, Skill, User
 
 
@@ -97,6 +97,17 @@ class PodFactory(OrgOwnedFactory):
     name = factory.Sequence(lambda n: f"Pod {n}")
     mission = "Ship useful models."
     status = "active"
+
+
+class PodInteractionFactory(OrgOwnedFactory):
+    class Meta:
+        model = PodInteraction
+
+    pod = factory.SubFactory(PodFactory, organization=factory.SelfAttribute("..organization"))
+    partner = factory.SubFactory(PodFactory, organization=factory.SelfAttribute("..organization"))
+    mode = "x_as_a_service"
+    purpose = "Feature store as a service."
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
 
 
 def role(organization: Organization, key: str = "ml_engineer") -> PodRole:

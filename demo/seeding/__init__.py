@@ -27,6 +27,7 @@ from demo.seeding import (
     pods_bulk,
     resources,
     strategy,
+    team_api,
     tenancy,
     tenancy_bulk,
 )
@@ -51,6 +52,7 @@ def _by_scale(small: Callable[[SeedContext], None],
 STEPS: list[SeedStep] = [
     SeedStep("tenancy", _by_scale(tenancy.seed_small, tenancy_bulk.seed)),
     SeedStep("pods", _by_scale(pods.seed_small, pods_bulk.seed)),
+    SeedStep("team_api", team_api.seed),
     SeedStep("governance", governance.seed),
     SeedStep("knowledge", knowledge.seed),
     SeedStep("strategy", strategy.seed),

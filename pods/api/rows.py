@@ -61,6 +61,10 @@ def pod_rows(pods: list[Any]) -> list[dict[str, Any]]:
                 "label": health.label,
                 "reasons": [{"check": r.check, "level": r.level, "message": r.message} for r in health.reasons],
             },
+            "team_type": pod.team_type,
+            "contact": pod.contact,
+            "services_offered": pod.services_offered,
+            "working_hours": pod.working_hours,
             "created_at": _datetime(pod.created_at),
             "updated_at": _datetime(pod.updated_at),
         })

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from pods.models import Assignment, Charter, Pod, PodRole, PodStatus
+from pods.models import Assignment, Charter, Pod, PodRole, PodStatus, TeamType
 from pods.selectors import HEALTH_CHOICES, HEALTH_REASON_CHOICES, pod_list, pod_people_choices, pod_roles
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
 from tenancy.models import Membership, Person, PersonKind
@@ -49,6 +49,8 @@ class PodFilter(serializers.Serializer):
                               help_text="Search in name and mission.")
     status = serializers.ChoiceField(choices=PodStatus.choices, required=False, allow_blank=True)
     health = serializers.ChoiceField(choices=HEALTH_CHOICES, required=False, allow_blank=True)
+    team_type = serializers.ChoiceField(choices=TeamType.choices, required=False, allow_blank=True,
+                                        help_text="Team Topologies type of the pod.")
 
 
 class AssignmentFilter(serializers.Serializer):
@@ -118,6 +120,10 @@ class PodSerializer(serializers.ModelSerializer):
             "charter_version",
             "charter_review",
             "health",
+            "team_type",
+            "contact",
+            "services_offered",
+            "working_hours",
             "created_at",
             "updated_at",
         )
@@ -135,6 +141,13 @@ class PodWriteSerializer(serializers.Serializer):
         scope=_memberships, model=Membership, required=False, allow_null=True,
         help_text="Membership id of a leader (owner, admin or leader) who backs the pod.",
     )
+    # The Team API fields.
+    team_type = serializers.ChoiceField(choices=TeamType.choices, required=False, allow_blank=True,
+                                        help_text="Team Topologies type; empty: not declared.")
+    contact = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                    help_text="How to reach the pod.")
+    services_offered = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    working_hours = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
 class PodCreateSerializer(PodWriteSerializer):

@@ -6,7 +6,7 @@ Object ids are `pk`; a pod that parents a nested route is `pod_pk`.
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from pods.api import imports, views
+from pods.api import imports, team, views
 
 app_name = "pods_api"
 
@@ -15,6 +15,8 @@ router.register("people", views.PersonViewSet, basename="person")
 router.register("roles", views.PodRoleViewSet, basename="role")
 router.register("pods", views.PodViewSet, basename="pod")
 router.register("assignments", views.AssignmentViewSet, basename="assignment")
+router.register("interactions", team.InteractionViewSet, basename="interaction")
+router.register("team-map", team.TeamMapViewSet, basename="team-map")
 
 charters = views.CharterViewSet
 
