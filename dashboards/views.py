@@ -82,12 +82,22 @@ class ScorecardsView(_Page):
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = self.filter_form()
         filters = form.filters()
-        page = Paginator(selectors.pod_level_list(organization=self.organization, filters=filters), 50).get_page(
-            request.GET.get("page"))
         rollup = selectors.scorecard_rollup(organization=self.organization, filters=filters)
-        names = {lv["level"].rank: lv["level"].name for lv in rollup["levels"]}
-        return render(request, "dashboards/scorecards.html", self.ctx(
-            form=form, rollup=rollup, page=page, level_names=names))
+        ctx = self.ctx(form=form, rollup=rollup)
+
+        def render_body() -> str:
+            page = Paginator(selectors.pod_level_list(organization=self.organization, filters=filters),
+                             50).get_page(request.GET.get("page"))
+            names = {lv["level"].rank: lv["level"].name for lv in rollup["levels"]}
+            return render_to_string("dashboards/_scorecards_body.html",
+                                    {**ctx, "organization": self.organization, "page": page,
+                                     "level_names": names}, request=request)
+
+        # The rollup and the pod list change only with an evaluation or a level or check edit.
+        body = cached_fragment(self.organization, "scorecards_body",
+                               (sorted(request.GET.lists()), ctx["can_recompute"]), render_body,
+                               scopes=(OVERVIEW,))
+        return render(request, "dashboards/scorecards.html", {**ctx, "body_html": body})
 
 
 class PodScorecardView(_Page):
