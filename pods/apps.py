@@ -29,6 +29,9 @@ class PodsConfig(AppConfig):
             trend=TileFigure("Healthy share", ov.HEALTH_METRIC, "share:0", "%"),
             collect=ov.health_facts, order=10))
         registry.pod_dimensions.register(PodDimension(
+            key="pod_type", label="Pod type", values=ov.team_type_values, choices=ov.team_type_choices,
+            order=20))
+        registry.pod_dimensions.register(PodDimension(
             key="sponsor", label="Sponsor", values=ov.sponsor_values, choices=ov.sponsor_choices, order=30))
         registry.attention.register(AttentionSource(
             key="pods_at_risk", label="Pods at risk", collect=ov.pods_at_risk, order=50,

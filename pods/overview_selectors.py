@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from pods.health import FAIL, LEVEL_ORDER, NOT_ASSESSED
 from pods.health_selectors import with_health
-from pods.models import Assignment, Pod, PodStatus
+from pods.models import Assignment, Pod, PodStatus, TeamType
 from pods.selectors import pod_list
 from tenancy.models import Organization
 from tenancy.registry import ATTENTION_LIMIT, AttentionItem, Fact
@@ -55,6 +55,15 @@ def _copy(pod: Pod) -> Pod:
 def sponsor_values(organization: Organization) -> dict[int, list[str]]:
     return {pk: [str(s)] for pk, s in pod_list(organization=organization).values_list("pk", "sponsor_id")
             if s is not None}
+
+
+def team_type_values(organization: Organization) -> dict[int, list[str]]:
+    """Each pod's Team API type (#12), for the overview's pod-type filter; undeclared pods have none."""
+    return {pk: [t] for pk, t in pod_list(organization=organization).values_list("pk", "team_type") if t}
+
+
+def team_type_choices(organization: Organization) -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in TeamType.choices]
 
 
 def sponsor_choices(organization: Organization) -> list[tuple[str, str]]:
