@@ -53,9 +53,10 @@ def world(org, django_capture_on_commit_callbacks):
 
 
 def _cached_pages(org, pod_b: int) -> dict[str, str]:
-    """Pages that keep fragments (tenancy.cache); the app pages below render from the data."""
-    base = f"/o/{org.slug}"
-    return {**_urls(org, pod_b), "overview": f"{base}/overview/", "scorecards": f"{base}/overview/scorecards/"}
+    """Pages that keep fragments (tenancy.cache); the app pages below render from the data. Not the
+    overview: its attention queue is a snapshot that a write to any area its sources read (each of
+    these apps has one) marks out of date, to be refreshed by the next read."""
+    return {**_urls(org, pod_b), "scorecards": f"/o/{org.slug}/overview/scorecards/"}
 
 
 def test_a_write_in_one_of_these_apps_leaves_other_areas_fragments_cached(
