@@ -63,6 +63,7 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/lint/data_access.py
 	$(BIN)/python scripts/lint/cycles.py
+	$(BIN)/python scripts/lint/forms.py
 
 clean: db-stop
 	rm -rf .podium

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 
 from integrations import selectors, services
 from integrations.forms import EndpointForm, ReplayForm
 from integrations.models import WebhookEndpoint
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_error_text, form_submit
 
 DELIVERIES_PER_PAGE = 25
 
@@ -34,17 +34,15 @@ class EndpointsView(_WebhookPage):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = EndpointForm(request.POST)
-        created = None
-        if form.is_valid():
-            try:
-                created = services.endpoint_create(
-                    organization=self.organization, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                form = EndpointForm(initial={"enabled": True})
-        return self._render(form, created=created, status=400 if form.errors else (201 if created else 200))
+        # The signing secret is shown once, on this page, so success re-renders (201).
+        done = form_submit(
+            request,
+            form,
+            lambda d: services.endpoint_create(organization=self.organization, actor=request.user, **d),
+            success=None,
+            respond=lambda created: self._render(EndpointForm(initial={"enabled": True}), created, 201),
+        )
+        return done or self._render(form, status=400)
 
     def _render(
         self, form: EndpointForm, created: WebhookEndpoint | None = None, status: int = 200
@@ -74,17 +72,16 @@ class EndpointDetailView(_WebhookPage):
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         form = EndpointForm(request.POST)
-        if form.is_valid():
-            try:
-                services.endpoint_update(
-                    organization=self.organization, actor=request.user, endpoint=endpoint, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Endpoint saved.")
-                return redirect("integrations:endpoint_detail", org_slug=self.organization.slug, pk=pk)
-        return self._render(endpoint, form, status=400)
+        done = form_submit(
+            request,
+            form,
+            lambda d: services.endpoint_update(
+                organization=self.organization, actor=request.user, endpoint=endpoint, **d
+            ),
+            success="Endpoint saved.",
+            redirect_to=reverse("integrations:endpoint_detail", args=[self.organization.slug, pk]),
+        )
+        return done or self._render(endpoint, form, status=400)
 
     def _render(
         self, endpoint: WebhookEndpoint, form: EndpointForm, new_secret: str | None = None, status: int = 200
@@ -136,21 +133,20 @@ class EndpointReplayView(_WebhookPage):
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         endpoint = self.endpoint(pk)
         form = ReplayForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Choose the time to replay from.")
-        else:
-            try:
-                count = services.endpoint_replay_since(
-                    organization=self.organization,
-                    actor=request.user,
-                    endpoint=endpoint,
-                    since=form.cleaned_data["since"],
-                )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, f"{count} events queued for delivery.")
-        return redirect("integrations:endpoint_detail", org_slug=self.organization.slug, pk=pk)
+        back = reverse("integrations:endpoint_detail", args=[self.organization.slug, pk])
+        done = form_submit(
+            request,
+            form,
+            lambda d: services.endpoint_replay_since(
+                organization=self.organization, actor=request.user, endpoint=endpoint, since=d["since"]
+            ),
+            success=lambda count: f"{count} events queued for delivery.",
+            redirect_to=back,
+        )
+        if done:
+            return done
+        messages.error(request, form_error_text(form, "Choose the time to replay from."))
+        return redirect(back)
 
 
 class DeliveryRedeliverView(_WebhookPage):

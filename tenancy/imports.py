@@ -1,15 +1,25 @@
-"""All-or-nothing CSV import of the people directory, with a per-row error report."""
+"""The one code path of every CSV import, and the people directory's import on it.
+
+`csv_import_run` reads (UTF-8, header, columns, row limit), refuses NUL and control characters
+per cell, collects every row's problems before writing anything, writes all rows in one
+transaction (a service's ValidationError on a row becomes that row's error and rolls every row
+back), and records one `<target>.imported` audit event. An import supplies only what is its own:
+its columns (`CsvSpec`), the check of a record (`check`) and the write (`write`, which may use
+`write_rows` to send each row through the same service as the pages).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 
-from tenancy.audit import audit_record
 from tenancy.cache import PEOPLE
 from tenancy.models import Organization, Person, PersonKind, PersonSkill, Skill, User
 from tenancy.nul import refusal_for
@@ -34,10 +44,67 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-class ImportRejected(Exception):
+class ImportRejected(ValidationError):
+    """Nothing was imported; `errors` names each problem by row and column. A ValidationError, so
+    a page's `form_submit` shows its summary on the form like any service's refusal."""
+
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s); nothing was imported.")
         self.errors = errors
+
+
+@dataclass(frozen=True)
+class CsvSpec:
+    noun: str  # "people": in messages and the audit summary
+    target_type: str  # "person": the audit event is "<target_type>.imported"
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    empty: str  # the message for a file without rows
+
+
+Row = tuple[int, Any]  # (line number, what the write needs for that row)
+
+
+def csv_import_run(*, organization: Organization, actor: User | None, data: bytes | str, spec: CsvSpec,
+                   check: Callable[[list[tuple[int, dict[str, str]]]], tuple[list[Row], list[RowError]]],
+                   write: Callable[[list[Row]], dict[str, Any]]) -> dict[str, Any]:
+    """Read, check every row, then write all rows or none and audit; returns the write's summary
+    (its "created" is the number of rows written). Raises ImportRejected with every problem."""
+    records, errors = csv_records(data, columns=spec.columns, required=spec.required)
+    rows, row_errors = check(records)
+    errors.extend(row_errors)
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([RowError(2, "file", spec.empty)])
+    with org_write(organization, actor) as w:
+        summary = write(rows)
+        w.audit(f"{spec.target_type}.imported", target_type=spec.target_type,
+                target_repr=f"{summary['created']} {spec.noun} from CSV", after=summary)
+    return summary
+
+
+def write_rows(rows: Iterable[Row], write: Callable[..., Any]) -> list[Any]:
+    """Each row through a service (`write(**args)`), all in the caller's transaction: a row the
+    service refuses becomes that row's errors, and any error rolls every row back."""
+    errors: list[RowError] = []
+    written: list[Any] = []
+    with transaction.atomic():
+        for line, args in rows:
+            try:
+                with transaction.atomic():
+                    written.append(write(**args))
+            except ValidationError as exc:
+                errors.extend(_service_errors(line, exc))
+        if errors:
+            raise ImportRejected(errors)
+    return written
+
+
+def _service_errors(line: int, exc: ValidationError) -> list[RowError]:
+    if hasattr(exc, "error_dict"):
+        return [RowError(line, f, " ".join(m)) for f, m in exc.message_dict.items()]
+    return [RowError(line, "row", " ".join(exc.messages))]
 
 
 def _decode(data: bytes | str) -> str:
@@ -109,36 +176,41 @@ def csv_records(data: bytes | str, *, columns: tuple[str, ...], required: tuple[
     return records, errors
 
 
+PEOPLE_CSV = CsvSpec(noun="people", target_type="person", columns=COLUMNS, required=REQUIRED,
+                     empty="No people in the file.")
+
+
 def people_import_csv(*, organization: Organization, actor: User | None, data: bytes | str) -> ImportResult:
-    records, errors = csv_records(data, columns=COLUMNS, required=REQUIRED)
-    rows: list[tuple[Person, dict[str, int]]] = []
-    seen_emails: dict[str, int] = {}
-    existing = {
-        e.lower()
-        for e in Person.objects.for_org(organization).exclude(email="").values_list("email", flat=True)
-    }
-    for line, rec in records:
-        row_errors = _check_row(line, rec, existing, seen_emails)
-        errors.extend(row_errors)
-        if row_errors:
-            continue
-        skills = _parse_skills(rec.get("skills", ""))
-        rows.append((
-            Person(
-                organization=organization,
-                full_name=rec["full_name"],
-                email=rec.get("email", "").lower(),
-                title=rec.get("title", ""),
-                kind=rec.get("kind") or PersonKind.EMPLOYEE,
-                weekly_capacity_hours=int(rec.get("weekly_capacity_hours") or 40),
-            ),
-            skills,
-        ))
-    if errors:
-        raise ImportRejected(errors)
-    if not rows:
-        raise ImportRejected([RowError(2, "file", "No people in the file.")])
-    return _write(organization=organization, actor=actor, rows=rows)
+    def check(records: list[tuple[int, dict[str, str]]]) -> tuple[list[Row], list[RowError]]:
+        rows: list[Row] = []
+        errors: list[RowError] = []
+        seen_emails: dict[str, int] = {}
+        existing = {
+            e.lower()
+            for e in Person.objects.for_org(organization).exclude(email="").values_list("email", flat=True)
+        }
+        for line, rec in records:
+            row_errors = _check_row(line, rec, existing, seen_emails)
+            errors.extend(row_errors)
+            if row_errors:
+                continue
+            rows.append((line, (
+                Person(
+                    organization=organization,
+                    full_name=rec["full_name"],
+                    email=rec.get("email", "").lower(),
+                    title=rec.get("title", ""),
+                    kind=rec.get("kind") or PersonKind.EMPLOYEE,
+                    weekly_capacity_hours=int(rec.get("weekly_capacity_hours") or 40),
+                ),
+                _parse_skills(rec.get("skills", "")),
+            )))
+        return rows, errors
+
+    summary = csv_import_run(
+        organization=organization, actor=actor, data=data, spec=PEOPLE_CSV, check=check,
+        write=lambda rows: _write(organization=organization, actor=actor, rows=[r for _, r in rows]))
+    return ImportResult(created=summary["created"], skills_created=summary["skills_created"])
 
 
 def _check_row(line: int, rec: dict[str, str], existing: set[str], seen: dict[str, int]) -> list[RowError]:
@@ -175,7 +247,8 @@ def _check_row(line: int, rec: dict[str, str], existing: set[str], seen: dict[st
 
 
 @org_write.service(PEOPLE)
-def _write(*, organization: Organization, actor: User | None, rows: list[tuple[Person, dict[str, int]]]) -> ImportResult:
+def _write(*, organization: Organization, actor: User | None, rows: list[tuple[Person, dict[str, int]]],
+           ) -> dict[str, Any]:
     result = ImportResult()
     skills = {s.name.lower(): s for s in Skill.objects.for_org(organization)}
     for _, wanted in rows:
@@ -190,8 +263,4 @@ def _write(*, organization: Organization, actor: User | None, rows: list[tuple[P
         for person, (_, wanted) in zip(people, rows, strict=True)
         for name, level in wanted.items()
     )
-    result.created = len(people)
-    audit_record(organization=organization, actor=actor, action="person.imported",
-                 target_type="person", target_repr=f"{len(people)} people from CSV",
-                 after={"created": [p.pk for p in people], "skills_created": result.skills_created})
-    return result
+    return {"created": len(people), "ids": [p.pk for p in people], "skills_created": result.skills_created}

@@ -97,6 +97,13 @@ def organization_update(*, organization: Organization, actor: User, **changes: A
     return org
 
 
+def user_profile_update(*, user: User, full_name: str) -> User:
+    """The signed-in user's own profile; it belongs to no organization, so no audit event."""
+    user.full_name = (full_name or "").strip()
+    user.save(update_fields=["full_name"])
+    return user
+
+
 def _owner_count(organization: Organization) -> int:
     return Membership.objects.for_org(organization).filter(role=Role.OWNER).count()
 

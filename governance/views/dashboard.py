@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from governance import selectors
@@ -16,10 +16,10 @@ from governance.forms import PolicyForm, ResolveForm
 from governance.models import MonitoringException, RiskTier
 from governance.services import escalations as esc_services
 from governance.services import guardrails as services
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_error_text, form_submit
 
 CHART_W, CHART_H, PAD, TOP = 640, 200, 44, 12
 
@@ -95,16 +95,16 @@ class GuardrailsView(OrgPageMixin, View):
             tier = None
         if tier is None:
             form.add_error(None, "Choose a risk tier.")
-        if form.is_valid() and tier is not None:
-            try:
-                services.policy_set(organization=self.organization, actor=request.user, risk_tier=tier,
-                                    **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Policy saved.")
-                return redirect("governance:guardrails", org_slug=self.organization.slug)
-        return self.render_page(form, status=400)
+
+        def save(d: dict[str, Any]) -> Any:
+            assert tier is not None  # a missing tier is a form error, so this runs only with one
+            return services.policy_set(organization=self.organization, actor=request.user,
+                                       risk_tier=tier, **d)
+
+        done = form_submit(
+            request, form, save, success="Policy saved.",
+            redirect_to=reverse("governance:guardrails", args=[self.organization.slug]))
+        return done or self.render_page(form, status=400)
 
 
 class ExceptionListView(OrgPageMixin, View):
@@ -124,13 +124,13 @@ class ExceptionResolveView(OrgPageMixin, View):
             raise Http404 from e
         self.require("governance.resolve_exception", exc)
         form = ResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                services.exception_resolve(organization=self.organization, actor=request.user,
-                                           exception=exc, note=form.cleaned_data["note"])
-                messages.success(request, "Exception resolved.")
-            except ValidationError as e:
-                messages.error(request, " ".join(e.messages))
-        else:
-            messages.error(request, "Say how the exception was resolved.")
-        return redirect("governance:exceptions", org_slug=self.organization.slug)
+        back = reverse("governance:exceptions", args=[self.organization.slug])
+        done = form_submit(
+            request, form,
+            lambda d: services.exception_resolve(organization=self.organization, actor=request.user,
+                                                 exception=exc, note=d["note"]),
+            success="Exception resolved.", redirect_to=back)
+        if done:
+            return done
+        messages.error(request, form_error_text(form, "Say how the exception was resolved."))
+        return redirect(back)

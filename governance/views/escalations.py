@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -32,7 +33,6 @@ from tenancy.cache import (
     cached_fragment,
     fill_csrf,
 )
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -200,41 +200,38 @@ class EscalationActionView(EscalationObjectMixin, View):
         action = request.POST.get("action", "")
         org, user = self.organization, request.user
         forms: dict[str, Any] = {}
-        form: Form  # the one form of the chosen action
-        try:
-            if action == "comment":
-                self.require("governance.comment_escalation", esc)
-                form = forms["comment_form"] = CommentForm(request.POST)
-                if form.is_valid():
-                    services.escalation_comment(organization=org, actor=user, escalation=esc, **form.cleaned_data)
-                    return self._done("Comment added.", esc)
-            elif action == "answer":
-                self.require("governance.answer_escalation", esc)
-                form = forms["comment_form"] = CommentForm(request.POST)
-                if form.is_valid():
-                    services.escalation_provide_info(organization=org, actor=user, escalation=esc, **form.cleaned_data)
-                    return self._done("Information sent; back with the approver.", esc)
-            elif action == "decide":
-                self.require("governance.decide_escalation", esc)
-                form = forms["decide_form"] = DecideForm(request.POST)
-                if form.is_valid():
-                    services.escalation_decide(organization=org, actor=user, escalation=esc, **form.cleaned_data)
-                    return self._done("Decision recorded.", esc)
-            elif action == "review":
-                self.require("governance.decide_escalation", esc)
-                services.escalation_start_review(organization=org, actor=user, escalation=esc)
-                return self._done("In review.", esc)
-            elif action == "close":
-                self.require("governance.close_escalation", esc)
-                services.escalation_close(organization=org, actor=user, escalation=esc)
-                return self._done("Closed.", esc)
-            else:
+        # The actions with a form: (permission, form slot, form class, service, message).
+        with_form: dict[str, tuple[str, str, type[Form], Callable[..., Any], str]] = {
+            "comment": ("governance.comment_escalation", "comment_form", CommentForm,
+                        services.escalation_comment, "Comment added."),
+            "answer": ("governance.answer_escalation", "comment_form", CommentForm,
+                       services.escalation_provide_info, "Information sent; back with the approver."),
+            "decide": ("governance.decide_escalation", "decide_form", DecideForm,
+                       services.escalation_decide, "Decision recorded."),
+        }
+        if action in with_form:
+            permission, slot, form_class, service, message = with_form[action]
+            self.require(permission, esc)
+            form: Form = form_class(request.POST)
+            forms[slot] = form
+            done = form_submit(
+                request, form,
+                lambda d: service(organization=org, actor=user, escalation=esc, **d),
+                success=None, respond=lambda _: self._done(message, esc))
+            if done:
+                return done
+        else:
+            try:
+                if action == "review":
+                    self.require("governance.decide_escalation", esc)
+                    services.escalation_start_review(organization=org, actor=user, escalation=esc)
+                    return self._done("In review.", esc)
+                if action == "close":
+                    self.require("governance.close_escalation", esc)
+                    services.escalation_close(organization=org, actor=user, escalation=esc)
+                    return self._done("Closed.", esc)
                 messages.error(request, "Unknown action.")
-        except ValidationError as exc:
-            target = forms.get("decide_form") or forms.get("comment_form")
-            if target is not None:
-                add_service_errors(target, exc)
-            else:
+            except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
         esc = self.load(pk)
         return EscalationDetailView.render_detail(self, esc, status=400, **forms)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views import View
@@ -19,10 +20,10 @@ from governance.models import DecisionType, RiskTier
 from governance.services import matrix as services
 from tenancy.access import get_or_404
 from tenancy.cache import CSRF_PLACEHOLDER, GOVERNANCE, PEOPLE, cached_fragment, fill_csrf
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_submit
 
 
 class MatrixView(OrgPageMixin, View):
@@ -78,26 +79,26 @@ class CellView(CellMixin, View):
         dt, rt = self.load(type_pk, tier_pk)
         self.require("governance.edit_matrix")
         form = CellForm(request.POST, organization=self.organization, decision_type=dt)
-        if form.is_valid():
-            try:
-                services.matrix_cell_set(organization=self.organization, actor=request.user,
-                                         decision_type=dt, risk_tier=rt, bands=form.bands())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if not request.htmx:
-                    messages.success(request, f"{dt} × {rt} saved; publish to put it in force.")
-                    return redirect("governance:matrix", org_slug=self.organization.slug)
-                bands = selectors.matrix_cells(organization=self.organization, decision_type=dt,
-                                               risk_tier=rt).get((dt.pk, rt.pk), [])
-                response = self._cell(dt, rt, bands, saved=True)
-                # The Publish card follows the edit (an out-of-band swap): it now has changes.
-                response.write(fill_csrf(render_to_string("governance/_publish_card.html", {
-                    "matrix": selectors.matrix_get(organization=self.organization), "oob": True,
-                    "organization": self.organization, "csrf_placeholder": CSRF_PLACEHOLDER}), request))
-                response["HX-Trigger"] = "matrixChanged"
-                return response
-        return self._editor(dt, rt, form, status=400)
+        done = form_submit(
+            request, form,
+            lambda _: services.matrix_cell_set(organization=self.organization, actor=request.user,
+                                               decision_type=dt, risk_tier=rt, bands=form.bands()),
+            success=None if request.htmx else f"{dt} × {rt} saved; publish to put it in force.",
+            respond=lambda _: self._saved(dt, rt))
+        return done or self._editor(dt, rt, form, status=400)
+
+    def _saved(self, dt: DecisionType, rt: RiskTier) -> HttpResponse:
+        if not self.request.htmx:
+            return redirect("governance:matrix", org_slug=self.organization.slug)
+        bands = selectors.matrix_cells(organization=self.organization, decision_type=dt,
+                                       risk_tier=rt).get((dt.pk, rt.pk), [])
+        response = self._cell(dt, rt, bands, saved=True)
+        # The Publish card follows the edit (an out-of-band swap): it now has changes.
+        response.write(fill_csrf(render_to_string("governance/_publish_card.html", {
+            "matrix": selectors.matrix_get(organization=self.organization), "oob": True,
+            "organization": self.organization, "csrf_placeholder": CSRF_PLACEHOLDER}), self.request))
+        response["HX-Trigger"] = "matrixChanged"
+        return response
 
     def _editor(self, dt: DecisionType, rt: RiskTier, form: CellForm, status: int = 200) -> HttpResponse:
         return render(self.request, "governance/_cell_form.html",
@@ -151,21 +152,20 @@ class AddRowOrColumnView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = (NameForm if self.what == "type" else RiskTierForm)(request.POST, prefix=self.what)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                if self.what == "type":
-                    services.decision_type_create(organization=self.organization, actor=request.user,
-                                                  name=d["name"], description=d["description"],
-                                                  has_amount=d["has_amount"], amount_unit=d["amount_unit"])
-                else:
-                    services.risk_tier_create(organization=self.organization, actor=request.user,
-                                              name=d["name"], description=d["description"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Added “{d['name']}”; fill its cells, then publish.")
-                return redirect("governance:matrix", org_slug=self.organization.slug)
+
+        def add(d: dict[str, Any]) -> Any:
+            if self.what == "type":
+                return services.decision_type_create(
+                    organization=self.organization, actor=request.user, name=d["name"],
+                    description=d["description"], has_amount=d["has_amount"], amount_unit=d["amount_unit"])
+            return services.risk_tier_create(organization=self.organization, actor=request.user,
+                                             name=d["name"], description=d["description"])
+
+        done = form_submit(request, form, add,
+                           success=lambda obj: f"Added “{obj.name}”; fill its cells, then publish.",
+                           redirect_to=reverse("governance:matrix", args=[self.organization.slug]))
+        if done:
+            return done
         page = MatrixView(request=request, membership=self.membership, organization=self.organization)
         return page.render_page(status=400, **{f"{self.what}_form": form})
 
@@ -186,19 +186,14 @@ class DecisionTierEditView(OrgPageMixin, View):
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         tier = self._tier(pk)
         form = DecisionTierForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.decision_tier_update(organization=self.organization, actor=request.user, tier=tier,
-                                              name=form.cleaned_data["name"],
-                                              approver_role=form.cleaned_data["approver_role"],
-                                              sla_hours=form.cleaned_data["sla_hours"],
-                                              approvers=list(form.cleaned_data["approvers"]))
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Tier {tier.level} saved.")
-                return redirect("governance:matrix", org_slug=self.organization.slug)
-        return render(request, "governance/decision_tier_form.html", {"tier": tier, "form": form}, status=400)
+        done = form_submit(
+            request, form,
+            lambda d: services.decision_tier_update(
+                organization=self.organization, actor=request.user, tier=tier, name=d["name"],
+                approver_role=d["approver_role"], sla_hours=d["sla_hours"], approvers=list(d["approvers"])),
+            success=f"Tier {tier.level} saved.",
+            redirect_to=reverse("governance:matrix", args=[self.organization.slug]))
+        return done or render(request, "governance/decision_tier_form.html", {"tier": tier, "form": form}, status=400)
 
 
 class LabelEditView(OrgPageMixin, View):
@@ -219,13 +214,10 @@ class LabelEditView(OrgPageMixin, View):
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         obj = self._obj(pk)
         form = RiskTierForm(request.POST)
-        if form.is_valid():
-            try:
-                services.matrix_label_update(organization=self.organization, actor=request.user, obj=obj,
-                                             **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"“{obj.name}” saved.")
-                return redirect("governance:matrix", org_slug=self.organization.slug)
-        return render(request, "governance/label_form.html", {"obj": obj, "form": form}, status=400)
+        done = form_submit(
+            request, form,
+            lambda d: services.matrix_label_update(organization=self.organization, actor=request.user,
+                                                   obj=obj, **d),
+            success=lambda _: f"“{obj.name}” saved.",
+            redirect_to=reverse("governance:matrix", args=[self.organization.slug]))
+        return done or render(request, "governance/label_form.html", {"obj": obj, "form": form}, status=400)

@@ -23,10 +23,10 @@ from knowledge.models import Guild, Lesson, LessonComment, LessonStatus
 from knowledge.search import search_documents
 from knowledge.views.common import get_or_404, kurl
 from tenancy.cache import CSRF_PLACEHOLDER, LESSON_SCOPES, cached_fragment, fill_csrf
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.forms import form_submit
 
 LESSONS_PER_PAGE = 20
 SEARCH_PER_PAGE = 20
@@ -94,16 +94,12 @@ class GuildCreateView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = GuildForm(request.POST)
-        if form.is_valid():
-            try:
-                guild = services.guild_create(organization=self.organization, actor=request.user,
-                                              **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Guild “{guild.name}” created; you are its steward.")
-                return redirect("knowledge:guild_detail", org_slug=self.organization.slug, pk=guild.pk)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.guild_create(organization=self.organization, actor=request.user, **data),
+            success=lambda guild: f"Guild “{guild.name}” created; you are its steward.",
+            redirect_to=lambda guild: kurl(self.organization, "guild_detail", guild.pk))
+        return done or self._render(form, status=400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         return render(self.request, "knowledge/form.html", {
@@ -156,16 +152,12 @@ class GuildEditView(GuildObjectMixin, View):
         guild = self.load_guild(pk)
         self.require("knowledge.change_guild", guild)
         form = GuildForm(request.POST)
-        if form.is_valid():
-            try:
-                services.guild_update(organization=self.organization, actor=request.user,
-                                      guild=guild, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Guild saved.")
-                return redirect("knowledge:guild_detail", org_slug=self.organization.slug, pk=guild.pk)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.guild_update(organization=self.organization, actor=request.user,
+                                               guild=guild, **data),
+            success="Guild saved.", redirect_to=kurl(self.organization, "guild_detail", guild.pk))
+        return done or self._render(form, status=400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         return render(self.request, "knowledge/form.html", {
@@ -256,19 +248,16 @@ class LessonCreateView(OrgPageMixin, View):
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = LessonForm(request.POST, organization=self.organization, guilds=_my_guilds(self))
         publish = request.POST.get("action", "publish") != "draft"
-        if form.is_valid():
-            data = dict(form.cleaned_data)
+
+        def create(data: dict[str, Any]) -> Any:
             self.require("knowledge.post_lesson", data["guild"])
-            try:
-                lesson = services.lesson_create(organization=self.organization,
-                                                actor=request.user, publish=publish, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Lesson published." if publish else "Draft saved.")
-                return redirect("knowledge:lesson_detail", org_slug=self.organization.slug,
-                                pk=lesson.pk)
-        return self._render(form, status=400)
+            return services.lesson_create(organization=self.organization, actor=request.user,
+                                          publish=publish, **data)
+
+        done = form_submit(
+            request, form, create, success="Lesson published." if publish else "Draft saved.",
+            redirect_to=lambda lesson: kurl(self.organization, "lesson_detail", lesson.pk))
+        return done or self._render(form, status=400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         return render(self.request, "knowledge/lesson_form.html",
@@ -340,17 +329,13 @@ class LessonEditView(LessonObjectMixin, View):
             messages.success(request, "Lesson deleted.")
             return redirect("knowledge:lesson_list", org_slug=self.organization.slug)
         form = LessonEditForm(request.POST, organization=self.organization, guilds=_my_guilds(self))
-        if form.is_valid():
-            try:
-                services.lesson_update(organization=self.organization, actor=request.user,
-                                       lesson=lesson, publish=request.POST.get("action") == "publish",
-                                       **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Lesson saved.")
-                return redirect("knowledge:lesson_detail", org_slug=self.organization.slug, pk=lesson.pk)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.lesson_update(
+                organization=self.organization, actor=request.user, lesson=lesson,
+                publish=request.POST.get("action") == "publish", **data),
+            success="Lesson saved.", redirect_to=kurl(self.organization, "lesson_detail", lesson.pk))
+        return done or self._render(form, status=400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         return render(self.request, "knowledge/lesson_form.html",
@@ -393,26 +378,25 @@ class LessonCommentView(LessonPageMixin, View):
         lesson = self.load_lesson(pk)
         self.require("knowledge.comment_lesson", lesson)
         form = CommentForm(request.POST)
-        status = 400
-        if form.is_valid():
+
+        def comment(data: dict[str, Any]) -> Any:
             parent = None
-            if form.cleaned_data.get("parent"):
+            if data.get("parent"):
                 try:
                     parent = selectors.lesson_comment_get(organization=self.organization,
-                                                          lesson=lesson, pk=form.cleaned_data["parent"])
+                                                          lesson=lesson, pk=data["parent"])
                 except LessonComment.DoesNotExist:
                     parent = None
-            try:
-                services.lesson_comment_create(organization=self.organization, actor=request.user,
-                                               lesson=lesson, body=form.cleaned_data["body"],
-                                               parent=parent)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                form, status = CommentForm(), 200
-                if not request.htmx:
-                    return redirect("knowledge:lesson_detail", org_slug=self.organization.slug,
-                                    pk=lesson.pk)
+            return services.lesson_comment_create(organization=self.organization, actor=request.user,
+                                                  lesson=lesson, body=data["body"], parent=parent)
+
+        done = form_submit(request, form, comment, success=None,
+                           respond=lambda _: self._comments(request, pk, CommentForm(), 200))
+        return done or self._comments(request, pk, form, 400)
+
+    def _comments(self, request: OrgRequest, pk: int, form: CommentForm, status: int) -> HttpResponse:
+        if status == 200 and not request.htmx:
+            return redirect("knowledge:lesson_detail", org_slug=self.organization.slug, pk=pk)
         self.lesson = self.load_lesson(pk)
         return render_htmx(request, "knowledge/lesson_detail.html", self.context(form),
                            partial="knowledge/_comments.html", status=status)

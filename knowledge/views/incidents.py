@@ -20,11 +20,10 @@ from knowledge.models import INCIDENT_TAXONOMY, Incident, IncidentStatus, Severi
 from knowledge.views.common import get_or_404, kurl
 from knowledge.views.guilds import _my_guilds
 from tenancy.cache import KNOWLEDGE, PEOPLE, PODS, cached_fragment
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
-from tenancy.views.forms import form_submit
+from tenancy.views.forms import form_error_text, form_submit
 
 INCIDENTS_PER_PAGE = 25
 
@@ -82,17 +81,13 @@ class IncidentCreateView(IncidentFormMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = IncidentForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                incident = services.incident_create(organization=self.organization,
-                                                    actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Incident recorded.")
-                return redirect("knowledge:incident_detail", org_slug=self.organization.slug,
-                                pk=incident.pk)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.incident_create(organization=self.organization, actor=request.user,
+                                                  **data),
+            success="Incident recorded.",
+            redirect_to=lambda incident: kurl(self.organization, "incident_detail", incident.pk))
+        return done or self._render(form, status=400)
 
 
 class IncidentObjectMixin(IncidentFormMixin):
@@ -138,17 +133,12 @@ class IncidentEditView(IncidentObjectMixin, View):
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         form = IncidentForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.incident_update(organization=self.organization, actor=request.user,
-                                         incident=incident, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Incident saved.")
-                return redirect("knowledge:incident_detail", org_slug=self.organization.slug,
-                                pk=incident.pk)
-        return self._render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.incident_update(organization=self.organization, actor=request.user,
+                                                  incident=incident, **data),
+            success="Incident saved.", redirect_to=kurl(self.organization, "incident_detail", incident.pk))
+        return done or self._render(form, status=400)
 
 
 class PostMortemEditView(IncidentObjectMixin, View):
@@ -168,19 +158,13 @@ class PostMortemEditView(IncidentObjectMixin, View):
         incident = self.load_incident(pk)
         self.require("knowledge.change_incident", incident)
         form = PostMortemForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            publish = data.pop("publish", False)
-            try:
-                services.postmortem_save(organization=self.organization, actor=request.user,
-                                         incident=incident, publish=publish, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Post-mortem saved.")
-                return redirect("knowledge:incident_detail", org_slug=self.organization.slug,
-                                pk=incident.pk)
-        return self._pm_render(form, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.postmortem_save(
+                organization=self.organization, actor=request.user, incident=incident,
+                publish=data.pop("publish", False), **data),
+            success="Post-mortem saved.", redirect_to=kurl(self.organization, "incident_detail", incident.pk))
+        return done or self._pm_render(form, status=400)
 
     def _pm_render(self, form: Any, status: int = 200) -> HttpResponse:
         assert self.incident is not None
@@ -232,18 +216,18 @@ class PostMortemToLessonView(IncidentObjectMixin, View):
         if pm is None:
             raise Http404
         form = ToLessonForm(request.POST, organization=self.organization, guilds=_my_guilds(self))
-        if form.is_valid():
-            guild = form.cleaned_data["guild"]
-            self.require("knowledge.post_lesson", guild)
-            try:
-                lesson = services.postmortem_to_lesson(organization=self.organization,
-                                                       actor=request.user, postmortem=pm, guild=guild)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, "A draft lesson was written from the post-mortem: "
-                                 "review it and publish.")
-                return redirect("knowledge:lesson_edit", org_slug=self.organization.slug, pk=lesson.pk)
-        else:
-            messages.error(request, "Choose a guild you belong to.")
+
+        def to_lesson(data: dict[str, Any]) -> Any:
+            self.require("knowledge.post_lesson", data["guild"])
+            return services.postmortem_to_lesson(organization=self.organization, actor=request.user,
+                                                 postmortem=pm, guild=data["guild"])
+
+        done = form_submit(
+            request, form, to_lesson,
+            success="A draft lesson was written from the post-mortem: review it and publish.",
+            redirect_to=lambda lesson: kurl(self.organization, "lesson_edit", lesson.pk))
+        if done:
+            return done
+        # The form is a single select on the incident page: its problem is told as a message.
+        messages.error(request, form_error_text(form, "Choose a guild you belong to."))
         return redirect("knowledge:incident_detail", org_slug=self.organization.slug, pk=incident.pk)

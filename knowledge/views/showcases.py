@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +13,12 @@ from django.views import View
 from knowledge import selectors, services
 from knowledge.forms import CitationForm, PresentationForm, RotationForm, ShowcaseForm, TalkForm
 from knowledge.views.common import ObjectEditView, get_or_404, kurl
-from tenancy.forms import add_service_errors, model_choice_field
+from tenancy.forms import model_choice_field
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import person_choices
 from tenancy.views.base import OrgPageMixin
-from tenancy.views.forms import form_submit
+from tenancy.views.forms import form_error_text, form_submit
 
 PER_PAGE = 25
 
@@ -110,17 +109,16 @@ class PresentationCiteView(OrgPageMixin, View):
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         p = get_or_404(selectors.presentation_get, organization=self.organization, pk=pk)
         form = CitationForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.presentation_cite(organization=self.organization, actor=request.user,
-                                           presentation=p, **form.cleaned_data)
-                messages.success(request, "Influence recorded.")
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        else:
-            messages.error(request, "Choose a pod of this organization.")
-        return redirect("knowledge:showcase_detail", org_slug=self.organization.slug,
-                        pk=p.showcase_id)
+        back = kurl(self.organization, "showcase_detail", p.showcase_id)
+        done = form_submit(
+            request, form,
+            lambda data: services.presentation_cite(organization=self.organization, actor=request.user,
+                                                    presentation=p, **data),
+            success="Influence recorded.", redirect_to=back)
+        if done:
+            return done
+        messages.error(request, form_error_text(form, "Choose a pod of this organization."))
+        return redirect(back)
 
 
 class PresentationEditView(ObjectEditView):
@@ -143,16 +141,11 @@ class TalkListView(OrgPageMixin, View):
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("knowledge.manage_talks")
         form = TalkForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.talk_create(organization=self.organization, actor=request.user,
-                                     **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Talk added to the archive.")
-                return redirect("knowledge:talk_list", org_slug=self.organization.slug)
-        return self._render(form, 400)
+        done = form_submit(
+            request, form,
+            lambda data: services.talk_create(organization=self.organization, actor=request.user, **data),
+            success="Talk added to the archive.", redirect_to=kurl(self.organization, "talk_list"))
+        return done or self._render(form, 400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         org = self.organization
@@ -180,16 +173,12 @@ class RotationListView(OrgPageMixin, View):
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("knowledge.manage_rotations")
         form = RotationForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.rotation_create(organization=self.organization, actor=request.user,
-                                         **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Rotation planned.")
-                return redirect("knowledge:rotation_list", org_slug=self.organization.slug)
-        return self._render(form, 400)
+        done = form_submit(
+            request, form,
+            lambda data: services.rotation_create(organization=self.organization, actor=request.user,
+                                                  **data),
+            success="Rotation planned.", redirect_to=kurl(self.organization, "rotation_list"))
+        return done or self._render(form, 400)
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         page = Paginator(selectors.rotation_list(organization=self.organization), PER_PAGE) \

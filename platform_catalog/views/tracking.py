@@ -23,6 +23,7 @@ from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
+from tenancy.views.forms import form_error_text, form_submit
 
 MAX_COMPARE = 6
 
@@ -78,15 +79,18 @@ class ExperimentLinkView(OrgPageMixin, View):
         form = ExperimentLinkForm(request.POST, organization=self.organization, membership=self.membership,
                                   current_pod=exp.owner_pod_id)
         back = curl(self.organization, "experiment_detail", exp.pk)
-        if not form.is_valid():
-            messages.error(request, "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
-            return HttpResponseRedirect(back)
-        d = form.cleaned_data
-        if d["owner_pod"] is not None and d["owner_pod"].pk != exp.owner_pod_id:
-            self.require("catalog.adopt", d["owner_pod"])
-        tracking.experiment_link(organization=self.organization, actor=request.user, experiment=exp,
-                                 owner_pod=d["owner_pod"], model=d["model"], data_products=list(d["data_products"]))
-        messages.success(request, "Links saved.")
+
+        def link(d: dict[str, Any]) -> Any:
+            if d["owner_pod"] is not None and d["owner_pod"].pk != exp.owner_pod_id:
+                self.require("catalog.adopt", d["owner_pod"])
+            return tracking.experiment_link(
+                organization=self.organization, actor=request.user, experiment=exp,
+                owner_pod=d["owner_pod"], model=d["model"], data_products=list(d["data_products"]))
+
+        done = form_submit(request, form, link, success="Links saved.", redirect_to=back)
+        if done:
+            return done
+        messages.error(request, form_error_text(form))
         return HttpResponseRedirect(back)
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views import View
 
 from pods import selectors, services
 from pods.forms import CharterForm
 from pods.models import Charter
 from pods.views.pods import PodObjectMixin
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
+from tenancy.views.forms import Notice, form_submit
 
 
 class CharterEditView(PodObjectMixin, View):
@@ -31,19 +31,17 @@ class CharterEditView(PodObjectMixin, View):
         self.require("pods.edit_charter", pod)
         current = selectors.charter_current(organization=self.organization, pod=pod)
         form = CharterForm(request.POST)
-        if form.is_valid():
-            try:
-                charter = services.charter_save(organization=self.organization, actor=request.user,
-                                                pod=pod, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                if current is not None and charter.pk == current.pk:
-                    messages.info(request, "Nothing changed, so no new version was written.")
-                else:
-                    messages.success(request, f"Charter saved as version {charter.version}.")
-                return redirect("pods:pod_detail", org_slug=self.organization.slug, pk=pod.pk)
-        return self._render(form, current, status=400)
+        done = form_submit(
+            request, form,
+            lambda data: services.charter_save(organization=self.organization, actor=request.user,
+                                               pod=pod, **data),
+            success=lambda charter: (
+                Notice(messages.INFO, "Nothing changed, so no new version was written.")
+                if current is not None and charter.pk == current.pk
+                else f"Charter saved as version {charter.version}."),
+            redirect_to=reverse("pods:pod_detail", kwargs={"org_slug": self.organization.slug,
+                                                           "pk": pod.pk}))
+        return done or self._render(form, current, status=400)
 
     def _render(self, form: CharterForm, current: Charter | None, status: int = 200) -> HttpResponse:
         return render(self.request, "pods/charter_form.html",

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -19,10 +17,9 @@ from pods import selectors
 from pods.forms import PeopleFilterForm, PodFilterForm
 from pods.imports import ASSIGNMENT_COLUMNS, POD_COLUMNS, assignments_import_csv, pods_import_csv
 from tenancy.csv_export import csv_response
-from tenancy.forms import CsvImportForm
 from tenancy.http import OrgRequest
-from tenancy.imports import ImportRejected
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.imports import CsvImportPage
 
 CHUNK = 500
 
@@ -67,33 +64,21 @@ class AssignmentsExportView(OrgPageMixin, View):
                                              "allocation_percent", "start_date", "end_date"), rows)
 
 
-class CsvImportView(OrgPageMixin, View):
+class CsvImportView(CsvImportPage):
     """Import pods or assignments: all-or-nothing, with the bad rows listed (admins)."""
 
-    permission_required = "tenancy.manage_people"
+    template = "pods/csv_import.html"
     what = "pods"
 
-    def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
-        return self._render(CsvImportForm(), [], 200)
+    def run(self, data: bytes) -> str:
+        run = pods_import_csv if self.what == "pods" else assignments_import_csv
+        count = run(organization=self.organization, actor=self.request.user, data=data)
+        return f"Imported {count} {self.what}."
 
-    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
-        form = CsvImportForm(request.POST, request.FILES)
-        errors: list[Any] = []
-        if form.is_valid():
-            run = pods_import_csv if self.what == "pods" else assignments_import_csv
-            try:
-                count = run(organization=self.organization, actor=request.user,
-                            data=form.cleaned_data["file"].read())
-            except ImportRejected as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, f"Imported {count} {self.what}.")
-                return redirect("pods:org_home" if self.what == "pods" else "pods:people",
-                                org_slug=self.organization.slug)
-        return self._render(form, errors, 400)
+    def done_url(self) -> str:
+        name = "pods:org_home" if self.what == "pods" else "pods:people"
+        return reverse(name, kwargs={"org_slug": self.organization.slug})
 
-    def _render(self, form: Any, errors: list[Any], status: int) -> HttpResponse:
+    def extra_context(self) -> dict[str, Any]:
         columns = POD_COLUMNS if self.what == "pods" else ASSIGNMENT_COLUMNS
-        return render(self.request, "pods/csv_import.html",
-                      {"form": form, "errors": errors, "what": self.what, "columns": ",".join(columns)},
-                      status=status)
+        return {"what": self.what, "columns": ",".join(columns)}

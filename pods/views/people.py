@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from pods.services import pod_role_create
 from pods.views.rows import joined, person_row
 from tenancy import services as tenancy_services
 from tenancy.cache import PEOPLE, PODS, STAFFING, cached_fragment, cached_rows
-from tenancy.forms import PersonForm, add_service_errors
+from tenancy.forms import PersonForm
 from tenancy.http import OrgRequest
 from tenancy.models import Person, PersonSkill
 from tenancy.permissions import can
@@ -117,22 +115,19 @@ class PersonFormView(OrgPageMixin, View):
         skills, skill_error = self._skills(request)
         if skill_error:
             form.add_error(None, skill_error)
-        if form.is_valid():
-            try:
-                if person is None:
-                    data = dict(form.cleaned_data)
-                    data.pop("is_active", None)
-                    person = tenancy_services.person_create(
-                        organization=self.organization, actor=request.user, skills=skills, **data)
-                else:
-                    tenancy_services.person_update(organization=self.organization, actor=request.user,
-                                                   person=person, skills=skills, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"{person.full_name} saved.")
-                return redirect("pods:person_detail", org_slug=self.organization.slug, pk=person.pk)
-        return self._render(form, person, status=400)
+
+        def save(data: dict[str, Any]) -> Person:
+            if person is None:
+                data.pop("is_active", None)
+                return tenancy_services.person_create(
+                    organization=self.organization, actor=request.user, skills=skills, **data)
+            tenancy_services.person_update(organization=self.organization, actor=request.user,
+                                           person=person, skills=skills, **data)
+            return person
+
+        done = form_submit(request, form, save, success=lambda p: f"{p.full_name} saved.",
+                           redirect_to=lambda p: pk_url("pods:person_detail", self.organization.slug)(p.pk))
+        return done or self._render(form, person, status=400)
 
     def _skills(self, request: OrgRequest) -> tuple[dict[Any, int], str]:
         by_id = {str(s.pk): s for s in skill_list(organization=self.organization)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +26,6 @@ from tenancy.cache import (
     fill_csrf,
     pod_scope,
 )
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.selectors import person_for_user, person_get_or_none
@@ -255,15 +253,12 @@ class AssignmentCreateView(PodPageMixin, View):
         self.load_pod(pk)
         self.require("pods.manage_assignments", self.pod)
         form = AssignmentForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.assignment_create(organization=self.organization, actor=request.user,
-                                           pod=self.pod, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return self._changed(f"{form.cleaned_data['person']} joined {self.pod.name}.")
-        return render_htmx(request, "pods/assignment_form.html", self.members_context(form),
+        done = form_submit(
+            request, form,
+            lambda data: services.assignment_create(organization=self.organization, actor=request.user,
+                                                    pod=self.pod, **data),
+            success=None, respond=lambda a: self._changed(f"{a.person} joined {self.pod.name}."))
+        return done or render_htmx(request, "pods/assignment_form.html", self.members_context(form),
                            partial="pods/_members.html", status=400)
 
     def _changed(self, message: str) -> HttpResponse:
@@ -301,13 +296,10 @@ class AssignmentEditView(AssignmentCreateView):
             services.assignment_end(organization=self.organization, actor=request.user, assignment=a)
             return self._changed(f"{a.person}'s assignment ended.")
         form = AssignmentEditForm(request.POST, organization=self.organization)
-        if form.is_valid():
-            try:
-                services.assignment_update(organization=self.organization, actor=request.user,
-                                           assignment=a, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return self._changed(f"{a.person}'s assignment saved.")
-        return render(request, "pods/assignment_edit.html",
+        done = form_submit(
+            request, form,
+            lambda data: services.assignment_update(organization=self.organization, actor=request.user,
+                                                    assignment=a, **data),
+            success=None, respond=lambda _: self._changed(f"{a.person}'s assignment saved."))
+        return done or render(request, "pods/assignment_edit.html",
                       {"pod": self.pod, "assignment": a, "form": form}, status=400)

@@ -25,7 +25,6 @@ from resources.experts.ics import booking_ics
 from resources.experts.models import BookingState, ExpertProfile
 from resources.selectors import capacity_as_of
 from tenancy.access import get_or_404
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
@@ -110,23 +109,28 @@ class BookView(ExpertDetailView):
         expert = self._expert(pk)
         self.require("experts.book")
         form = BookingForm(request.POST, organization=self.organization, viewer=self.membership)
-        if not form.is_valid():
-            return self._render(expert, booking=form, status=400)
-        data = form.cleaned_data
-        self.require("experts.book", data["pod"])
-        try:
-            b = services.booking_create(organization=self.organization, actor=request.user, expert=expert,
-                                        pod=data["pod"], topic=data["topic"], start=data["start"], end=data["end"])
-        except ValidationError as exc:
-            # The form picks start and end as one slot: their errors show on it.
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            add_service_errors(form, ValidationError(
-                {("slot" if k in ("start", "end") else k): v for k, v in errors.items()}))
-            status = 409 if isinstance(exc, services.SlotTaken) else 400
-            return self._render(expert, booking=form, status=status)
-        messages.success(request, f"Booked {b.start:%a %d %b %H:%M} UTC with {expert}. "
-                                  "Download the .ics from your bookings.")
-        return HttpResponseRedirect(_url(self.organization.slug, "my_bookings"))
+        taken = False
+
+        def book(data: dict[str, Any]) -> Any:
+            nonlocal taken
+            self.require("experts.book", data["pod"])
+            try:
+                return services.booking_create(
+                    organization=self.organization, actor=request.user, expert=expert, pod=data["pod"],
+                    topic=data["topic"], start=data["start"], end=data["end"])
+            except ValidationError as exc:
+                # The form picks start and end as one slot: their errors show on it.
+                taken = isinstance(exc, services.SlotTaken)
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                raise ValidationError(
+                    {("slot" if k in ("start", "end") else k): v for k, v in errors.items()}) from exc
+
+        done = form_submit(
+            request, form, book,
+            success=lambda b: (f"Booked {b.start:%a %d %b %H:%M} UTC with {expert}. "
+                               "Download the .ics from your bookings."),
+            redirect_to=_url(self.organization.slug, "my_bookings"))
+        return done or self._render(expert, booking=form, status=409 if taken else 400)
 
 
 class OfficeHoursAddView(ExpertDetailView):

@@ -22,6 +22,7 @@ from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
+from tenancy.views.forms import form_submit
 
 PER_PAGE = 25
 ENDABLE = {"release": (AllocationState.ADMITTED,),
@@ -73,20 +74,17 @@ class AllocationRequestView(OrgPageMixin, View):
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         self.require("resources.request")
         form = self._form(request.POST)
-        if form.is_valid():
-            self.require("resources.request", form.cleaned_data["pod"])
-            try:
-                a = services.allocation_request(organization=self.organization, actor=request.user,
-                                                **form.cleaned_data)
-            except ValidationError as exc:
-                from tenancy.forms import add_service_errors
 
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Request {a.get_state_display().lower()}: {a.reason}"[:300])
-                return HttpResponseRedirect(reverse("resources:allocation_detail",
-                                                    kwargs={"org_slug": self.organization.slug, "pk": a.pk}))
-        return render(request, "resources/allocation_form.html",
+        def request_(d: dict[str, Any]) -> Any:
+            self.require("resources.request", d["pod"])
+            return services.allocation_request(organization=self.organization, actor=request.user, **d)
+
+        done = form_submit(
+            request, form, request_,
+            success=lambda a: f"Request {a.get_state_display().lower()}: {a.reason}"[:300],
+            redirect_to=lambda a: reverse("resources:allocation_detail",
+                                          kwargs={"org_slug": self.organization.slug, "pk": a.pk}))
+        return done or render(request, "resources/allocation_form.html",
                       {"form": form, "preview": _preview(self, form)}, status=400)
 
 

@@ -17,9 +17,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-APPS = ("tenancy", "integrations", "pods", "governance", "knowledge", "strategy", "resources", "platform_catalog",
-        "bench", "dashboards")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import report  # noqa: E402  (a sibling script module, also when loaded by path)
+
 RAW_SQL_CALLS = {"cursor", "raw", "RawSQL"}
 
 # Modules that are part of the data layer by name.
@@ -75,29 +75,8 @@ def violations(path: Path, rel: str) -> Iterator[tuple[int, str]]:
                 yield node.lineno, f"raw SQL (`{name}`) outside selectors/services/tasks"
 
 
-def iter_files(paths: list[str]) -> Iterator[Path]:
-    for p in paths:
-        path = Path(p)
-        if path.is_file():
-            yield path
-        else:
-            yield from sorted(path.rglob("*.py"))
-
-
 def main(argv: list[str]) -> int:
-    targets = argv or [str(ROOT / app) for app in APPS if (ROOT / app).exists()]
-    found = 0
-    for path in iter_files(targets):
-        try:
-            rel = path.resolve().relative_to(ROOT).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        for lineno, message in violations(path, rel):
-            print(f"{rel}:{lineno}: {message}")
-            found += 1
-    if found:
-        print(f"{found} data-access violation(s)", file=sys.stderr)
-    return 1 if found else 0
+    return report(argv, violations, "data-access violation(s)")
 
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tenancy import services
@@ -20,10 +21,10 @@ from tenancy.forms import (
     InvitationAcceptForm,
     OrganizationCreateForm,
     ProfileForm,
-    add_service_errors,
 )
 from tenancy.http import AuthedRequest
 from tenancy.selectors import user_memberships
+from tenancy.views.forms import form_error_text, form_submit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,14 +47,13 @@ def org_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def org_create(request: AuthedRequest) -> HttpResponse:
     form = OrganizationCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.organization_create(owner=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{org.name} is ready. You are its owner.")
-            return redirect("pods:org_home", org_slug=org.slug)
+    if request.method == "POST":
+        done = form_submit(
+            request, form, lambda data: services.organization_create(owner=request.user, **data),
+            success=lambda org: f"{org.name} is ready. You are its owner.",
+            redirect_to=lambda org: reverse("pods:org_home", kwargs={"org_slug": org.slug}))
+        if done:
+            return done
     return render(request, "tenancy/org_create.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -62,13 +62,15 @@ def org_create(request: AuthedRequest) -> HttpResponse:
 def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, initial={"full_name": user.full_name})
-    if request.method == "POST" and form.is_valid():
-        user.full_name = form.cleaned_data["full_name"].strip()
-        user.save(update_fields=["full_name"])
-        messages.success(request, "Profile saved.")
-        return redirect("profile")
+    if request.method == "POST":
+        done = form_submit(
+            request, form, lambda data: services.user_profile_update(user=user, **data),
+            success="Profile saved.", redirect_to=reverse("profile"))
+        if done:
+            return done
     return render(request, "tenancy/profile.html",
-                  {"form": form, "memberships": user_memberships(user=user)})
+                  {"form": form, "memberships": user_memberships(user=user)},
+                  status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,20 +80,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "tenancy/invitation_invalid.html", status=404)
     user = request.user if request.user.is_authenticated else None
     form: Any = InvitationAcceptForm(request.POST or None) if user is None else None
-    if request.method == "POST" and (form is None or form.is_valid()):
-        data = form.cleaned_data if form is not None else {}
-        try:
+    if request.method == "POST":
+        # A signed-in user accepts with a bare button: a form without fields carries the errors.
+        target = form if form is not None else forms.Form(request.POST)
+
+        def accept(data: dict[str, Any]) -> Any:
             membership = services.invitation_accept(token=token, user=user, **data)
-        except ValidationError as exc:
-            if form is None:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("invitation_accept", token=token)
-            add_service_errors(form, exc)
-        else:
             if user is None:
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {membership.organization.name}.")
-            return redirect("pods:org_home", org_slug=membership.organization.slug)
+            return membership
+
+        done = form_submit(
+            request, target, accept,
+            success=lambda m: f"Welcome to {m.organization.name}.",
+            redirect_to=lambda m: reverse("pods:org_home", kwargs={"org_slug": m.organization.slug}))
+        if done:
+            return done
+        if form is None:
+            messages.error(request, form_error_text(target, "The invitation could not be accepted."))
+            return redirect("invitation_accept", token=token)
     return render(request, "tenancy/invitation_accept.html",
                   {"invitation": invitation, "form": form},
                   status=400 if form is not None and form.errors else 200)

@@ -20,17 +20,16 @@ from tenancy.cache import AUDIT, cached_fragment
 from tenancy.forms import (
     ApiTokenForm,
     AuditFilterForm,
-    CsvImportForm,
     InvitationForm,
     MembershipRoleForm,
     OrganizationSettingsForm,
-    add_service_errors,
 )
 from tenancy.http import OrgRequest
-from tenancy.imports import ImportRejected, people_import_csv
+from tenancy.imports import people_import_csv
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
-from tenancy.views.forms import form_submit
+from tenancy.views.forms import form_error_text, form_submit
+from tenancy.views.imports import CsvImportPage
 
 
 class OrgSettingsView(OrgPageMixin, View):
@@ -64,22 +63,20 @@ class MembersView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                invitation, raw = services.invitation_create(
-                    organization=self.organization, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                from tenancy.notifications import absolute_url, send_invitation_email
+        done = form_submit(
+            request, form, self._invite,
+            success=lambda sent: f"Invitation sent to {sent[0].email}. Link: {sent[1]}",
+            redirect_to=reverse("tenancy:members", kwargs={"org_slug": self.organization.slug}))
+        return done or self._render(form, status=400)
 
-                link = absolute_url(reverse("invitation_accept", args=[raw]))
+    def _invite(self, data: dict[str, Any]) -> tuple[Any, str]:
+        from tenancy.notifications import absolute_url, send_invitation_email
 
-                send_invitation_email(invitation=invitation, link=link)
-                messages.success(request, f"Invitation sent to {invitation.email}. Link: {link}")
-                return redirect("tenancy:members", org_slug=self.organization.slug)
-        return self._render(form, status=400)
+        invitation, raw = services.invitation_create(
+            organization=self.organization, actor=self.request.user, **data)
+        link = absolute_url(reverse("invitation_accept", args=[raw]))
+        send_invitation_email(invitation=invitation, link=link)
+        return invitation, link
 
     def _render(self, form: Any, status: int = 200) -> HttpResponse:
         members = selectors.membership_list(organization=self.organization)
@@ -95,21 +92,25 @@ class MembershipChangeView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         membership = get_or_404(selectors.membership_get, organization=self.organization, pk=pk)
-        try:
-            if request.POST.get("action") == "remove":
+        back = reverse("tenancy:members", kwargs={"org_slug": self.organization.slug})
+        if request.POST.get("action") == "remove":
+            try:
                 services.membership_remove(organization=self.organization, actor=request.user,
                                            membership=membership)
                 messages.success(request, f"{membership.user.email} was removed.")
-            else:
-                form = MembershipRoleForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError({"role": "Choose a role."})
-                services.membership_change_role(organization=self.organization, actor=request.user,
-                                                membership=membership, role=form.cleaned_data["role"])
-                messages.success(request, f"{membership.user.email} is now {form.cleaned_data['role']}.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("tenancy:members", org_slug=self.organization.slug)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        form = MembershipRoleForm(request.POST)
+        done = form_submit(
+            request, form,
+            lambda d: services.membership_change_role(organization=self.organization, actor=request.user,
+                                                      membership=membership, role=d["role"]),
+            success=lambda m: f"{m.user.email} is now {m.role}.", redirect_to=back)
+        if done:
+            return done
+        messages.error(request, form_error_text(form, "Choose a role."))
+        return redirect(back)
 
 
 class InvitationRevokeView(OrgPageMixin, View):
@@ -134,16 +135,14 @@ class ApiTokensView(OrgPageMixin, View):
 
     def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = ApiTokenForm(request.POST)
-        raw = None
-        if form.is_valid():
-            try:
-                _, raw = services.api_token_create(organization=self.organization, actor=request.user,
-                                                   name=form.cleaned_data["name"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                form = ApiTokenForm()
-        return self._render(form, raw=raw, status=400 if form.errors else 201)
+        # The secret is shown once, on this page, so success re-renders (201) instead of redirecting.
+        done = form_submit(
+            request, form,
+            lambda data: services.api_token_create(organization=self.organization, actor=request.user,
+                                                   name=data["name"]),
+            success=None,
+            respond=lambda created: self._render(ApiTokenForm(), raw=created[1], status=201))
+        return done or self._render(form, status=400)
 
     def _render(self, form: Any, raw: str | None = None, status: int = 200) -> HttpResponse:
         show_all = can(self.membership, "tenancy.view_audit")
@@ -191,27 +190,15 @@ class AuditView(OrgPageMixin, View):
         }, status=200 if not form.errors else 400)
 
 
-class PeopleImportView(OrgPageMixin, View):
-    permission_required = "tenancy.manage_people"
+class PeopleImportView(CsvImportPage):
+    template = "tenancy/people_import.html"
 
-    def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
-        return render(request, "tenancy/people_import.html", {"form": CsvImportForm()})
+    def run(self, data: bytes) -> str:
+        result = people_import_csv(organization=self.organization, actor=self.request.user, data=data)
+        return f"Imported {result.created} people ({result.skills_created} new skills)."
 
-    def post(self, request: OrgRequest, **kw: Any) -> HttpResponse:
-        form = CsvImportForm(request.POST, request.FILES)
-        errors: list[Any] = []
-        if form.is_valid():
-            try:
-                result = people_import_csv(organization=self.organization, actor=request.user,
-                                           data=form.cleaned_data["file"].read())
-            except ImportRejected as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, f"Imported {result.created} people"
-                                 f" ({result.skills_created} new skills).")
-                return redirect("pods:people", org_slug=self.organization.slug)
-        return render(request, "tenancy/people_import.html",
-                      {"form": form, "errors": errors}, status=400)
+    def done_url(self) -> str:
+        return reverse("pods:people", kwargs={"org_slug": self.organization.slug})
 
 
 class NotificationsView(OrgPageMixin, View):

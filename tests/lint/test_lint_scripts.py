@@ -50,3 +50,19 @@ def test_todays_code_has_no_import_cycles():
     cycles = _load("cycles")
     found = cycles.cycles(["tenancy", "integrations", "pods", "governance", "knowledge", "demo"])
     assert [c for c in found if tuple(c) not in cycles.KNOWN] == []
+
+
+HAND_POST = Path(__file__).parent / "fixtures" / "view_with_hand_post.py"
+
+
+def test_a_hand_written_post_in_a_view_is_flagged_and_a_get_filter_is_not():
+    forms = _load("forms")
+    found = list(forms.violations(HAND_POST, "pods/views/fixture.py"))
+    lines = sorted(line for line, _m in found)
+    source = HAND_POST.read_text().splitlines()
+    assert lines == [i for i, text in enumerate(source, start=1) if "# flagged" in text]
+    assert list(forms.violations(HAND_POST, "pods/services.py")) == []  # only view modules
+
+
+def test_todays_pages_handle_every_post_form_through_form_submit():
+    assert _load("forms").main([]) == 0
