@@ -1,24 +1,22 @@
 """All-or-nothing CSV import of pods and of assignments, with a per-row error report.
 
-Reads with the people import's machinery (tenancy/imports.py: `csv_records`, `RowError`,
-`ImportRejected`) and writes each row through the same service as the pages (`pod_create`,
-`assignment_create`), so the rules (unique names, sponsors, overlaps, the audit trail) are the
-pages' rules. Every row is tried inside one transaction; any error rolls back every row and
-reports each bad row by line and column. The columns are those of the CSV exports.
+On the one import path (tenancy/imports.py: `csv_import_run`): this module only checks records
+and writes each row through the same service as the pages (`pod_create`, `assignment_create`,
+through `write_rows`), so the rules (unique names, sponsors, overlaps, the audit trail) are the
+pages' rules. The columns are those of the CSV exports.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models.functions import Lower
 
 from pods import services
 from pods.models import Pod, PodRole, PodStatus
-from tenancy.imports import ImportRejected, RowError, csv_records
+from tenancy.imports import CsvSpec, Row, RowError, csv_import_run, write_rows
 from tenancy.models import Membership, Organization, Person, User
 
 POD_COLUMNS = ("name", "status", "mission", "sponsor_email")
@@ -26,33 +24,36 @@ ASSIGNMENT_COLUMNS = ("pod", "person_email", "person_name", "role", "allocation_
                       "end_date")
 
 
-def _service_errors(line: int, exc: ValidationError) -> list[RowError]:
-    if hasattr(exc, "error_dict"):
-        return [RowError(line, f, " ".join(m)) for f, m in exc.message_dict.items()]
-    return [RowError(line, "row", " ".join(exc.messages))]
+PODS_CSV = CsvSpec(noun="pods", target_type="pod", columns=POD_COLUMNS, required=("name",),
+                   empty="No pods in the file.")
+ASSIGNMENTS_CSV = CsvSpec(
+    noun="assignments", target_type="assignment", columns=ASSIGNMENT_COLUMNS,
+    required=("pod", "person_email", "role", "allocation_percent", "start_date"),
+    empty="No assignments in the file.")
 
 
-def _run(rows: list[tuple[int, Any]], write: Any, empty: str) -> int:
-    """Write every row in one transaction; any error rolls all of them back."""
-    if not rows:
-        raise ImportRejected([RowError(2, "file", empty)])
-    errors: list[RowError] = []
-    with transaction.atomic():
-        for line, args in rows:
-            try:
-                with transaction.atomic():
-                    write(**args)
-            except ValidationError as exc:
-                errors.extend(_service_errors(line, exc))
-        if errors:
-            raise ImportRejected(errors)
-    return len(rows)
+def _import(organization: Organization, actor: User, data: bytes | str, spec: CsvSpec,
+            check: Callable[..., tuple[list[Row], list[RowError]]], create: Callable[..., Any]) -> int:
+    """Rows checked by `check`, then each written by the page's service `create`."""
+
+    def write(rows: list[Row]) -> dict[str, Any]:
+        written = write_rows(rows, lambda **kw: create(organization=organization, actor=actor, **kw))
+        return {"created": len(written), "ids": [obj.pk for obj in written]}
+
+    summary = csv_import_run(organization=organization, actor=actor, data=data, spec=spec,
+                             check=lambda records: check(organization, records), write=write)
+    return int(summary["created"])
 
 
 def pods_import_csv(*, organization: Organization, actor: User, data: bytes | str) -> int:
-    records, errors = csv_records(data, columns=POD_COLUMNS, required=("name",))
+    return _import(organization, actor, data, PODS_CSV, _check_pods, services.pod_create)
+
+
+def _check_pods(organization: Organization, records: list[tuple[int, dict[str, str]]],
+                ) -> tuple[list[Row], list[RowError]]:
+    errors: list[RowError] = []
     sponsors = {m.user.email.lower(): m for m in Membership.objects.for_org(organization).select_related("user")}
-    rows: list[tuple[int, Any]] = []
+    rows: list[Row] = []
     for line, rec in records:
         status = rec.get("status") or PodStatus.FORMING
         if status not in PodStatus.values:
@@ -66,10 +67,7 @@ def pods_import_csv(*, organization: Organization, actor: User, data: bytes | st
                 continue
         rows.append((line, {"name": rec["name"], "mission": rec.get("mission", ""), "status": status,
                             "sponsor": sponsor}))
-    if errors:
-        raise ImportRejected(errors)
-    return _run(rows, lambda **kw: services.pod_create(organization=organization, actor=actor, **kw),
-                "No pods in the file.")
+    return rows, errors
 
 
 def _date(value: str) -> datetime.date:
@@ -77,12 +75,16 @@ def _date(value: str) -> datetime.date:
 
 
 def assignments_import_csv(*, organization: Organization, actor: User, data: bytes | str) -> int:
-    records, errors = csv_records(data, columns=ASSIGNMENT_COLUMNS,
-                                  required=("pod", "person_email", "role", "allocation_percent", "start_date"))
+    return _import(organization, actor, data, ASSIGNMENTS_CSV, _check_assignments, services.assignment_create)
+
+
+def _check_assignments(organization: Organization, records: list[tuple[int, dict[str, str]]],
+                       ) -> tuple[list[Row], list[RowError]]:
+    errors: list[RowError] = []
     pods = {p.lname: p for p in Pod.objects.for_org(organization).annotate(lname=Lower("name"))}
     people = {p.email.lower(): p for p in Person.objects.for_org(organization).exclude(email="")}
     roles = {r.key: r for r in PodRole.objects.for_org(organization)}
-    rows: list[tuple[int, Any]] = []
+    rows: list[Row] = []
     for line, rec in records:
         row_errors = []
         pod = pods.get(rec["pod"].lower())
@@ -109,7 +111,4 @@ def assignments_import_csv(*, organization: Organization, actor: User, data: byt
             continue
         rows.append((line, {"pod": pod, "person": person, "role": role, "allocation_percent": int(pct),
                             "start_date": dates["start_date"], "end_date": dates.get("end_date")}))
-    if errors:
-        raise ImportRejected(errors)
-    return _run(rows, lambda **kw: services.assignment_create(organization=organization, actor=actor, **kw),
-                "No assignments in the file.")
+    return rows, errors
