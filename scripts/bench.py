@@ -12,8 +12,9 @@
    enterprise org's admin: requests/s, p50 and p95 per URL, each bounded in requests and time.
 5. A table on stdout and bench-results/bench.json.
 
-Add a page by appending a `Target` to TARGETS (scripts/bench_targets.py); if its URL needs a new
-object id, add a function to PLACEHOLDERS that picks a representative one for an organization.
+Add a page by registering a `BenchTarget` in its app's `bench_targets` module (see
+scripts/bench_targets.py); if its URL needs a new object id, add a function to PLACEHOLDERS that
+picks a representative one for an organization.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench_load import CONCURRENCY, WORKERS, LoadResult  # noqa: E402 (scripts/)
 from bench_objects import PLACEHOLDERS, fmt, search_sql_report  # noqa: E402
 from bench_passes import PASSES, pass_rows, print_pass_table, run_pass, write_concurrency  # noqa: E402
-from bench_targets import TARGETS, Target  # noqa: E402
+from bench_targets import TARGETS, Target, load_targets  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -120,6 +121,7 @@ def django_setup(bench_url: str) -> None:
     import django
 
     django.setup()
+    load_targets()
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
@@ -255,9 +257,6 @@ def main() -> int:
         parser.error(f"unknown pass: {', '.join(sorted(unknown))}")
     os.chdir(ROOT)
     RESULTS.mkdir(exist_ok=True)
-    if args.only:
-        TARGETS[:] = [t for t in TARGETS if t.kind == "baseline"
-                      or any(o.lower() in t.name.lower() for o in args.only)]
 
     load_before = os.getloadavg()[0]
     if load_before > 0.5 * (os.cpu_count() or 1):
@@ -286,6 +285,9 @@ def main() -> int:
         seed_times["vacuum analyze"] = time.perf_counter() - started
 
     django_setup(bench_url)
+    if args.only:
+        TARGETS[:] = [t for t in TARGETS if t.kind == "baseline"
+                      or any(o.lower() in t.name.lower() for o in args.only)]
     paths = {slug: resolve_paths(slug) for slug in (SMALL_SLUG, ENTERPRISE_SLUG)}
     queries = {slug: count_queries(slug, paths[slug]) for slug in (SMALL_SLUG, ENTERPRISE_SLUG)}
     cookie, end_session = session_cookie(ENTERPRISE_SLUG)

@@ -17,9 +17,10 @@ Kinds:
 - `pod_dimensions` what the overview filters pods by (`PodDimension`: sponsor, theme, pod type …)
 - `attention`      a source of the overview's attention queue (`AttentionSource`)
 - `scorecard_measures` a per-pod figure that scorecard checks compare to a threshold (`ScorecardMeasure`)
-
-Next kinds (seeding steps, bench targets) get a record and a store here when their first
-contributor lands, the same way.
+- `seed_steps`     a step of the demo seeder (`SeedStep`: its order and the steps it needs first);
+                   each demo/seeding module registers its own, the seeder names none of them
+- `bench_targets`  a page or API list `make bench` measures (`BenchTarget`), registered by the
+                   app that serves it in its `bench_targets` module (found by autodiscovery)
 """
 
 from __future__ import annotations
@@ -286,6 +287,32 @@ class PodMilestone:
     dates: Callable[[Any, list[int] | None], dict[int, datetime.datetime]]
 
 
+@dataclass(frozen=True)
+class SeedStep:
+    """`seed(ctx)` fills the demo organization with one app's data, at either scale, idempotently.
+
+    Steps run by `order` (steps share the seeder's random generator, so the order is part of the
+    data); `after` names the steps whose rows this one reads, and the seeder refuses an order
+    that would run it before them."""
+
+    name: str
+    seed: Callable[[Any], None]
+    order: int
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BenchTarget:
+    """One URL `make bench` measures. `path` may name {slug} and any placeholder of
+    scripts/bench_objects.py; `kind` is "page" or "api" (an API 404 is reported as missing)."""
+
+    name: str
+    path: str
+    kind: str = "page"
+    min_share_of_trivial: float | None = None  # % of the baseline's requests/s
+    order: int = 100
+
+
 def _require_sql(check: HealthCheck) -> HealthCheck:
     if not callable(check.sql) or not callable(check.batch):
         raise TypeError(f"health check {check.name!r} needs both its batch and its SQL form")
@@ -306,6 +333,8 @@ class Registry:
     scorecard_measures: Store[ScorecardMeasure] = field(
         default_factory=lambda: Store(ScorecardMeasure, lambda m: m.key))
     pod_milestones: Store[PodMilestone] = field(default_factory=lambda: Store(PodMilestone, lambda m: m.key))
+    seed_steps: Store[SeedStep] = field(default_factory=lambda: Store(SeedStep, lambda s: s.name))
+    bench_targets: Store[BenchTarget] = field(default_factory=lambda: Store(BenchTarget, lambda t: t.name))
 
     # Set by the app that keeps the search index; None without it (documents are then not indexed).
     search_index: SearchIndex | None = None

@@ -32,6 +32,7 @@ from pods.models import Pod, PodRole
 from resources.models import Budget, BudgetCategory
 from resources.services import budget_set, quarter_of
 from tenancy.models import Person, PersonKind, PersonSkill
+from tenancy.registry import SeedStep, registry
 
 TITLES = ["Computer-vision engineer", "Data quality specialist", "MLOps engineer", "Evaluation lead",
           "Prompt engineer", "Domain expert (claims)", "Privacy reviewer", "Search relevance engineer",
@@ -196,3 +197,6 @@ def _services_budgets(ctx: SeedContext, today: datetime.date) -> int:
         budget_set(organization=org, actor=ctx.actor, pod=pods[pod_id], quarter=q, category=BudgetCategory.SERVICES,
                    amount=amount)
     return len(amounts)
+
+
+registry.seed_steps.register(SeedStep("bench", seed, order=90, after=("pods", "resources")))

@@ -22,6 +22,7 @@ from platform_catalog.services import library, relations, tracking
 from platform_catalog.services.coordination import duplicates_compute
 from pods.models import Pod
 from tenancy.audit import audit_record
+from tenancy.registry import SeedStep, registry
 
 MODELS = [  # name, version, provider, modality, licence, approve up to, intended use
     ("churn-xgb", "2.4.0", "In-house", "tabular", "Proprietary", "high", "Weekly churn risk per account."),
@@ -162,3 +163,6 @@ def _bulk(ctx: SeedContext, pods: list[Pod]) -> None:
                  since=ctx.days_ago(rng.randint(1, 720)), source="api")
         for pod in pods if rng.random() < 0.6], ignore_conflicts=True)
     ctx.tally("catalog entries", len(models) + len(comps) + 600)
+
+
+registry.seed_steps.register(SeedStep("catalog", seed, order=80, after=("pods", "governance", "knowledge")))

@@ -10,6 +10,7 @@ import datetime
 from dashboards.selectors import scorecard_day
 from dashboards.services import scorecard_evaluate, scorecard_seed_defaults, snapshot_backfill
 from demo.seeding.context import SeedContext
+from tenancy.registry import SeedStep, registry
 
 HISTORY_WEEKS = 8
 
@@ -26,3 +27,8 @@ def seed(ctx: SeedContext) -> None:
         scorecard_evaluate(organization=org, today=last_sunday - datetime.timedelta(weeks=n - 1))
     scorecard_evaluate(organization=org, today=ctx.today)
     ctx.created["overview facts"] += facts
+
+
+registry.seed_steps.register(SeedStep(
+    "dashboards", seed, order=1000,  # last: the overview snapshots what every step above seeded
+    after=("pods", "governance", "knowledge", "strategy", "resources", "catalog", "bench")))

@@ -25,6 +25,7 @@ from resources.experts.models import Booking, ExpertProfile, OfficeHours
 from resources.experts.slots import Slot, slots_between
 from tenancy.audit import audit_record
 from tenancy.models import Person, User
+from tenancy.registry import SeedStep, registry
 
 TOPICS = ["RAG", "LLM evaluation", "MLOps", "Data contracts", "Experiment design", "Privacy reviews",
           "Forecasting", "Kubernetes", "Prompt design", "Fairness testing", "Feature stores", "Claims domain"]
@@ -178,3 +179,6 @@ def _enterprise(ctx: SeedContext, pods: list[Pod], people: list[Person]) -> None
                  after={"experts": len(experts), "office_hours": len(windows), "bookings": len(rows)})
     ctx.tally("experts", len(experts))
     ctx.tally("bookings", len(rows))
+
+
+registry.seed_steps.register(SeedStep("experts", seed, order=70, after=("pods", "knowledge", "resources")))

@@ -38,7 +38,7 @@ from knowledge.directory_index import index_registered
 from pods.models import Assignment, Pod
 from tenancy.audit import audit_record
 from tenancy.models import User
-from tenancy.registry import registry
+from tenancy.registry import SeedStep, registry
 
 TITLES = {
     "select_model": ["Switch summariser to a smaller open model", "Adopt a reranker for search",
@@ -239,3 +239,6 @@ def _guardrails(ctx: SeedContext, pods: list[Pod], lead_users: dict[int, User]) 
     deployment_metrics_push(organization=org, actor=actor, review=review,
                             metrics={"performance": 0.84, "security": 0.91})
     deployment_metrics_push(organization=org, actor=actor, review=review, metrics={"performance": 0.62})
+
+
+registry.seed_steps.register(SeedStep("governance", seed, order=30, after=("pods",)))

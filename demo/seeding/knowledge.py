@@ -24,6 +24,7 @@ from knowledge.models import (
     Talk,
 )
 from pods.models import Pod
+from tenancy.registry import SeedStep, registry
 
 BATCH = 2000
 
@@ -246,3 +247,6 @@ def _talks_small(ctx: SeedContext, guilds: list[Guild]) -> None:
                              tags=tags, paper_url=paper,
                              recording_url="https://video.example/talk" if days < 0 else "")
         ctx.tally("talks", 1)
+
+
+registry.seed_steps.register(SeedStep("knowledge", seed, order=40, after=("pods",)))

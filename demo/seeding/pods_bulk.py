@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 
+from demo.seeding import by_scale
 from demo.seeding import enterprise_data as data
 from demo.seeding.charter_text import charter_versions
 from demo.seeding.context import SeedContext
 from demo.seeding.history import backdate_pods
-from demo.seeding.pods import pod_roles
+from demo.seeding.pods import pod_roles, seed_small
 from pods.models import Assignment, Charter, Pod, PodRole, PodStatus
 from tenancy.audit import audit_record
 from tenancy.models import LEADER_ROLES, Membership, Person, PersonKind
+from tenancy.registry import SeedStep, registry
 
 BATCH = 1000
 MAX_ASSIGNMENTS_PER_PERSON = 3
@@ -211,3 +213,7 @@ def _charters(ctx: SeedContext, pods: list[Pod], sponsors: dict[int, Membership]
     Charter.objects.bulk_create(rows, batch_size=BATCH)
     ctx.tally("charter versions", len(rows))
     return len(rows)
+
+
+# The step of both scales: the small one through the services (demo/seeding/pods.py), this one in bulk.
+registry.seed_steps.register(SeedStep("pods", by_scale(seed_small, seed), order=20, after=("tenancy",)))

@@ -26,6 +26,7 @@ from resources.models import (
     Quota,
 )
 from tenancy.models import User
+from tenancy.registry import SeedStep, registry
 
 POOLS = [  # name, unit, capacity, credits per unit-hour
     ("H100 80GB", "GPU", 16, Decimal("4.00")),
@@ -186,3 +187,6 @@ def _enterprise(ctx: SeedContext, pods: list[Pod]) -> None:
     cohort_pods = list({q.pod for q in quotas})
     _history(ctx, pools, cohort_pods, days=730, per_day=per_day)
     ctx.tally("compute pools", len(pools))
+
+
+registry.seed_steps.register(SeedStep("resources", seed, order=60, after=("pods", "governance")))

@@ -23,6 +23,7 @@ from strategy import services
 from strategy.models import Measurement, Outcome, Theme, ThemeStatus
 from strategy.quarters import Quarter, quarter_of
 from tenancy.models import LEADER_ROLES, Membership
+from tenancy.registry import SeedStep, registry
 
 # (theme title, owner key, [(pod name, metric, unit, direction, baseline, target, target_max, pace, cadence)])
 # `pace`: the share of the steady pace the readings follow (1.1 ahead, 0.5 at risk); None: stale.
@@ -212,3 +213,6 @@ def _seed_enterprise(ctx: SeedContext, leaders: list[Membership]) -> None:
     ctx.tally("themes", len(themes))
     ctx.tally("outcomes", len(outcomes))
     ctx.tally("measurements", n)
+
+
+registry.seed_steps.register(SeedStep("strategy", seed, order=50, after=("pods",)))

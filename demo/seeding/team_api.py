@@ -10,6 +10,7 @@ from demo.seeding.context import SeedContext
 from pods import services, team_services
 from pods.models import InteractionMode, Pod, PodInteraction, PodStatus, TeamType
 from tenancy.audit import audit_record
+from tenancy.registry import SeedStep, registry
 
 SMALL_TYPES = {
     "Claims Triage Assistant": (TeamType.STREAM_ALIGNED, "#claims-triage · intake page", "Claim routing API"),
@@ -128,3 +129,6 @@ def _seed_enterprise(ctx: SeedContext) -> None:
     audit_record(organization=org, actor=ctx.actor, action="demo.team_api_seeded", target=org,
                  after={"pods_typed": len(pods), "interactions": len(rows)})
     ctx.tally("pod interactions", len(rows))
+
+
+registry.seed_steps.register(SeedStep("team_api", seed, order=25, after=("pods",)))

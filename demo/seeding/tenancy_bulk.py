@@ -14,11 +14,13 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
+from demo.seeding import by_scale
 from demo.seeding import enterprise_data as data
 from demo.seeding.context import SeedContext
-from demo.seeding.tenancy import ensure_member, ensure_organization, ensure_user
+from demo.seeding.tenancy import ensure_member, ensure_organization, ensure_user, seed_small
 from tenancy.audit import audit_record
 from tenancy.models import Membership, Person, PersonKind, PersonSkill, Role, Skill, User
+from tenancy.registry import SeedStep, registry
 
 BATCH = 1000
 
@@ -132,3 +134,7 @@ def _person_skills(ctx: SeedContext, people: list[Person], skills: dict[str, Ski
     PersonSkill.objects.bulk_create(rows, batch_size=BATCH)
     ctx.tally("person skills", len(rows))
     return len(rows)
+
+
+# The step of both scales: the small one through the services (demo/seeding/tenancy.py), this one in bulk.
+registry.seed_steps.register(SeedStep("tenancy", by_scale(seed_small, seed), order=10))
