@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.db import models, transaction
@@ -116,12 +116,33 @@ def audit_record(
     return event
 
 
+class OpenWrite(Protocol):
+    """What audit needs of the org_write open in this context (tenancy.writes.OrgWrite)."""
+
+    organization: Organization
+
+    def touch(self, *scopes: str) -> None: ...
+
+
+def _no_open_write() -> OpenWrite | None:
+    return None
+
+
+# tenancy.writes, which builds on this module, installs its look-up here when it is imported, so
+# this module never imports it back (that import was the audit <-> writes cycle).
+open_write: Callable[[], OpenWrite | None] = _no_open_write
+
+
+def open_write_lookup(lookup: Callable[[], OpenWrite | None]) -> None:
+    global open_write
+    open_write = lookup
+
+
 def _touch_audit(organization: Organization) -> None:
     """Every audit event changes the audit log: its cache scope is part of the write."""
     from tenancy.cache import AUDIT, scopes_touch
-    from tenancy.writes import _current
 
-    write = _current.get()
+    write = open_write()
     if write is not None and write.organization.pk == organization.pk:
         write.touch(AUDIT)
         return

@@ -30,7 +30,7 @@ from celery import Task
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from tenancy.audit import audit_record
+from tenancy.audit import audit_record, open_write_lookup
 from tenancy.cache import check_scope, mark_write_open, scopes_touch
 from tenancy.models import AuditEvent, Organization, User
 
@@ -112,6 +112,7 @@ class OrgWrite:
 
 
 _current: contextvars.ContextVar[OrgWrite | None] = contextvars.ContextVar("podium_org_write", default=None)
+open_write_lookup(_current.get)  # audit events touch the open write's AUDIT scope
 
 
 def current_write() -> OrgWrite:
