@@ -9,7 +9,7 @@ from django import forms
 from knowledge.models import INCIDENT_TAXONOMY, IncidentStatus, LessonKind, Severity
 from knowledge.search import search_kinds
 from knowledge.selectors import incident_choices
-from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
+from tenancy.forms import FilterForm, OrgScopedForm, choice_field, model_choice_field
 
 if TYPE_CHECKING:
     from knowledge.models import Guild, Incident, Presentation
@@ -84,7 +84,9 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class LessonFilterForm(OrgScopedForm):
+class LessonFilterForm(OrgScopedForm, FilterForm):
+    filter_names = {"guild": "guild_id"}
+
     guild = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *LessonKind.choices])
     tag = forms.CharField(required=False, max_length=40)
@@ -97,7 +99,10 @@ class LessonFilterForm(OrgScopedForm):
             (g.pk, g.name) for g in guild_choices(organization=self.organization)]
 
 
-class SearchForm(OrgScopedForm):
+class SearchForm(OrgScopedForm, FilterForm):
+    filter_names = {"guild": "guild_id", "pod": "pod_id"}
+    not_filters = ("q",)
+
     q = forms.CharField(required=False, max_length=200, label="Search",
                         widget=forms.SearchInput(attrs={"placeholder": "Search pods, people, lessons, escalations…",
                                                         "autocomplete": "off"}))
@@ -128,11 +133,6 @@ class SearchForm(OrgScopedForm):
         self.choices = {"kind": choice_field(self, "kind").choices, "guild": options[0],
                         "pod": options[1]}
 
-    def filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_valid() else {}
-        names = {"kind": "kind", "guild": "guild_id", "pod": "pod_id", "tag": "tag",
-                 "since": "since", "until": "until"}
-        return {names[k]: v for k, v in data.items() if k in names and v not in (None, "")}
 
 
 class IncidentForm(OrgScopedForm):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pods.models import Charter, PodStatus, TeamType
 from pods.selectors import HEALTH_CHOICES, pod_people_choices, pod_roles
-from tenancy.forms import OrgScopedForm, choice_field, model_choice_field
+from tenancy.forms import FilterForm, OrgScopedForm, choice_field, model_choice_field
 from tenancy.models import PersonKind
 from tenancy.selectors import leader_memberships, skill_choices
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PodFilterForm(forms.Form):
+class PodFilterForm(FilterForm):
     q = forms.CharField(required=False, max_length=100, label="Search")
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *PodStatus.choices])
     health = forms.ChoiceField(required=False, choices=[("", "Any health"), *HEALTH_CHOICES])
@@ -124,7 +124,9 @@ class CharterForm(forms.Form):
         return data
 
 
-class PeopleFilterForm(OrgScopedForm):
+class PeopleFilterForm(OrgScopedForm, FilterForm):
+    filter_names = {"skill": "skill_id"}
+
     q = forms.CharField(required=False, max_length=100, label="Search")
     kind = forms.ChoiceField(required=False, choices=[("", "Anyone"), *PersonKind.choices])
     skill = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)

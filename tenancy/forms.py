@@ -46,6 +46,23 @@ class FetchedChoiceIterator(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+class FilterForm(forms.Form):
+    """A list's filters: `filters()` is the selector's keyword arguments, the one way a list page,
+    its htmx partial and its CSV export read the same query string, so they cannot disagree.
+
+    Empty and invalid filters are left out (a bad value filters nothing rather than failing the
+    page). `filter_names` renames a field for the selector (`guild` → `guild_id`); a field named
+    in `not_filters` (the search text of a search form) is the caller's to read."""
+
+    filter_names: dict[str, str] = {}
+    not_filters: tuple[str, ...] = ()
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {self.filter_names.get(k, k): v for k, v in data.items()
+                if k not in self.not_filters and v not in (None, "")}
+
+
 class OrgScopedForm(forms.Form):
     """A form whose related-object choices come only from the request's organization."""
 

@@ -21,9 +21,7 @@ class LessonExportView(OrgPageMixin, View):
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         form = LessonFilterForm(request.GET or None, organization=self.organization)
-        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-        if "guild" in filters:
-            filters["guild_id"] = filters.pop("guild")
+        filters = form.filters()
         lessons = selectors.lesson_list(organization=self.organization, **filters)
         rows = ((x.pk, x.title, x.guild.name, x.kind, "; ".join(x.tags), x.pod.name if x.pod else "",
                  x.author.email if x.author else "", x.published_at, x.helpful_count)

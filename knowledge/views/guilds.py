@@ -202,9 +202,7 @@ class LessonListView(OrgPageMixin, View):
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = LessonFilterForm(request.GET or None, organization=self.organization)
-        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-        if "guild" in filters:
-            filters["guild_id"] = filters.pop("guild")
+        filters = form.filters()
         page_no = request.GET.get("page", "1")
 
         def render_list() -> str:

@@ -27,7 +27,7 @@ CHUNK = 500
 class PodsExportView(OrgPageMixin, View):
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         form = PodFilterForm(request.GET or None)
-        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+        filters = form.filters()
         pods = selectors.pod_list(organization=self.organization, today=timezone.localdate(), **filters)
         rows = ((p.name, p.status, p.mission, p.sponsor.user.email if p.sponsor else "")
                 for p in pods.select_related("sponsor__user").order_by("name", "id").iterator(CHUNK))
@@ -37,10 +37,7 @@ class PodsExportView(OrgPageMixin, View):
 class PeopleExportView(OrgPageMixin, View):
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponseBase:
         form = PeopleFilterForm(request.GET or None, organization=self.organization)
-        filters: dict[str, Any] = {}
-        if form.is_valid():
-            d = form.cleaned_data
-            filters = {k: v for k, v in {"q": d["q"], "kind": d["kind"], "skill_id": d["skill"]}.items() if v}
+        filters = form.filters()
         people = selectors.people_with_allocation(organization=self.organization, **filters)
         rows = ((p.full_name, p.email, p.title, p.kind, p.weekly_capacity_hours,
                  "; ".join(f"{s.skill.name}:{s.level}" for s in p.skills.all()), p.total_allocation)

@@ -33,10 +33,7 @@ PEOPLE_PER_PAGE = 50
 class PeopleView(OrgPageMixin, View):
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = PeopleFilterForm(request.GET or None, organization=self.organization)
-        filters: dict[str, Any] = {}
-        if form.is_valid():
-            d = form.cleaned_data
-            filters = {k: v for k, v in {"q": d["q"], "kind": d["kind"], "skill_id": d["skill"]}.items() if v}
+        filters = form.filters()
         page_no = request.GET.get("page", "1")
         today = timezone.localdate()
 

@@ -60,8 +60,7 @@ class OrgHomeView(OrgPageMixin, View):
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         form = PodFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        filters = {k: v for k, v in filters.items() if v}
+        filters = form.filters()
         page_no = request.GET.get("page", "1")
         today = timezone.localdate()
         partial = bool(request.htmx) and not request.htmx.boosted
