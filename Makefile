@@ -64,6 +64,7 @@ lint: install
 	$(BIN)/python scripts/lint/data_access.py
 	$(BIN)/python scripts/lint/cycles.py
 	$(BIN)/python scripts/lint/forms.py
+	$(BIN)/python scripts/lint/names.py
 
 clean: db-stop
 	rm -rf .podium

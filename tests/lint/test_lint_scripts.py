@@ -66,3 +66,23 @@ def test_a_hand_written_post_in_a_view_is_flagged_and_a_get_filter_is_not():
 
 def test_todays_pages_handle_every_post_form_through_form_submit():
     assert _load("forms").main([]) == 0
+
+
+BADLY_NAMED = Path(__file__).parent / "fixtures" / "selectors_badly_named.py"
+
+
+def test_a_service_or_selector_not_named_entity_verb_is_flagged():
+    names = _load("names")
+    found = list(names.violations(BADLY_NAMED, "pods/selectors.py"))
+    source = BADLY_NAMED.read_text().splitlines()
+    assert sorted(line for line, _m in found) == [
+        i for i, text in enumerate(source, start=1) if "# flagged" in text]
+    assert list(names.violations(BADLY_NAMED, "pods/views/fixture.py")) == []  # only the data layer
+
+
+def test_todays_names_pass_and_every_allowed_name_still_exists():
+    names = _load("names")
+    assert names.main([]) == 0
+    for entry in names.ALLOWED:  # the allow-list only shrinks: a renamed function leaves it
+        path, name = entry.split("::")
+        assert f"def {name}(" in (ROOT / path).read_text(), entry
