@@ -30,6 +30,7 @@ ALLOWED: dict[str, str] = {f"{path}::{name}": _PREDATES for path, name in (
     ("pods/health_selectors.py", "with_health_live"),
     ("governance/selectors.py", "inbox"),
     ("governance/selectors.py", "policies"),
+    ("governance/routing_selectors.py", "route"),
     ("knowledge/services/common.py", "apply_changes"),
     ("strategy/selectors/__init__.py", "with_state"),
     ("strategy/selectors/time_to_value.py", "cohorts"),
