@@ -8,7 +8,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from pods import services, team_selectors, team_services
 from pods.models import PodInteraction, TeamType
 from pods.team_forms import InteractionEndForm, InteractionForm, TeamApiForm
 from pods.views.pods import PodObjectMixin
-from tenancy.forms import add_service_errors
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin, render_htmx
@@ -73,15 +71,12 @@ class InteractionCreateView(TeamApiView):
         pod = self.load_pod(pk)
         self.require("pods.change_team_api", pod)
         form = InteractionForm(request.POST, organization=self.organization, pod=pod)
-        if form.is_valid():
-            try:
-                team_services.interaction_create(organization=self.organization, actor=request.user, pod=pod,
-                                                 **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return self.answer("Interaction recorded.")
-        return render_htmx(request, "pods/team_api.html", self.context(interaction_form=form),
+        done = form_submit(
+            request, form,
+            lambda d: team_services.interaction_create(organization=self.organization, actor=request.user,
+                                                       pod=pod, **d),
+            success=None, respond=lambda _: self.answer("Interaction recorded."))
+        return done or render_htmx(request, "pods/team_api.html", self.context(interaction_form=form),
                            partial="pods/_interactions.html", status=400)
 
     def answer(self, flash: str) -> HttpResponse:
@@ -113,14 +108,13 @@ class InteractionEditView(InteractionCreateView):
             return render_htmx(request, "pods/team_api.html", self.context(flash_error="Unknown action."),
                                partial="pods/_interactions.html", status=400)
         form = InteractionEndForm(request.POST)
-        if form.is_valid():
-            try:
-                team_services.interaction_update(organization=self.organization, actor=request.user,
-                                                 interaction=interaction, end_date=form.cleaned_data["end_date"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return self.answer("Interaction ended.")
+        done = form_submit(
+            request, form,
+            lambda d: team_services.interaction_update(organization=self.organization, actor=request.user,
+                                                       interaction=interaction, end_date=d["end_date"]),
+            success=None, respond=lambda _: self.answer("Interaction ended."))
+        if done:
+            return done
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return render_htmx(request, "pods/team_api.html", self.context(flash_error=f"Not ended: {errors}"),
                            partial="pods/_interactions.html", status=400)
