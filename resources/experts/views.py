@@ -85,17 +85,23 @@ class ExpertDetailView(OrgPageMixin, View):
         may_book = can(viewer, "experts.book")
         slots = selectors.expert_slots(organization=org, expert=expert)
         tz = ZoneInfo(expert.office_hours.all()[0].timezone) if expert.office_hours.all() else ZoneInfo("UTC")
+        pod_choices: list[tuple[int, str]] = []
+        if may_book:
+            # The pod select is written out from (id, name) pairs: Django's widget renders a
+            # template per option, which for an admin's 300 pods was most of the page's time.
+            pod_choices = list(selectors.bookable_pods(organization=org, viewer=viewer).values_list("pk", "name"))
         if may_book and booking is None:
             booking = BookingForm(organization=org, viewer=viewer)
-            pods = list(booking.fields["pod"].queryset[:2])  # type: ignore[attr-defined]
-            if len(pods) == 1:  # most people work in one pod: preselect it
-                booking.initial["pod"] = pods[0].pk
+            if len(pod_choices) == 1:  # most people work in one pod: preselect it
+                booking.initial["pod"] = pod_choices[0][0]
+        chosen_pod = str(booking["pod"].value() or "") if booking is not None else ""
         if may_hours and hours is None:
             hours = OfficeHoursForm(organization=org)
         return render(self.request, "resources/experts/expert_detail.html", {
             "expert": expert, "days": _days(slots, tz), "tz": str(tz), "free": sum(s.free for s in slots),
             "booking_form": booking if may_book else None, "hours_form": hours if may_hours else None,
             "may_hours": may_hours, "chosen": self.request.POST.get("slot", ""),
+            "pod_choices": pod_choices, "chosen_pod": chosen_pod,
         }, status=status)
 
     def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:

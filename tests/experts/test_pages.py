@@ -34,6 +34,7 @@ def test_a_lead_sees_the_slots_and_books_one(client, org):
     assert page.status_code == 200
     html = page.content.decode()
     assert _slot_value() in html and "Book this slot" in html
+    assert f'<option value="{x.pod.pk}" selected>' in html  # their only pod, preselected
     r = client.post(u(org, "book", x.expert.pk), {"slot": _slot_value(), "pod": x.pod.pk, "topic": "RAG evals"})
     assert r.status_code == 302 and r["Location"] == u(org, "my_bookings")
     b = Booking.objects.for_org(org).get()
