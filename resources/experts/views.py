@@ -27,6 +27,7 @@ from resources.selectors import capacity_as_of
 from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
+from tenancy.selectors import person_choices
 from tenancy.views.base import OrgPageMixin
 from tenancy.views.forms import form_submit
 
@@ -49,8 +50,12 @@ class ExpertListView(OrgPageMixin, View):
         # The form lists every person (2,500 at enterprise scale): rendered only when asked for.
         if may_manage and form is None and self.request.GET.get("add") == "1":
             form = ExpertForm(organization=self.organization)
+        people: list[tuple[int, str]] = []
+        if may_manage and form is not None:  # written out from pairs, like the pod select
+            people = list(person_choices(organization=self.organization).values_list("pk", "full_name"))
         return render(self.request, "resources/experts/expert_list.html", {
             "page": page, "q": q, "form": form if may_manage else None, "may_manage": may_manage,
+            "people": people, "chosen_person": str(form["person"].value() or "") if form is not None else "",
             "sees_utilisation": can(self.membership, "experts.view_utilisation")}, status=status)
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:

@@ -101,6 +101,8 @@ def test_admin_adds_an_expert_and_the_expert_adds_office_hours(client, org):
     admin = member(org, "admin")
     person = PersonFactory(organization=org, full_name="Grace Hopper")
     client.force_login(admin.user)
+    bad = client.post(u(org, "home"), {"person": person.pk, "hours_per_week": 0})
+    assert bad.status_code == 400 and f'<option value="{person.pk}" selected>' in bad.content.decode()
     r = client.post(u(org, "home"), {"person": person.pk, "hours_per_week": 3, "topics": "compilers"})
     assert r.status_code == 302
     expert_pk = int(r["Location"].rstrip("/").split("/")[-1])
