@@ -1,8 +1,8 @@
 """`make bench`, platform catalog: the duplication snapshot at the issue's enterprise size, its
 precision and recall on planted pairs, and logging 1,000 metric points through the MLflow API.
 
-Inside a transaction that is rolled back (the bench database keeps its seed), the enterprise org's
-catalog is replaced by 150 models, 400 components, 600 data products (with schemas) and 5,000
+Inside a transaction that is rolled back (the bench database keeps its seed, which has the same
+volumes: demo/seeding/catalog_bulk.py), the enterprise org's catalog is replaced by 150 models, 400 components, 600 data products (with schemas) and 5,000
 experiments with 100,000 runs and 2 million metric points, spread over its pods. Names and
 descriptions are made of generated words (so unrelated entries do not look alike by accident,
 as a small vocabulary would make them); a planted pair is an entry and a copy owned by another
@@ -74,6 +74,9 @@ def _seed(org: Any, pods: list[Any], actor: Any, rng: random.Random) -> dict[str
     from platform_catalog.models import CatalogModel, Component, DataProduct, Experiment, SchemaVersion
 
     truth: dict[str, set[tuple[int, int]]] = {}
+    with connection.cursor() as cur:  # the seeded runs and their history: in SQL, not row by row
+        for t in ("metricpoint", "latestmetric", "runparam", "runtag", "run"):
+            cur.execute(f"DELETE FROM platform_catalog_{t} WHERE organization_id = %s", [org.pk])
     for kind, table in (("model", CatalogModel), ("component", Component), ("data_product", DataProduct),
                         ("experiment", Experiment)):
         table.objects.for_org(org).delete()

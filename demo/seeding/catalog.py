@@ -5,7 +5,8 @@ last year (the reuse trend), a data contract in breach (its incident open), and 
 with runs logged as the MLflow client would. Then the duplicate candidates are computed.
 
 Small scale goes through the services (a real audit trail); enterprise scale bulk-inserts the
-entries. Idempotent: an organization whose catalog holds models keeps it.
+issue's volumes (demo/seeding/catalog_bulk.py). Idempotent: an organization whose catalog holds
+models keeps them, one with experiments keeps those.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import datetime
 
 from django.utils import timezone
 
+from demo.seeding import catalog_bulk
 from demo.seeding.context import SeedContext
 from governance.models import RiskTier
-from platform_catalog.models import Adoption, CatalogModel, Component, DataProduct
+from platform_catalog.models import CatalogModel, Experiment
 from platform_catalog.services import components as comp_svc
 from platform_catalog.services import library, relations, tracking
 from platform_catalog.services.coordination import duplicates_compute
@@ -57,16 +59,29 @@ DATA_PRODUCTS = [  # name, domain, policy, fields
 
 def seed(ctx: SeedContext) -> None:
     org = ctx.org
-    if CatalogModel.objects.for_org(org).exists():
-        ctx.tally("catalog entries", 0, CatalogModel.objects.for_org(org).count())
-        return
     pods = list(Pod.objects.for_org(org).order_by("pk"))
     if len(pods) < 3:
         return
-    (_bulk if ctx.is_enterprise else _small)(ctx, pods)
+    before = sum(ctx.created.values())
+    if CatalogModel.objects.for_org(org).exists():
+        ctx.tally("catalog entries", 0, CatalogModel.objects.for_org(org).count())
+    elif ctx.is_enterprise:
+        ctx.tally("catalog entries", catalog_bulk.seed_entries(ctx, pods, MODELS, COMPONENTS, DATA_PRODUCTS))
+    else:
+        _small(ctx, pods)
+    if ctx.is_enterprise:  # also fills in an enterprise org seeded before experiments were
+        experiments, runs, points = catalog_bulk.seed_experiments(ctx, pods)
+        ctx.tally("catalog experiments", experiments)
+        ctx.tally("catalog runs", runs)
+        ctx.tally("catalog metric points", points)
+    if sum(ctx.created.values()) == before:
+        return
+    if ctx.is_enterprise:
+        catalog_bulk.index_for_search(ctx)
     duplicates_compute(organization=org)
     audit_record(organization=org, actor=ctx.actor, action="demo.catalog_seeded", target=org,
-                 after={"models": CatalogModel.objects.for_org(org).count()})
+                 after={"models": CatalogModel.objects.for_org(org).count(),
+                        "experiments": Experiment.objects.for_org(org).count()})
 
 
 def _small(ctx: SeedContext, pods: list[Pod]) -> None:
@@ -136,33 +151,6 @@ def _experiments(ctx: SeedContext, pods: list[Pod], models: list[CatalogModel]) 
                 tags=[{"key": "team", "value": pod.name}])
             tracking.run_update(organization=org, actor=actor, run=run, status="FINISHED",
                                 end_time=1_780_000_000_000 + 60_000)
-
-
-def _bulk(ctx: SeedContext, pods: list[Pod]) -> None:
-    """Enterprise scale: 150 models, 400 components, 600 data products, adoptions across pods."""
-    org, rng = ctx.org, ctx.rng
-    tiers = list(RiskTier.objects.for_org(org).exclude(key="unacceptable").order_by("rank"))
-    models = CatalogModel.objects.bulk_create([
-        CatalogModel(organization=org, owner_pod=pods[i % len(pods)], provider=rng.choice(["In-house", "Mistral",
-                     "OpenAI", "Meta"]), name=f"{MODELS[i % len(MODELS)][0]}-{i // len(MODELS)}", version=MODELS[i % len(MODELS)][1],
-                     modality=MODELS[i % len(MODELS)][3], status="approved" if i % 5 else "proposed",
-                     approved_tier=tiers[i % len(tiers)] if i % 5 else None,
-                     description=MODELS[i % len(MODELS)][6]) for i in range(150)])
-    comps = Component.objects.bulk_create([
-        Component(organization=org, owner_pod=pods[(i * 7) % len(pods)],
-                  name=f"{COMPONENTS[i % len(COMPONENTS)][0]} {i // len(COMPONENTS)}",
-                  kind=COMPONENTS[i % len(COMPONENTS)][1], maturity=COMPONENTS[i % len(COMPONENTS)][2],
-                  description=COMPONENTS[i % len(COMPONENTS)][3]) for i in range(400)])
-    DataProduct.objects.bulk_create([
-        DataProduct(organization=org, owner_pod=pods[(i * 11) % len(pods)],
-                    name=f"{DATA_PRODUCTS[i % len(DATA_PRODUCTS)][0]} {i // len(DATA_PRODUCTS)}",
-                    domain=DATA_PRODUCTS[i % len(DATA_PRODUCTS)][1],
-                    access_policy=DATA_PRODUCTS[i % len(DATA_PRODUCTS)][2]) for i in range(600)])
-    Adoption.objects.bulk_create([
-        Adoption(organization=org, pod=pod, entity_kind="component", entity_id=rng.choice(comps).pk,
-                 since=ctx.days_ago(rng.randint(1, 720)), source="api")
-        for pod in pods if rng.random() < 0.6], ignore_conflicts=True)
-    ctx.tally("catalog entries", len(models) + len(comps) + 600)
 
 
 registry.seed_steps.register(SeedStep("catalog", seed, order=80, after=("pods", "governance", "knowledge")))

@@ -177,3 +177,48 @@ def timezone_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_enterprise_seed_holds_experiments_at_the_issues_volumes_per_pod():
+    """5,000 experiments, 100,000 runs and 2 million metric points for 300 pods (issue #11);
+    a test seeds 12 pods, so 200 experiments with 20 runs each and 20 points a run."""
+    from django.test import Client
+
+    from platform_catalog.models import (
+        DuplicatePair,
+        Experiment,
+        LatestMetric,
+        MetricPoint,
+        Run,
+        RunParam,
+        SchemaVersion,
+    )
+
+    seed("--scale", "enterprise", "--pods", "12", "--people", "100")
+    org = Organization.objects.get(slug="enterprise")
+    assert Experiment.objects.for_org(org).count() == 200
+    assert Run.objects.for_org(org).count() == 4000
+    assert MetricPoint.objects.for_org(org).count() == 80_000
+    # The latest value per run and key is kept as the services keep it: the largest step.
+    assert LatestMetric.objects.for_org(org).count() == 8000
+    assert not LatestMetric.objects.for_org(org).exclude(step=9).exists()
+    assert RunParam.objects.for_org(org).count() == 8000
+    assert SchemaVersion.objects.for_org(org).count() == 600
+    assert Experiment.objects.for_org(org).filter(model__isnull=False).exists()
+    assert Experiment.objects.for_org(org).filter(data_products__isnull=False).exists()
+    assert Run.objects.for_org(org).values("experiment").distinct().count() > 150  # spread, not one
+    # The planted look-alikes (another pod's copy, its name edited) are found, and no flood of others.
+    found = Counter(DuplicatePair.objects.for_org(org).filter(current=True).values_list("entity_kind", flat=True))
+    for kind, planted in (("model", 8), ("component", 20), ("data_product", 30), ("experiment", 50)):
+        assert 0.9 * planted <= found[kind] <= 2 * planted, (kind, found)
+    # A run's page shows its history's latest values.
+    client = Client()
+    client.force_login(User.objects.get(email="admin@enterprise.podium"))
+    exp = Run.objects.for_org(org).order_by("pk").first().experiment
+    page = client.get(f"/o/enterprise/catalog/experiments/{exp.pk}/")
+    assert page.status_code == 200 and b"auc" in page.content
+
+    # An enterprise org seeded before experiments existed gets them on the next run, once.
+    Experiment.objects.for_org(org).delete()
+    seed("--scale", "enterprise", "--pods", "12", "--people", "100")
+    assert Run.objects.for_org(org).count() == 4000 and Experiment.objects.for_org(org).count() == 200
