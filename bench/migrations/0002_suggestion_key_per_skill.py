@@ -39,6 +39,10 @@ def key_adds_by_skill(apps, schema_editor):  # noqa: ANN001, ANN201  (a migratio
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the data step re-keys rows (their foreign keys' deferred checks are
+    # queued until commit) and PostgreSQL refuses CREATE INDEX on a table with pending trigger
+    # events. The data step commits on its own first; the constraint is then built on its result.
+    atomic = False
 
     dependencies = [
         ("bench", "0001_initial"),
