@@ -88,6 +88,8 @@ app.conf.beat_schedule = {
     # Every minute: finish allocations past their end, reject requests whose window passed,
     # admit the queue of each open pool, refresh reclaim forecasts and warn borrowing pods.
     "resources-compute-tick": {"task": "resources.tasks.compute_tick_all", "schedule": 60},
+    # Every 5 minutes: flag service requests left unanswered past their offering's response SLA.
+    "resources-market-sla": {"task": "resources.tasks.market_sla_all", "schedule": 300},
     # Nightly safety net for the capacity snapshots (writes also recompute them, debounced).
     "resources-capacity-recompute": {
         "task": "resources.tasks.capacity_recompute_all",

@@ -21,6 +21,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("o/<slug:org_slug>/", include("platform_catalog.api.urls")),
     path("o/<slug:org_slug>/", include("resources.api.urls")),
     path("o/<slug:org_slug>/", include("resources.experts.api.urls")),
+    path("o/<slug:org_slug>/", include("resources.market.api.urls")),
 ]
 
 urlpatterns = [
@@ -54,6 +55,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/overview/", include("dashboards.urls")),
     path("o/<slug:org_slug>/compute/", include("resources.urls")),
     path("o/<slug:org_slug>/experts/", include("resources.experts.urls")),
+    path("o/<slug:org_slug>/services/", include("resources.market.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -8,10 +8,12 @@ class ResourcesConfig(AppConfig):
     def ready(self) -> None:
         from resources import permissions, receivers  # noqa: F401  (registers rules and receivers)
         from resources.experts import permissions as expert_permissions  # noqa: F401
+        from resources.market import permissions as market_permissions  # noqa: F401
         from tenancy.registry import NavEntry, Panel, registry
 
         registry.nav.register(NavEntry(label="Compute", url_name="resources:home", section="resources", order=20))
         registry.nav.register(NavEntry(label="Experts", url_name="experts:home", section="experts", order=21))
+        registry.nav.register(NavEntry(label="Services", url_name="market:home", section="market", order=22))
         registry.panels.register(
             Panel(page="knowledge.guild_detail", url_name="experts:guild_panel", html_id="office-hours-panel",
                   loading="Loading office hours…", order=20)

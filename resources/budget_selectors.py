@@ -28,7 +28,8 @@ def budget_list(*, organization: Organization, viewer: Membership | None, quarte
                         output_field=money)
 
     qs = (Budget.objects.for_org(organization).select_related("pod")
-          .annotate(held=sum_of(LedgerKind.HOLD), spent=sum_of(LedgerKind.POST), voided=sum_of(LedgerKind.VOID)))
+          .annotate(held=sum_of(LedgerKind.HOLD), spent=sum_of(LedgerKind.POST), voided=sum_of(LedgerKind.VOID),
+                    earned=sum_of(LedgerKind.EARN)))
     visible = visible_pods(viewer)
     if visible is not None:
         qs = qs.filter(pod_id__in=visible)
@@ -79,10 +80,11 @@ def budget_figures(budget: Budget) -> dict[str, Decimal]:
         held=Sum("amount", filter=Q(kind=LedgerKind.HOLD)),
         posted=Sum("amount", filter=Q(kind=LedgerKind.POST)),
         voided=Sum("amount", filter=Q(kind=LedgerKind.VOID)),
+        earned=Sum("amount", filter=Q(kind=LedgerKind.EARN)),
     )
-    held, posted, voided = (sums[k] or Decimal(0) for k in ("held", "posted", "voided"))
+    held, posted, voided, earned = (sums[k] or Decimal(0) for k in ("held", "posted", "voided", "earned"))
     return {"budget": budget.amount, "spent": posted, "committed": held - posted - voided,
-            "used": held - voided, "available": budget.amount - (held - voided)}
+            "used": held - voided, "available": budget.amount - (held - voided), "earned": earned}
 
 
 def budget_for(organization: Organization, pod_id: int, category: str, quarter: str,

@@ -211,6 +211,9 @@ class LedgerKind(models.TextChoices):
     HOLD = "hold", "Hold"
     POST = "post", "Posted"
     VOID = "void", "Voided"
+    # Income: the service marketplace credits a provider's budget when it delivers (its `hold`
+    # is the requester's hold the credits came from). It never settles that hold.
+    EARN = "earn", "Earned"
 
 
 class LedgerEntry(OrgOwned):
@@ -325,3 +328,4 @@ from resources.experts.models import (  # noqa: E402, F401
     ExpertWeekSnapshot,
     OfficeHours,
 )
+from resources.market.models import RequestState, ServiceOffering, ServiceRequest  # noqa: E402, F401

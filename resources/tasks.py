@@ -25,3 +25,20 @@ def compute_tick_all() -> None:
 
     for org_id in organizations_with_pools():
         enqueue(compute_tick_task, org_id)
+
+
+@shared_task
+def market_sla_task(organization_id: int) -> int | None:
+    """Flag service requests unanswered past their response SLA (safe to run twice)."""
+    from resources.market.services import sla_flag
+
+    org = Organization.objects.filter(pk=organization_id).first()
+    return sla_flag(organization=org) if org is not None else None
+
+
+@shared_task
+def market_sla_all() -> None:
+    from resources.market.selectors import organizations_with_open_requests
+
+    for org_id in organizations_with_open_requests():
+        enqueue(market_sla_task, org_id)

@@ -65,6 +65,7 @@ BENCH = "bench"  # bench entries, staffing requests, scaling suggestions
 OVERVIEW = "overview"  # the overview's snapshots and scorecard checks (dashboards)
 COMPUTE = "compute"  # compute pools, quotas, allocations, budgets and their ledger
 EXPERTS = "experts"  # expert profiles, office hours, bookings of expert time
+MARKET = "market"  # service offerings and requests of the internal marketplace
 AREAS = frozenset(
     {
         ORG,
@@ -87,6 +88,7 @@ AREAS = frozenset(
         OVERVIEW,
         COMPUTE,
         EXPERTS,
+        MARKET,
     }
 )
 # Object families: `pod:<id>` is touched by every write to that pod's own page data.

@@ -42,6 +42,7 @@ from tenancy.models import Organization, User
 from tenancy.writes import current_write, org_write
 
 CENT = Decimal("0.01")
+SETTLES = (LedgerKind.POST, LedgerKind.VOID)
 
 
 def _valid_quarter(quarter: str) -> str:
@@ -138,13 +139,13 @@ def _locked_hold(organization: Organization, hold: LedgerEntry) -> tuple[LedgerE
     if hold.kind != LedgerKind.HOLD:
         raise ValidationError({"hold": "Posts and voids settle a hold."})
     Budget.objects.for_org(organization).select_for_update().filter(pk=hold.budget_id).first()
-    settled = (LedgerEntry.objects.for_org(organization).filter(hold=hold)
-               .aggregate(s=Sum("amount"))["s"] or Decimal(0))
-    return hold, hold.amount - settled
+    return hold, hold_remaining(organization, hold)
 
 
 def hold_remaining(organization: Organization, hold: LedgerEntry) -> Decimal:
-    settled = (LedgerEntry.objects.for_org(organization).filter(hold=hold)
+    """What the hold still reserves: its amount less what was posted or voided against it (an
+    `earn` entry that names it is the provider's income, not a settlement)."""
+    settled = (LedgerEntry.objects.for_org(organization).filter(hold=hold, kind__in=SETTLES)
                .aggregate(s=Sum("amount"))["s"] or Decimal(0))
     return hold.amount - settled
 
@@ -186,6 +187,36 @@ def budget_void(
                                        allocation_id=hold.allocation_id, reference=hold.reference,
                                        memo=memo[:300], actor=actor)
     current_write().audit("ledger.void", target=entry, after=snapshot(entry))
+    return entry
+
+
+@org_write.service(COMPUTE)
+def budget_credit(
+    *, organization: Organization, actor: User | None, pod: Pod, category: str, source: LedgerEntry,
+    amount: Decimal | int | str, memo: str = "",
+) -> LedgerEntry:
+    """Credit `pod` (a provider) with `amount` earned from the spend held by `source` (another
+    pod's hold, already posted): an `earn` entry on the pod's budget of that category for this
+    quarter. Earned credits are income shown beside the budget; they do not raise what the pod
+    may commit (an admin sets budgets). A pod without such a budget gets one of 0 credits, so the
+    income has somewhere to land."""
+    w = current_write()
+    w.same_org("pod", pod)
+    w.same_org("source", source)
+    if source.kind != LedgerKind.HOLD:
+        raise ValidationError({"source": "A credit names the hold whose spend it passes on."})
+    value = _money(amount)
+    if value <= 0:
+        raise ValidationError({"amount": "A credit must be positive."})
+    quarter = quarter_of(timezone.localdate())
+    budget = budget_for(organization, pod.pk, category, quarter, lock=True)
+    if budget is None:
+        budget = budget_set(organization=organization, actor=actor, pod=pod, quarter=quarter,
+                            category=category, amount=0)
+    entry = LedgerEntry.objects.create(organization=organization, budget=budget, kind=LedgerKind.EARN,
+                                       amount=value, hold=source, reference=source.reference,
+                                       memo=memo[:300], actor=actor)
+    w.audit("ledger.earn", target=entry, after=snapshot(entry))
     return entry
 
 
