@@ -42,7 +42,12 @@ class RequestForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pods = selectors.requesting_pods(organization=organization, viewer=viewer)
-        self.fields["pod"].queryset = pods.exclude(pk=exclude_pod) if exclude_pod else pods  # type: ignore[attr-defined]
+        pods = pods.exclude(pk=exclude_pod) if exclude_pod else pods
+        self.fields["pod"].queryset = pods  # type: ignore[attr-defined]
+        choices = list(pods.values_list("pk", flat=True)[:2])
+        self.has_pods = bool(choices)
+        if len(choices) == 1:  # the only pod the viewer may request for
+            self.fields["pod"].initial = choices[0]
 
 
 class ActionForm(forms.Form):

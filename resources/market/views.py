@@ -78,9 +78,12 @@ class OfferingDetailView(OrgPageMixin, View):
         may_request = offering.active and can(viewer, "market.request")
         if may_request and form is None:
             form = RequestForm(organization=org, viewer=viewer, exclude_pod=offering.provider_id)
+        no_pod = bool(form is not None and not form.is_bound and not form.has_pods)
+        if no_pod:
+            may_request = False
         recent = list(selectors.request_list(organization=org, viewer=viewer, offering_id=offering.pk)[:10])
         return render(self.request, "resources/market/offering_detail.html", {
-            "offering": offering, "form": form if may_request else None, "recent": recent,
+            "offering": offering, "form": form if may_request else None, "recent": recent, "no_pod": no_pod,
             "free": max(0, offering.monthly_capacity - int(getattr(offering, "booked", 0))),
             "may_manage": can(viewer, "market.manage_offering", offering)}, status=status)
 

@@ -144,3 +144,13 @@ def test_pages_take_constant_queries(client, org, name, django_assert_max_num_qu
     few = counted()
     grow(3)
     assert counted() == few
+
+
+def test_a_lead_of_only_the_provider_pod_gets_no_empty_request_form(client, org):
+    m = market_setup(org)
+    client.force_login(m.provider_lead.user)
+    html = client.get(u(org, "offering_detail", m.offering.pk)).content.decode()
+    assert "Request this service" not in html and "no pod to request this service for" in html
+    client.force_login(m.requester_lead.user)
+    html = client.get(u(org, "offering_detail", m.offering.pk)).content.decode()
+    assert f'<option value="{m.requester.pk}" selected>' in html  # the only pod, preselected

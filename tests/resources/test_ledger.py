@@ -29,7 +29,7 @@ def test_hold_post_void_and_derived_balances(org):
     services.budget_post(organization=org, actor=admin, hold=hold, amount=Decimal("250.50"))
     assert budget_figures(budget) == {"budget": Decimal("1000.00"), "spent": Decimal("250.50"),
                                       "committed": Decimal("349.50"), "used": Decimal("600.00"),
-                                      "available": Decimal("400.00")}
+                                      "available": Decimal("400.00"), "earned": Decimal("0")}
     with pytest.raises(ValidationError) as err:
         services.budget_post(organization=org, actor=admin, hold=hold, amount=400)
     assert "Only 349.50 credits remain" in str(err.value)
