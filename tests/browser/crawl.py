@@ -18,10 +18,10 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 # Never followed: they leave the HTML pages (API, schema UI), download files, or sign out.
 SKIP_PREFIXES = ("/api/", "/admin/", "/static/", "/schema/", "/docs/", "/accounts/logout/")
-SKIP_SUFFIXES = (".csv", "/export/", "/download/")
+SKIP_SUFFIXES = (".csv", "/export/", "/download/", "/ics/")
 MAX_PAGES = 120
 
-LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]'))
+LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]:not([download])'))
   .map(a => a.getAttribute('href'))
   .filter(h => h && h.startsWith('/'))"""
 
