@@ -104,6 +104,9 @@ class PodSerializer(serializers.ModelSerializer):
     charter_review = serializers.DateField(read_only=True, allow_null=True,
                                            help_text="Next review date of the current charter.")
     health = PodHealthSerializer(read_only=True)
+    # Declared: a read-only model field drops `allow_blank`, so the schema would leave out "".
+    team_type = serializers.ChoiceField(choices=[("", "Not declared"), *TeamType.choices], read_only=True,
+                                        help_text="Team Topologies type; empty: not declared.")
 
     class Meta:
         model = Pod

@@ -17,6 +17,7 @@ from pods.api.serializers import _pods
 from pods.models import InteractionMode, Pod, PodInteraction, TeamType
 from tenancy.access import get_or_404
 from tenancy.api.base import OrgAPIRequest
+from tenancy.api.schema import ObjectSchema
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
 from tenancy.api.views import ApiViewSet
 from tenancy.permissions import can
@@ -156,6 +157,7 @@ class TeamMapSerializer(serializers.Serializer):
 class TeamMapViewSet(ApiViewSet):
     """Who works with whom and how on a date: the running pods and the interactions running that day."""
 
+    schema = ObjectSchema()  # one map, not an array
     queryset = PodInteraction.objects.none()
     serializer_class = TeamMapSerializer
     pagination_class = None
