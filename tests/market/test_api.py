@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _offer(m, who=None, **extra):
-    data = {"provider": m.provider.pk, "name": "Model review", "unit": "review", "price": "120.00",
+    data = {"provider": m.provider.pk, "name": "Model review", "unit": "review", "price": 120,
             "response_sla_hours": 48, "monthly_capacity": 4, **extra}
     return client_for(who or m.provider_lead).post(url(m.org, "market_api:offering-list"), data, format="json")
 
@@ -85,7 +85,7 @@ def test_bad_input_names_the_field_and_writes_nothing(org):
                          ({"pod": PodFactory().pk}, "pod"), ({"offering": 10**9}, "offering")):
         r = _ask(m, m.admin, **extra)
         assert r.status_code == 400 and field in error_fields(r), (extra, r.content)
-    for extra, field in (({"price": "-1"}, "price"), ({"monthly_capacity": 0}, "monthly_capacity"),
+    for extra, field in (({"price": -1}, "price"), ({"monthly_capacity": 0}, "monthly_capacity"),
                          ({"name": "Data labelling"}, "name"), ({"provider": PodFactory().pk}, "provider")):
         r = _offer(m, m.admin, **extra)
         assert r.status_code == 400 and field in error_fields(r), (extra, r.content)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from pods.models import Pod
 from pods.selectors import pod_list
+from resources.api.serializers import CreditsField
 from resources.market import selectors
 from resources.market.models import RequestState, ServiceOffering, ServiceRequest
 from tenancy.api.serializers import OrgScopedPrimaryKeyField
@@ -21,8 +22,7 @@ def _pods(org: Any) -> Any:
 class OfferingSerializer(serializers.ModelSerializer):
     provider = OrgScopedPrimaryKeyField(scope=_pods, model=Pod, help_text="The pod that provides the service.")
     provider_name = serializers.CharField(source="provider.name", read_only=True)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0),
-                                     help_text="Credits per unit.")
+    price = CreditsField(max_digits=12, decimal_places=2, min_value=Decimal(0), help_text="Credits per unit.")
     response_sla_hours = serializers.IntegerField(min_value=1, max_value=24 * 90)
     monthly_capacity = serializers.IntegerField(min_value=1, max_value=100_000,
                                                 help_text="Units accepted per month at most.")
@@ -40,7 +40,7 @@ class OfferingUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     unit = serializers.CharField(max_length=40, required=False)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+    price = CreditsField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
     response_sla_hours = serializers.IntegerField(min_value=1, max_value=24 * 90, required=False)
     monthly_capacity = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     active = serializers.BooleanField(required=False)
