@@ -233,8 +233,11 @@ class LedgerEntry(OrgOwned):
     memo = models.CharField(max_length=300, blank=True)
     # Set on usage pushed through the API: a retried push with the same key posts nothing more.
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # Like the audit table's actor: the entry keeps who wrote it after the user is deleted (SET_NULL
+    # would UPDATE a row the append-only trigger protects, and the user's deletion would fail).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

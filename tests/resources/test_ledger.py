@@ -124,3 +124,15 @@ def test_concurrent_holds_never_exceed_the_budget():
         t.join(timeout=120)
     assert errors == []
     assert LedgerEntry.objects.for_org(org).count() == 5
+
+
+@pytest.mark.django_db
+def test_a_user_with_ledger_entries_can_be_deleted_and_the_entries_keep_who_wrote_them(org):
+    admin = member(org, "admin").user
+    pod = PodFactory(organization=org)
+    services.budget_set(organization=org, actor=admin, pod=pod, quarter="2026Q4", category="services", amount=100)
+    hold = services.budget_hold(organization=org, actor=admin, pod=pod, category="services", amount=10,
+                                quarter="2026Q4", reference="test:1")
+    admin_id = admin.pk
+    admin.delete()  # an UPDATE of the entry (SET_NULL) would be refused by the append-only trigger
+    assert LedgerEntry.objects.for_org(org).get(pk=hold.pk).actor_id == admin_id
