@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +21,7 @@ from tenancy.access import get_or_404
 from tenancy.http import OrgRequest
 from tenancy.permissions import can
 from tenancy.views.base import OrgPageMixin
-from tenancy.views.forms import form_submit
+from tenancy.views.forms import form_error_text, form_submit
 
 PER_PAGE = 25
 ACTION_LABELS = {"accept": "Accept", "decline": "Decline", "deliver": "Mark delivered", "cancel": "Cancel",
@@ -170,6 +169,12 @@ class MyRequestsView(_RequestsPage):
     template = "resources/market/my_requests.html"
 
 
+class _Conflict(Exception):  # noqa: N818  (carries a MarketConflict past form_submit, which takes ValidationErrors)
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class RequestActionView(OrgPageMixin, View):
     """POST action=accept|decline|deliver|cancel|close (and an optional reason). An illegal
     transition, or one that lost a race, answers 409; a refused budget hold 400, with the figures."""
@@ -180,22 +185,31 @@ class RequestActionView(OrgPageMixin, View):
         org = self.organization
         r = get_or_404(selectors.request_get, organization=org, viewer=self.membership, pk=pk)
         form = ActionForm(request.POST)
-        if not form.is_valid():
-            return self._error(400, "Unknown action", "Use accept, decline, deliver, cancel or close.")
-        action = form.cleaned_data["action"]
-        self.require("market.respond" if action in PROVIDER_ACTIONS else "market.requester_act", r)
+
+        def write(data: dict[str, Any]) -> Any:
+            self.require("market.respond" if data["action"] in PROVIDER_ACTIONS else "market.requester_act", r)
+            try:
+                return services.request_transition(organization=org, actor=request.user, request=r,
+                                                   action=data["action"], reason=data["reason"])
+            except services.MarketConflict as exc:  # a 409 page, not a form error
+                raise _Conflict(exc) from exc
+
+        def back(_done: Any) -> str:
+            url = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+                return url
+            return _url(org.slug, "inbox" if form.cleaned_data["action"] in PROVIDER_ACTIONS else "my_requests")
+
         try:
-            r = services.request_transition(organization=org, actor=request.user, request=r, action=action,
-                                            reason=form.cleaned_data["reason"])
-        except services.MarketConflict as exc:
-            return self._error(409, "Not possible now", " ".join(exc.messages))
-        except ValidationError as exc:
-            return self._error(400, "Refused", " ".join(exc.messages))
-        messages.success(request, f"{r.offering} for {r.pod}: {r.get_state_display().lower()}.")
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = _url(org.slug, "inbox" if action in PROVIDER_ACTIONS else "my_requests")
-        return HttpResponseRedirect(back)
+            done = form_submit(request, form, write, redirect_to=back,
+                               success=lambda x: f"{x.offering} for {x.pod}: {x.get_state_display().lower()}.")
+        except _Conflict as conflict:
+            return self._error(409, "Not possible now", " ".join(conflict.error.messages))
+        if done is not None:
+            return done
+        if "action" in form.errors:
+            return self._error(400, "Unknown action", "Use accept, decline, deliver, cancel or close.")
+        return self._error(400, "Refused", form_error_text(form))
 
     def _error(self, status: int, title: str, explanation: str) -> HttpResponse:
         return render(self.request, "error.html", {"status": status, "title": title, "explanation": explanation},
