@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from bench.services.budget import engagement_resettle
-from bench.services.recompute_trigger import recompute_soon
+from bench.services.recompute_trigger import bench_recompute_soon
 from pods.models import Assignment, Pod
 from pods.signals import assignment_changed
 from tenancy.models import Person, PersonSkill
@@ -21,7 +21,7 @@ from tenancy.models import Person, PersonSkill
 @receiver([post_save], sender=Person)
 @receiver([post_save], sender=Pod)
 def _staffing_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-    recompute_soon(instance.organization_id)
+    bench_recompute_soon(instance.organization_id)
 
 
 @receiver(assignment_changed)

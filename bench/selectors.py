@@ -150,7 +150,7 @@ def _quarter(day: datetime.date, start_month: int) -> str:
     return f"{year}-Q{shifted // 3 + 1}"
 
 
-def measures(*, organization: Organization, today: datetime.date | None = None) -> dict[str, Any]:
+def bench_measures(*, organization: Organization, today: datetime.date | None = None) -> dict[str, Any]:
     """Fill rate, median days from request to fill, bench utilisation this week, bench cost per pod
     and quarter, and the requests that match nobody with the skills they miss."""
     today = today or _today()

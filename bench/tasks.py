@@ -11,9 +11,9 @@ from tenancy.outbox import enqueue
 @shared_task(name="bench.tasks.suggestions_recompute_task")
 def suggestions_recompute_task(organization_id: int) -> int | None:
     from bench.services.recompute import suggestions_recompute
-    from bench.services.recompute_trigger import recompute_started
+    from bench.services.recompute_trigger import bench_recompute_started
 
-    recompute_started(organization_id)  # writes from now on ask for another run
+    bench_recompute_started(organization_id)  # writes from now on ask for another run
     org = Organization.objects.filter(pk=organization_id).first()
     if org is None:
         return None

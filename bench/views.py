@@ -246,4 +246,4 @@ class MeasuresView(OrgPageMixin, View):
     permission_required = "bench.view_measures"
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
-        return render(request, "bench/measures.html", {"m": selectors.measures(organization=self.organization)})
+        return render(request, "bench/measures.html", {"m": selectors.bench_measures(organization=self.organization)})

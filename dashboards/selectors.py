@@ -55,7 +55,7 @@ def dimension_choices(*, organization: Organization) -> list[dict[str, Any]]:
     return cached_value(organization, "overview_dimensions", (), read, scopes=(OVERVIEW,))
 
 
-def facets(*, organization: Organization, filters: Filters) -> QuerySet[PodFacet]:
+def facet_list(*, organization: Organization, filters: Filters) -> QuerySet[PodFacet]:
     qs = PodFacet.objects.for_org(organization)
     for key, value in filters.dims.items():
         if key in registry.pod_dimensions and value:
@@ -67,7 +67,7 @@ def _pod_q(organization: Organization, filters: Filters) -> Q:
     """Facts of the pods the filters select (organization-wide facts only when nothing is filtered)."""
     if not any(filters.dims.values()):
         return Q()
-    return Q(pod_id__in=facets(organization=organization, filters=filters).values("pod_id"))
+    return Q(pod_id__in=facet_list(organization=organization, filters=filters).values("pod_id"))
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
     metrics = {f.metric for t in tiles for f in t.figures} | {t.trend.metric for t in tiles}
     # Beside them, as scalar subqueries: the pods the filters select (per-pod figures) and each
     # tile's "as of" (an aggregate over no row is NULL: then they are read on their own).
-    pods = (facets(organization=organization, filters=filters).order_by().values("organization_id")
+    pods = (facet_list(organization=organization, filters=filters).order_by().values("organization_id")
             .annotate(n=Count("id")).values("n")[:1])
     snaps = TileSnapshot.objects.for_org(organization)
     exprs["_rows"], exprs["_pods"] = Count("id"), Max(Subquery(pods))
@@ -152,7 +152,7 @@ def _overview_tiles(organization: Organization, tiles: list[OverviewTile], filte
         pod_count = row["_pods"] or 0
         as_of = {tile.key: row[f"_asof{ti}"] for ti, tile in enumerate(tiles)}
     else:
-        pod_count = facets(organization=organization, filters=filters).count()
+        pod_count = facet_list(organization=organization, filters=filters).count()
         as_of = dict(snaps.values_list("tile", "computed_at"))
     # 2. The trends: one GROUP BY week.
     trend_exprs: dict[str, Any] = {}
@@ -223,7 +223,7 @@ def attention_queue(*, organization: Organization, membership: Membership, filte
           .annotate(_as_of=Subquery(snap.values("computed_at")[:1]),
                     _until=Subquery(snap.values("valid_until")[:1])))
     if filters is not None and any(filters.dims.values()):
-        qs = qs.filter(pod_id__in=facets(organization=organization, filters=filters).values("pod_id"))
+        qs = qs.filter(pod_id__in=facet_list(organization=organization, filters=filters).values("pod_id"))
     entries = list(qs.order_by("due_at", "title", "pk")[:limit])
     if entries:
         as_of, until = entries[0]._as_of, entries[0]._until
@@ -302,7 +302,7 @@ def pod_level_list(*, organization: Organization, filters: Filters | None = None
     day = scorecard_day(organization=organization)
     levels = PodLevel.objects.for_org(organization)
     latest = levels.filter(pod_id=OuterRef("pod_id"), day=day) if day else levels.none()
-    qs = facets(organization=organization, filters=filters) if filters else PodFacet.objects.for_org(organization)
+    qs = facet_list(organization=organization, filters=filters) if filters else PodFacet.objects.for_org(organization)
     return qs.annotate(rank=Subquery(latest.values("rank")[:1]), passed=Subquery(latest.values("passed")[:1]),
                        total=Subquery(latest.values("total")[:1])).order_by("rank", "name", "pod_id")
 

@@ -1,6 +1,6 @@
 """Routing by the decision-rights matrix: which tier decides, and who approves.
 
-`route` reads the bands of the published matrix version. `governance.selectors.routing_for` feeds it
+`decision_route` reads the bands of the published matrix version. `governance.selectors.routing_for` feeds it
 live rows (an escalation being filed), and `routing_by_key` feeds it the matrix as admission checks
 read it on every request (a compute allocation above a cost band): decision types, risk tiers, the
 latest version and every tier with its approvers, cached as one value under the `matrix` area (every
@@ -52,7 +52,7 @@ def approvers_for(*, organization: Organization, tier: DecisionTier) -> list[Mem
 TierOf = Callable[[int], "tuple[DecisionTier, list[Membership]] | None"]
 
 
-def route(version: MatrixVersion | None, decision_type: DecisionType, risk_tier: RiskTier,
+def decision_route(version: MatrixVersion | None, decision_type: DecisionType, risk_tier: RiskTier,
           amount: Decimal | None, tier_of: TierOf) -> Routing:
     """The routing of one decision by a published matrix version; `tier_of` gives a level's tier
     and its approvers."""
@@ -112,4 +112,4 @@ def routing_by_key(*, organization: Organization, decision_type_key: str,
     if dtype is None or not matrix.risk_tiers:
         return None
     risk = matrix.risk_tiers[0]
-    return route(matrix.version, dtype, risk, amount, matrix.tiers.get), dtype, risk
+    return decision_route(matrix.version, dtype, risk, amount, matrix.tiers.get), dtype, risk

@@ -32,7 +32,7 @@ from governance.models import (
 )
 from governance.routing_selectors import Routing as Routing
 from governance.routing_selectors import approvers_for as approvers_for
-from governance.routing_selectors import route
+from governance.routing_selectors import decision_route
 from tenancy.models import AuditEvent, Membership, Organization
 
 # --- Matrix -----------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def routing_for(*, organization: Organization, decision_type: DecisionType, risk
         tier = decision_tiers(organization=organization).filter(level=level).first()
         return None if tier is None else (tier, approvers_for(organization=organization, tier=tier))
 
-    return route(version, decision_type, risk_tier, amount, tier_of)
+    return decision_route(version, decision_type, risk_tier, amount, tier_of)
 
 
 def routing_preview(*, organization: Organization, data: Any) -> Routing | None:
@@ -285,7 +285,7 @@ def escalation_list(*, organization: Organization, viewer: Membership, status: s
 WAITING_ON_APPROVER = (EscalationStatus.OPEN, EscalationStatus.IN_REVIEW)
 
 
-def inbox(*, organization: Organization, membership: Membership,
+def escalation_inbox(*, organization: Organization, membership: Membership,
           waiting_on: str = "me") -> QuerySet[Escalation]:
     """Escalations routed to this member and not yet decided, oldest due first: `waiting_on`
     "me" (open or in review: my move) or "pod" (I asked the pod for more information)."""
@@ -360,7 +360,7 @@ def cycle_time_snapshot(*, organization: Organization) -> CycleTimeSnapshot | No
 # --- Guardrails -------------------------------------------------------------------------------
 
 
-def policies(*, organization: Organization, risk_tier: RiskTier | None = None) -> QuerySet[GuardrailPolicy]:
+def policy_list(*, organization: Organization, risk_tier: RiskTier | None = None) -> QuerySet[GuardrailPolicy]:
     qs = GuardrailPolicy.objects.for_org(organization).select_related("risk_tier").order_by(
         "risk_tier__rank", "check_kind")
     if risk_tier is not None:

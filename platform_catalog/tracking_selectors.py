@@ -27,7 +27,7 @@ VIEW_TYPES = {"ACTIVE_ONLY": [LifecycleStage.ACTIVE], "DELETED_ONLY": [Lifecycle
               "2": [LifecycleStage.DELETED], "3": [LifecycleStage.ACTIVE, LifecycleStage.DELETED]}
 
 
-def experiments(*, organization: Organization, view_type: str = "ACTIVE_ONLY", q: str = "",
+def experiment_search(*, organization: Organization, view_type: str = "ACTIVE_ONLY", q: str = "",
                 pod: Any = None) -> QuerySet[Experiment]:
     qs = Experiment.objects.for_org(organization).select_related("owner_pod", "model")
     qs = qs.filter(lifecycle_stage__in=VIEW_TYPES.get(str(view_type), VIEW_TYPES["ACTIVE_ONLY"]))
@@ -41,7 +41,7 @@ def experiments(*, organization: Organization, view_type: str = "ACTIVE_ONLY", q
 def experiment_list(*, organization: Organization, q: str = "", pod: Any = None, model: Any = None,
                     data_product: Any = None) -> QuerySet[Experiment]:
     """Active experiments with their links and run count (the catalog API): three queries a page."""
-    qs = experiments(organization=organization, q=q, pod=pod).prefetch_related(
+    qs = experiment_search(organization=organization, q=q, pod=pod).prefetch_related(
         Prefetch("data_products", queryset=DataProduct.objects.for_org(organization).only("id")))
     if model:
         qs = qs.filter(model_id=model)
@@ -73,7 +73,7 @@ def experiment_by_name(*, organization: Organization, name: str) -> Experiment:
     return Experiment.objects.for_org(organization).select_related("owner_pod").get(name__iexact=(name or "").strip())
 
 
-def with_data(qs: QuerySet[Run]) -> QuerySet[Run]:
+def run_data_prefetch(qs: QuerySet[Run]) -> QuerySet[Run]:
     """Runs with params, tags and latest metrics prefetched: 4 queries for any number of runs."""
     return qs.select_related("experiment").prefetch_related(
         Prefetch("params", queryset=RunParam.unscoped.order_by("key")),  # unscoped: filtered by the runs
@@ -83,11 +83,11 @@ def with_data(qs: QuerySet[Run]) -> QuerySet[Run]:
 
 
 def run_by_uuid(*, organization: Organization, run_id: Any) -> Run:
-    return with_data(Run.objects.for_org(organization)).get(run_uuid=str(run_id or ""))
+    return run_data_prefetch(Run.objects.for_org(organization)).get(run_uuid=str(run_id or ""))
 
 
 def experiment_runs(*, organization: Organization, experiment: Experiment) -> QuerySet[Run]:
-    return with_data(Run.objects.for_org(organization).filter(experiment=experiment,
+    return run_data_prefetch(Run.objects.for_org(organization).filter(experiment=experiment,
                                                              lifecycle_stage=LifecycleStage.ACTIVE))
 
 
@@ -235,4 +235,4 @@ def search_runs(*, organization: Organization, experiment_ids: list[Any], filter
                                                   lifecycle_stage__in=VIEW_TYPES.get(str(view_type),
                                                                                      VIEW_TYPES["ACTIVE_ONLY"]))
     qs = qs.filter(filter_q(organization, filter_text))
-    return with_data(order_fields(organization, qs, order_by or []))
+    return run_data_prefetch(order_fields(organization, qs, order_by or []))

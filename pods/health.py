@@ -1,6 +1,6 @@
 """Pod health, derived from the pod's data, never stored by hand.
 
-The built-in checks read the figures `pods.health_selectors.with_health` attaches (one query
+The built-in checks read the figures `pods.health_selectors.pod_health_attach` attaches (one query
 for a page of pods). Higher apps (governance: open escalations …) add their reasons by
 registering a `tenancy.registry.HealthCheck` with both forms: a batch function that gives the
 reasons for a page of pods, and its SQL twin that `?health=` filters on, so the filter and the

@@ -111,7 +111,7 @@ def stale_health_pod_ids(organization: Organization) -> list[int]:
 if TYPE_CHECKING:
 
     class _HealthFigures(TypedDict):
-        """What `with_health` puts on each pod: the figures (FIGURES) and the derived health."""
+        """What `pod_health_attach` puts on each pod: the figures (FIGURES) and the derived health."""
 
         member_count: int
         lead_count: int
@@ -123,7 +123,7 @@ if TYPE_CHECKING:
     PodWithHealth = WithAnnotations[Pod, _HealthFigures]
 
 
-def with_health(organization: Organization, pods: Any,
+def pod_health_attach(organization: Organization, pods: Any,
                 today: datetime.date | None = None) -> list[PodWithHealth]:
     """Attach `pod.health` (and its figures) to a page of pods, in one query for the page.
 
@@ -131,12 +131,12 @@ def with_health(organization: Organization, pods: Any,
     statement derives the figures of the others, whose health is then derived live (registered
     checks run for those pods only, so a page whose rows are all usable costs one query)."""
     if today not in (None, _today()):
-        return with_health_live(organization, pods, today)
+        return pod_health_attach_live(organization, pods, today)
     today = _today()
     page: list[Any] = list(pods)
     todo = [p.pk for p in page if not hasattr(p, "member_count")]
     if not todo:
-        return with_health_live(organization, page, today)
+        return pod_health_attach_live(organization, page, today)
     with connection.cursor() as cursor:
         cursor.execute(_SNAPSHOT_SQL, {
             "org": organization.pk, "ids": todo, "day": today, "now": timezone.now(),
@@ -161,9 +161,9 @@ def with_health(organization: Organization, pods: Any,
     return page
 
 
-def with_health_live(organization: Organization, pods: Any,
+def pod_health_attach_live(organization: Organization, pods: Any,
                      today: datetime.date | None = None) -> list[PodWithHealth]:
-    """`with_health` derived from the data for `today`, without the snapshot."""
+    """`pod_health_attach` derived from the data for `today`, without the snapshot."""
     today = today or _today()
     pods = list(pods)
     missing = [p.pk for p in pods if not hasattr(p, "member_count")]

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from pods.health import FAIL, LEVEL_ORDER, NOT_ASSESSED
-from pods.health_selectors import with_health
+from pods.health_selectors import pod_health_attach
 from pods.models import Assignment, Pod, PodStatus, TeamType
 from pods.selectors import pod_list
 from tenancy.models import Organization
@@ -38,14 +38,14 @@ def health_facts(organization: Organization, start: datetime.date, end: datetime
     pods = list(pod_list(organization=organization).exclude(status=PodStatus.SUNSET))
     for day in _snapshot_days(start, end):
         alive = [p for p in pods if p.created_at.date() <= day]
-        for pod in with_health(organization, [_copy(p) for p in alive], today=day):
+        for pod in pod_health_attach(organization, [_copy(p) for p in alive], today=day):
             if pod.health.level != NOT_ASSESSED:
                 facts.append(Fact(HEALTH_METRIC, day, LEVEL_ORDER[pod.health.level], pod.pk))
     return facts
 
 
 def _copy(pod: Pod) -> Pod:
-    """A fresh instance: `with_health` keeps figures it finds attached, and each day needs its own."""
+    """A fresh instance: `pod_health_attach` keeps figures it finds attached, and each day needs its own."""
     clone = Pod(pk=pod.pk, organization_id=pod.organization_id, name=pod.name, status=pod.status,
                 sponsor_id=pod.sponsor_id)
     clone.created_at = pod.created_at
@@ -81,7 +81,7 @@ def pods_at_risk(organization: Organization, now: datetime.datetime,
                                                                 end_date__lt=today)
                 .values("pod").annotate(last=Max("end_date")).values_list("pod", "last"))
     items = []
-    for pod in with_health(organization, pods, today=today):
+    for pod in pod_health_attach(organization, pods, today=today):
         since = left.get(pod.pk)
         due = (datetime.datetime.combine(since, datetime.time.min, tzinfo=now.tzinfo) if since
                else pod.created_at)
@@ -94,21 +94,21 @@ def pods_at_risk(organization: Organization, now: datetime.datetime,
 
 def health_level_values(organization: Organization, pod_ids: list[int], today: datetime.date) -> dict[int, float]:
     """0 healthy, 1 at risk, 2 unhealthy."""
-    pods = with_health(organization, pod_list(organization=organization).filter(pk__in=pod_ids), today=today)
+    pods = pod_health_attach(organization, pod_list(organization=organization).filter(pk__in=pod_ids), today=today)
     return {p.pk: float(LEVEL_ORDER[p.health.level]) for p in pods if p.health.level != NOT_ASSESSED}
 
 
 def protected_share_values(organization: Organization, pod_ids: list[int],
                            today: datetime.date) -> dict[int, float]:
     """% of the pod's members with protected time."""
-    pods = with_health(organization, pod_list(organization=organization).filter(pk__in=pod_ids), today=today)
+    pods = pod_health_attach(organization, pod_list(organization=organization).filter(pk__in=pod_ids), today=today)
     return {p.pk: round(100 * p.protected_count / p.member_count) if p.member_count else 0.0 for p in pods}
 
 
 def charter_current_values(organization: Organization, pod_ids: list[int],
                            today: datetime.date) -> dict[int, float]:
     """1 when the pod has a charter whose review is not overdue."""
-    pods = with_health(organization, pod_list(organization=organization).filter(pk__in=pod_ids), today=today)
+    pods = pod_health_attach(organization, pod_list(organization=organization).filter(pk__in=pod_ids), today=today)
     return {p.pk: 1.0 if p.charter_review and p.charter_review >= today else 0.0 for p in pods}
 
 

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pods.health import FAIL, NOT_ASSESSED, OK, WARN
-from pods.health_selectors import health_filter, with_health
+from pods.health_selectors import health_filter, pod_health_attach
 from pods.models import Assignment, Charter, Pod, PodRole, active_assignment_q
 from tenancy.models import Organization, Person, PersonSkill, User
 from tenancy.selectors import person_list
@@ -48,7 +48,7 @@ def pod_list(
     today: datetime.date | None = None,
 ) -> QuerySet[Pod]:
     """Pods, filtered. Health figures are computed only when filtering by health needs them;
-    otherwise `with_health` computes them for the page being shown, so a page costs the same
+    otherwise `pod_health_attach` computes them for the page being shown, so a page costs the same
     whatever the number of pods."""
     today = today or _today()
     qs = Pod.objects.for_org(organization)
@@ -73,7 +73,7 @@ def pod_lookup(*, organization: Organization, pk: Any) -> Pod:
 def pod_get(*, organization: Organization, pk: Any) -> Pod:
     """One pod with its derived health."""
     pod = pod_lookup(organization=organization, pk=pk)
-    with_health(organization, [pod])
+    pod_health_attach(organization, [pod])
     return pod
 
 

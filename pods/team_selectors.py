@@ -15,7 +15,7 @@ from pods.models import InteractionMode, Pod, PodInteraction, PodStatus, TeamTyp
 from tenancy.models import Organization
 
 
-def interactions(*, organization: Organization, pod_id: int | None = None, mode: str = "",
+def interaction_list(*, organization: Organization, pod_id: int | None = None, mode: str = "",
                  on: datetime.date | None = None) -> QuerySet[PodInteraction]:
     """Interactions, with both pods loaded: of one pod (either side), of one mode, running on a date."""
     qs = PodInteraction.objects.for_org(organization).select_related("pod", "partner")

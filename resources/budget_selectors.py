@@ -40,7 +40,7 @@ def budget_list(*, organization: Organization, viewer: Membership | None, quarte
     return qs.order_by("-quarter", "pod__name", "category", "id")
 
 
-def with_balances(budgets: Any) -> list[Budget]:
+def budget_balances_attach(budgets: Any) -> list[Budget]:
     out = list(budgets)
     for b in out:
         b.committed = b.held - b.spent - b.voided

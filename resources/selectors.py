@@ -17,11 +17,11 @@ from django.utils import timezone
 from resources import admission as eng
 from resources.budget_selectors import (
     allocation_cost,
+    budget_balances_attach,
     budget_list,
     compute_hold_refusal,
     quarter_of,
     spend_routing,
-    with_balances,
 )
 from resources.models import (
     Allocation,
@@ -332,7 +332,7 @@ def pod_compute(*, organization: Organization, pod: Any, viewer: Membership | No
         "allocations": list(Allocation.objects.for_org(organization).filter(
             pod=pod, state__in=(*HOLDING, *QUEUED, AllocationState.NEEDS_APPROVAL), end__gt=now)
             .select_related("pool").order_by("start", "id")[:10]),
-        "budgets": with_balances(budget_list(organization=organization, viewer=None, pod_id=pod.pk,
+        "budgets": budget_balances_attach(budget_list(organization=organization, viewer=None, pod_id=pod.pk,
                                              quarter=quarter_of(now))),
         "weeks": pod_weeks(organization=organization, pod_id=pod.pk, around=now.date()),
         "this_week": week_of(now.astimezone(dt.UTC).date()),

@@ -23,9 +23,9 @@ from bench.models import (
 from bench.services.budget import (
     engagement_cost,
     engagement_quarters,
+    rationale_budget_line,
     services_budget_room,
     weeks_by_quarter,
-    with_budget_line,
 )
 from bench.services.requests import CONTINUITY_DAYS, add_inputs
 from tenancy.models import Organization, Person
@@ -154,7 +154,7 @@ def compute_adds(organization: Organization, requests: list[StaffingRequest], to
     for rid, c in sorted(sol.chosen.items()):
         r, inputs = by_id[rid], inputs_of[(rid, c.person_id)]
         try:
-            lines = with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)
+            lines = rationale_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)
         except ValidationError:  # the solve keeps within every budget; a cent of rounding never slips through
             continue
         g = greedy_pick.get(rid)

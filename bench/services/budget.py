@@ -75,7 +75,7 @@ def engagement_quarters(requests: list[StaffingRequest]) -> set[str]:
     return {q for r in requests for q in weeks_by_quarter(r.start_date, r.end_date)}
 
 
-def with_budget_line(lines: list[str], *, request: StaffingRequest, inputs: dict[str, Any],
+def rationale_budget_line(lines: list[str], *, request: StaffingRequest, inputs: dict[str, Any],
                      room: BudgetRoom) -> list[str]:
     """An `add` rationale (`bench.solver.rationale`) with the budget sentence before its score line.
     A candidate whose acceptance the budget would refuse is never suggested: for it this raises the

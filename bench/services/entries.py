@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from bench.models import MAX_WEEK_HOURS, BenchEntry, BenchStatus, TimeOff
-from bench.services.recompute_trigger import recompute_soon
+from bench.services.recompute_trigger import bench_recompute_soon
 from tenancy.audit import snapshot
 from tenancy.cache import BENCH
 from tenancy.models import Organization, Person, User
@@ -54,7 +54,7 @@ def bench_entry_create(*, organization: Organization, actor: User | None, person
     _validate(e)
     e.save()
     w.audit("bench_entry.created", target=e, after=snapshot(e))
-    recompute_soon(organization.pk)
+    bench_recompute_soon(organization.pk)
     return e
 
 
@@ -70,7 +70,7 @@ def bench_entry_update(*, organization: Organization, actor: User | None, entry:
     _validate(e)
     e.save()
     current_write().audit("bench_entry.updated", target=e, before=before, after=snapshot(e, ENTRY_FIELDS))
-    recompute_soon(organization.pk)
+    bench_recompute_soon(organization.pk)
     return e
 
 
@@ -84,5 +84,5 @@ def time_off_add(*, organization: Organization, actor: User | None, entry: Bench
     t = TimeOff.objects.create(organization=organization, entry=entry, start_date=start_date,
                                end_date=end_date, reason=(reason or "").strip()[:120])
     w.audit("bench_time_off.added", target=t, after=snapshot(t))
-    recompute_soon(organization.pk)
+    bench_recompute_soon(organization.pk)
     return t

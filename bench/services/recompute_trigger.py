@@ -18,7 +18,7 @@ def _key(organization_id: int) -> str:
     return f"bench:recompute-pending:{organization_id}"
 
 
-def recompute_soon(organization_id: int) -> None:
+def bench_recompute_soon(organization_id: int) -> None:
     """After this transaction commits, queue a recompute unless one is already pending."""
     if not getattr(settings, "BENCH_RECOMPUTE_ON_WRITE", True):
         return
@@ -36,6 +36,6 @@ def recompute_soon(organization_id: int) -> None:
     transaction.on_commit(queue)
 
 
-def recompute_started(organization_id: int) -> None:
+def bench_recompute_started(organization_id: int) -> None:
     """The task began: writes from now on need a new run."""
     cache.delete(_key(organization_id))

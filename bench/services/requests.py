@@ -22,8 +22,8 @@ from bench.models import (
     SuggestionKind,
     SuggestionStatus,
 )
-from bench.services.budget import engagement_quarters, services_budget_room, with_budget_line
-from bench.services.recompute_trigger import recompute_soon
+from bench.services.budget import engagement_quarters, rationale_budget_line, services_budget_room
+from bench.services.recompute_trigger import bench_recompute_soon
 from pods.models import Pod, PodRole
 from tenancy.audit import snapshot
 from tenancy.cache import BENCH
@@ -105,7 +105,7 @@ def staffing_request_file(*, organization: Organization, actor: User | None, pod
     w.audit("staffing_request.filed", target=r,
             after={**snapshot(r), "skills": [[s.name, lvl] for s, lvl in pairs]})
     if not draft:
-        recompute_soon(organization.pk)
+        bench_recompute_soon(organization.pk)
     return r
 
 
@@ -138,7 +138,7 @@ def staffing_request_submit(*, organization: Organization, actor: User | None,
     r = _move(organization, request, RequestStatus.OPEN, (RequestStatus.DRAFT,), "submitted")
     if r.start_date < timezone.localdate():
         raise ValidationError({"start_date": "The start date has passed: change it before submitting."})
-    recompute_soon(organization.pk)
+    bench_recompute_soon(organization.pk)
     return r
 
 
@@ -148,7 +148,7 @@ def staffing_request_withdraw(*, organization: Organization, actor: User | None,
     r = _move(organization, request, RequestStatus.WITHDRAWN,
               (RequestStatus.DRAFT, *OPEN_REQUEST_STATES), "withdrawn")
     _withdraw_open_suggestions(organization, r, "The request was withdrawn.")
-    recompute_soon(organization.pk)
+    bench_recompute_soon(organization.pk)
     return r
 
 
@@ -231,7 +231,7 @@ def staffing_request_propose(*, organization: Organization, actor: User | None, 
         request=r, skill_id=r.key_skill_id(), score=solver.score_pair(inputs),
         summary=f"Add {person} to {r.pod} as {r.title}"[:300],
         rationale=[f"Proposed by {actor.full_name or actor.email}." if actor else "Proposed by hand.",
-                   *with_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)],
+                   *rationale_budget_line(solver.rationale(inputs), request=r, inputs=inputs, room=room)],
         inputs=inputs, inputs_hash=solver.inputs_hash(inputs), manual=True, computed_at=timezone.now())
     if r.status == RequestStatus.OPEN:
         r.status = RequestStatus.PROPOSED

@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from strategy.progress import STATUSES
-from strategy.selectors import current_quarter, outcome_list, theme_list, with_state
+from strategy.selectors import current_quarter, outcome_list, outcome_state_attach, theme_list
 from strategy.selectors.stability import pod_stability
 from strategy.selectors.time_to_value import pod_time_to_value
 from tenancy.models import Organization
@@ -40,7 +40,7 @@ def outcome_facts(organization: Organization, start: datetime.date, end: datetim
     quarter = current_quarter(organization=organization, today=end)
     themes = theme_list(organization=organization, quarter=quarter).values("pk")
     return [Fact(OUTCOME, end, float(STATUSES.index(o.state.status)), o.pod_id)  # type: ignore[attr-defined]
-            for o in with_state(outcome_list(organization=organization, themes=themes), now)]
+            for o in outcome_state_attach(outcome_list(organization=organization, themes=themes), now)]
 
 
 def value_facts(organization: Organization, start: datetime.date, end: datetime.date) -> list[Fact]:
@@ -97,7 +97,7 @@ def outcomes_off_track_values(organization: Organization, pod_ids: list[int], to
     """Per pod: its outcomes of active themes that are at risk or stale (0 for a pod with none); one query."""
     off = {STATUSES[2], STATUSES[3]}
     counts = dict.fromkeys(pod_ids, 0.0)
-    for o in with_state(outcome_list(organization=organization).filter(theme__status="active", pod_id__in=pod_ids)):
+    for o in outcome_state_attach(outcome_list(organization=organization).filter(theme__status="active", pod_id__in=pod_ids)):
         if o.state.status in off:  # type: ignore[attr-defined]
             counts[o.pod_id] = counts.get(o.pod_id, 0.0) + 1
     return counts

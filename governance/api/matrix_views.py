@@ -195,7 +195,7 @@ class PolicyViewSet(ApiViewSet):
 
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule(VIEW)
-        return self.paginated(selectors.policies(organization=self.organization), s.PolicySerializer)
+        return self.paginated(selectors.policy_list(organization=self.organization), s.PolicySerializer)
 
     @extend_schema(request=s.PolicySerializer, responses={200: s.PolicySerializer})
     def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:

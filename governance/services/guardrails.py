@@ -43,7 +43,7 @@ def gate_evaluate(*, organization: Organization, risk_tier: RiskTier,
                   results: dict[str, Any]) -> list[dict[str, Any]]:
     """The failed checks (with why) of `results` ({check: score or {"score": …}}) under the policy."""
     failures: list[dict[str, Any]] = []
-    for policy in selectors.policies(organization=organization, risk_tier=risk_tier):
+    for policy in selectors.policy_list(organization=organization, risk_tier=risk_tier):
         if policy.check_kind not in results:
             if policy.required:
                 failures.append({"check": policy.check_kind, "reason": "missing: this check is required "

@@ -79,7 +79,7 @@ class GuardrailsView(OrgPageMixin, View):
             self.request.GET.get("page"))
         return render(self.request, "governance/guardrails.html", {
             "tiers": list(selectors.risk_tiers(organization=self.organization)),
-            "policies": list(selectors.policies(organization=self.organization)),
+            "policies": list(selectors.policy_list(organization=self.organization)),
             "page": deployments, "form": form or PolicyForm(),
             "can_edit": can(self.membership, "governance.edit_policies"),
             "can_see_deployments": can(self.membership, "governance.view_all"),

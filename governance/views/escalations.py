@@ -95,9 +95,9 @@ class InboxView(OrgPageMixin, View):
         page_no, now = request.GET.get("page", "1"), _now_slot()
 
         def render_rows() -> str:
-            mine = selectors.inbox(organization=self.organization, membership=self.membership)
+            mine = selectors.escalation_inbox(organization=self.organization, membership=self.membership)
             page = Paginator(mine, PER_PAGE).get_page(page_no)
-            on_pod = list(selectors.inbox(organization=self.organization, membership=self.membership,
+            on_pod = list(selectors.escalation_inbox(organization=self.organization, membership=self.membership,
                                           waiting_on="pod")[:PER_PAGE])
             return render_to_string("governance/_inbox_rows.html", {
                 "page": page, "on_pod": on_pod, "now": now, "request": request,

@@ -13,13 +13,13 @@ from django.urls import reverse
 from tenancy.models import Organization
 from tenancy.writes import same_org
 
-__all__ = ["apply_changes", "clean_tags", "org_url", "same_org"]
+__all__ = ["clean_tags", "entry_changes_apply", "org_url", "same_org"]
 
 MAX_TAGS = 10
 _TAG_RE = re.compile(r"[^a-z0-9+#.\- ]")
 
 
-def apply_changes(organization: Organization, obj: models.Model, changes: dict[str, Any],
+def entry_changes_apply(organization: Organization, obj: models.Model, changes: dict[str, Any],
                   allowed: Iterable[str]) -> None:
     """Set an update's `changes` on `obj` the way the matching create takes them.
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from knowledge.models import Citation, Presentation, Rotation, SearchKind, Showcase, Talk
 from knowledge.search import index_upsert
-from knowledge.services.common import apply_changes, clean_tags, org_url, same_org
+from knowledge.services.common import clean_tags, entry_changes_apply, org_url, same_org
 from tenancy.audit import audit_record, snapshot
 from tenancy.cache import KNOWLEDGE
 from tenancy.models import Organization, User
@@ -47,7 +47,7 @@ def showcase_update(*, organization: Organization, actor: User, showcase: Showca
     """Correct a showcase; its presentations' search documents carry its title and date."""
     obj = Showcase.objects.for_org(organization).select_for_update().get(pk=showcase.pk)
     before = snapshot(obj, SHOWCASE_FIELDS)
-    apply_changes(organization, obj, changes, SHOWCASE_FIELDS)
+    entry_changes_apply(organization, obj, changes, SHOWCASE_FIELDS)
     obj.full_clean(validate_constraints=False)
     obj.save()
     after = snapshot(obj, SHOWCASE_FIELDS)
@@ -91,7 +91,7 @@ def presentation_update(*, organization: Organization, actor: User, presentation
     p = (Presentation.objects.for_org(organization).select_for_update(of=("self",))
          .select_related("showcase").get(pk=presentation.pk))
     before = snapshot(p, PRESENTATION_FIELDS)
-    apply_changes(organization, p, changes, PRESENTATION_FIELDS)
+    entry_changes_apply(organization, p, changes, PRESENTATION_FIELDS)
     p.full_clean(exclude=["showcase", "pod"], validate_constraints=False)
     p.save()
     audit_record(organization=organization, actor=actor, action="presentation.updated", target=p,
@@ -146,7 +146,7 @@ def _index_talk(talk: Talk) -> None:
 def talk_update(*, organization: Organization, actor: User, talk: Talk, **changes: Any) -> Talk:
     obj = Talk.objects.for_org(organization).select_for_update().get(pk=talk.pk)
     before = snapshot(obj, TALK_FIELDS)
-    apply_changes(organization, obj, changes, TALK_FIELDS)
+    entry_changes_apply(organization, obj, changes, TALK_FIELDS)
     obj.full_clean(exclude=["guild"], validate_constraints=False)
     obj.save()
     audit_record(organization=organization, actor=actor, action="talk.updated", target=obj,
@@ -188,7 +188,7 @@ def rotation_update(*, organization: Organization, actor: User, rotation: Rotati
     r = (Rotation.objects.for_org(organization).select_for_update(of=("self",))
          .select_related("person", "host_pod").get(pk=rotation.pk))
     before = snapshot(r, ROTATION_FIELDS)
-    apply_changes(organization, r, changes, ROTATION_FIELDS)
+    entry_changes_apply(organization, r, changes, ROTATION_FIELDS)
     _check_rotation(r)
     if (r.lesson_id is None and r.lesson_requested_at is not None
             and r.end_date > timezone.localdate()):

@@ -235,7 +235,7 @@ def GetExperimentByName(self: MlflowView, p: dict[str, Any]) -> dict[str, Any]: 
 @endpoint("POST")
 def SearchExperiments(self: MlflowView, p: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
     max_results = services._int("max_results", p.get("max_results"), 1000) or 1000
-    qs = selectors.experiments(organization=self.organization, view_type=str(p.get("view_type") or "ACTIVE_ONLY"))
+    qs = selectors.experiment_search(organization=self.organization, view_type=str(p.get("view_type") or "ACTIVE_ONLY"))
     return paged(qs, p.get("page_token"), max_results, "experiments", _experiment_json)
 
 

@@ -33,7 +33,7 @@ class ExperimentListView(OrgPageMixin, View):
 
     def get(self, request: OrgRequest, **kw: Any) -> HttpResponse:
         q = request.GET.get("q", "")[:100]
-        page = Paginator(tsel.experiments(organization=self.organization, q=q), PER_PAGE).get_page(
+        page = Paginator(tsel.experiment_search(organization=self.organization, q=q), PER_PAGE).get_page(
             request.GET.get("page", "1"))
         return render_htmx(request, "platform_catalog/experiment_list.html",
                            {"page": page, "q": q, "filtered": bool(q), "nav_section": "catalog"},

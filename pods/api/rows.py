@@ -39,7 +39,7 @@ def person_rows(rows: list[dict[str, Any]], skills: dict[int, list[tuple[int, st
 
 
 def pod_rows(pods: list[Any]) -> list[dict[str, Any]]:
-    """Pods that `pods.health_selectors.with_health` saw, with `sponsor__user` loaded."""
+    """Pods that `pods.health_selectors.pod_health_attach` saw, with `sponsor__user` loaded."""
     out = []
     for pod in pods:
         health = pod.health

@@ -78,7 +78,7 @@ class InteractionViewSet(ApiViewSet):
     serializer_class = InteractionSerializer
 
     def _interaction(self, pk: Any) -> PodInteraction:
-        return get_or_404(team_selectors.interactions(organization=self.organization), pk=pk)
+        return get_or_404(team_selectors.interaction_list(organization=self.organization), pk=pk)
 
     def _require(self, i: Any) -> None:
         if not _may_change(self.membership, i.pod, i.partner):
@@ -87,7 +87,7 @@ class InteractionViewSet(ApiViewSet):
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("pods.view")
         f = self.query_params(InteractionFilter)
-        rows = team_selectors.interactions(organization=self.organization, pod_id=f.get("pod"),
+        rows = team_selectors.interaction_list(organization=self.organization, pod_id=f.get("pod"),
                                            mode=f.get("mode", ""), on=f.get("on"))
         return self.paginated(rows, InteractionSerializer)
 

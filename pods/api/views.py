@@ -155,7 +155,7 @@ class PodViewSet(ApiViewSet):
                                   **self.query_params(PodFilter)).select_related("sponsor__user")
 
         def build() -> Response:
-            page = health_selectors.with_health(self.organization, self.paginate_queryset(pods) or [], today)
+            page = health_selectors.pod_health_attach(self.organization, self.paginate_queryset(pods) or [], today)
             return self.get_paginated_response(pod_rows(page))
 
         return self.cached_list("pods", build, scopes=POD_LIST_SCOPES)

@@ -69,7 +69,7 @@ class OrgHomeView(OrgPageMixin, View):
         def render_body() -> str:
             pods = selectors.pod_list(organization=self.organization, today=today, **filters)
             page = Paginator(pods.select_related("sponsor__user"), PODS_PER_PAGE).get_page(page_no)
-            page.object_list = health_selectors.with_health(self.organization, page.object_list, today)
+            page.object_list = health_selectors.pod_health_attach(self.organization, page.object_list, today)
             pod_url = pk_url("pods:pod_detail", self.organization.slug)
             list_html = render_to_string("pods/_pod_list.html", {
                 "page": page, "filtered": bool(filters), "organization": self.organization,
@@ -168,7 +168,7 @@ class PodDetailView(PodPageMixin, View):
         today = timezone.localdate()
 
         def render_body() -> str:
-            health_selectors.with_health(self.organization, [pod], today)
+            health_selectors.pod_health_attach(self.organization, [pod], today)
             return render_to_string("pods/_pod_detail_body.html", {
                 **self.members_context(), "pod": pod, "organization": self.organization,
                 "charter": selectors.charter_current(organization=self.organization, pod=pod),

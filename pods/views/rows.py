@@ -47,7 +47,7 @@ def person_row(p: dict[str, Any], url: str, skills: Iterable[tuple[str, int]]) -
 
 
 def pod_row(pod: Any, url: str) -> SafeString:
-    """One `<tr>` of the org home's pod list, from a pod that `pods.health_selectors.with_health` saw."""
+    """One `<tr>` of the org home's pod list, from a pod that `pods.health_selectors.pod_health_attach` saw."""
     health = pod.health
     problems = health.problems
     reasons = (

@@ -31,7 +31,7 @@ class TeamApiView(PodObjectMixin, View):
         pod = self.pod
         may_edit = can(self.membership, "pods.change_team_api", pod)
         today = timezone.localdate()
-        rows = list(team_selectors.interactions(organization=self.organization, pod_id=pod.pk))
+        rows = list(team_selectors.interaction_list(organization=self.organization, pod_id=pod.pk))
         ctx: dict[str, Any] = {
             "pod": pod, "may_edit": may_edit, "today": today,
             "current": [i for i in rows if i.end_date is None or i.end_date >= today],

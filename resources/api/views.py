@@ -202,12 +202,12 @@ class BudgetViewSet(ApiViewSet):
         qs = budget_selectors.budget_list(organization=self.organization, viewer=self.membership,
                                    quarter=params.get("quarter", ""), pod_id=params.get("pod"))
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(BudgetSerializer(budget_selectors.with_balances(page), many=True).data)
+        return self.get_paginated_response(BudgetSerializer(budget_selectors.budget_balances_attach(page), many=True).data)
 
     def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("resources.view_budgets")
         budget = get_or_404(budget_selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
-        return Response(BudgetSerializer(budget_selectors.with_balances([budget])[0]).data)
+        return Response(BudgetSerializer(budget_selectors.budget_balances_attach([budget])[0]).data)
 
     def create(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
         self.check_rule("resources.manage_budgets")
@@ -217,7 +217,7 @@ class BudgetViewSet(ApiViewSet):
             category=data["category"]).exists()
         budget = services.budget_set(organization=self.organization, actor=request.user, **data)
         budget = budget_selectors.budget_get(organization=self.organization, viewer=self.membership, pk=budget.pk)
-        return Response(BudgetSerializer(budget_selectors.with_balances([budget])[0]).data,
+        return Response(BudgetSerializer(budget_selectors.budget_balances_attach([budget])[0]).data,
                         status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 

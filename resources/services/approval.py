@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from governance.models import Escalation, Outcome
 from resources.models import Allocation, AllocationState
-from resources.services.compute import _decide_and_apply, _lock_pool, transition
+from resources.services.compute import _decide_and_apply, _lock_pool, allocation_transition
 from tenancy.models import Organization, User
 from tenancy.writes import org_write
 
 
-def on_escalation_decided(sender: Any, organization: Organization, escalation: Escalation,
+def allocation_escalation_decided(sender: Any, organization: Organization, escalation: Escalation,
                           actor: User | None = None, **kwargs: Any) -> None:
     """Approval admits (or queues); rejection cancels. Inside governance's transaction."""
     waiting = list(Allocation.objects.for_org(organization)
@@ -32,11 +32,11 @@ def on_escalation_decided(sender: Any, organization: Organization, escalation: E
             now = timezone.now()
             if escalation.outcome == Outcome.APPROVED:
                 if a.end <= now:
-                    transition(a, AllocationState.REJECTED, "Approved after its window had passed", now=now)
+                    allocation_transition(a, AllocationState.REJECTED, "Approved after its window had passed", now=now)
                 else:
                     _decide_and_apply(organization, pool, a, now, on_refuse=AllocationState.REJECTED)
             else:
                 note = (escalation.decision_note or "").strip()
-                transition(a, AllocationState.CANCELLED,
+                allocation_transition(a, AllocationState.CANCELLED,
                            f"Spend rejected by {actor or 'the approver'}" + (f": {note}" if note else ""),
                            now=now)

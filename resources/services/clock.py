@@ -27,9 +27,9 @@ from resources.services.compute import (
     _lock_pool,
     _recompute_soon,
     _state,
+    allocation_preempt,
+    allocation_transition,
     notify_leads,
-    preempt,
-    transition,
 )
 from tenancy.cache import COMPUTE
 from tenancy.models import Organization
@@ -73,7 +73,7 @@ def _expire_locked(organization: Organization, pool: ComputePool, now: dt.dateti
         if by is None or at is None:  # the query asked for both; this tells the type checker
             continue
         changed = True
-        preempt(a, by, f"Reclaimed at {at:%Y-%m-%d %H:%M} UTC by allocation #{by.pk} of {by.pod} "
+        allocation_preempt(a, by, f"Reclaimed at {at:%Y-%m-%d %H:%M} UTC by allocation #{by.pk} of {by.pod} "
                        "(its reservation of lent capacity began); requeued for the rest of the window",
                 at, pool)
         counts["reclaimed"] += 1
@@ -81,10 +81,10 @@ def _expire_locked(organization: Organization, pool: ComputePool, now: dt.dateti
         changed = True
         if a.state in HOLDING:
             ledger.compute_settle(organization, None, a, pool.unit_cost, a.end, "finished")
-            transition(a, AllocationState.FINISHED, "Finished at its end", now=now)
+            allocation_transition(a, AllocationState.FINISHED, "Finished at its end", now=now)
             counts["finished"] += 1
         else:
-            transition(a, AllocationState.REJECTED,
+            allocation_transition(a, AllocationState.REJECTED,
                        f"Its window ended while {a.get_state_display().lower()}: no capacity was admitted",
                        now=now)
             counts["rejected"] += 1

@@ -62,7 +62,7 @@ def _ask(a: Allocation, now: dt.datetime | None = None) -> eng.Ask:
     return eng.Ask(a.pod_id, a.amount, start, a.end, a.priority, a.preemptible)
 
 
-def event(a: Allocation, state: str, reason: str = "", by: Allocation | None = None,
+def allocation_event_record(a: Allocation, state: str, reason: str = "", by: Allocation | None = None,
           at: dt.datetime | None = None) -> AllocationEvent:
     w = current_write()
     return AllocationEvent.objects.create(organization=w.organization, allocation=a, state=state,
@@ -70,14 +70,14 @@ def event(a: Allocation, state: str, reason: str = "", by: Allocation | None = N
                                           at=at or timezone.now())
 
 
-def transition(a: Allocation, state: str, reason: str = "", *, by: Allocation | None = None,
+def allocation_transition(a: Allocation, state: str, reason: str = "", *, by: Allocation | None = None,
                now: dt.datetime | None = None) -> None:
     """Move an allocation to `state`: save, history event, audit event."""
     w = current_write()
     before = snapshot(a, AUDIT_FIELDS) if a.pk and a.state != state else None
     a.state, a.reason = state, reason[:500]
     a.save()
-    event(a, state, reason, by=by, at=now)
+    allocation_event_record(a, state, reason, by=by, at=now)
     w.audit(f"allocation.{state}", target=a, before=before, after=snapshot(a, AUDIT_FIELDS))
     if state in WEBHOOK_STATES:
         event_emit(organization=w.organization, type=f"allocation.{state}",
@@ -89,13 +89,13 @@ def _estimated_cost(a: Allocation, pool: ComputePool) -> Decimal:
     return allocation_cost(a, pool.unit_cost)
 
 
-def preempt(victim: Allocation, by: Allocation | None, reason: str, at: dt.datetime, pool: ComputePool) -> None:
+def allocation_preempt(victim: Allocation, by: Allocation | None, reason: str, at: dt.datetime, pool: ComputePool) -> None:
     """Stop a victim at `at` (settling its hold) and requeue it with the reason."""
     w = current_write()
     victim.preempted_by_id = by.pk if by is not None else victim.preempted_by_id
     victim.ended_at, victim.reclaim_at = at, None
     ledger.compute_settle(w.organization, w.actor, victim, pool.unit_cost, at, "preempted")
-    transition(victim, AllocationState.PREEMPTED, reason, by=by, now=at)
+    allocation_transition(victim, AllocationState.PREEMPTED, reason, by=by, now=at)
 
 
 def _admit(a: Allocation, pool: ComputePool, decision: eng.Decision, now: dt.datetime) -> None:
@@ -115,18 +115,18 @@ def _admit(a: Allocation, pool: ComputePool, decision: eng.Decision, now: dt.dat
             # starts; the worker preempts it then (its lead is warned ahead, see `clock`).
             victim.preempted_by, victim.reclaim_at, victim.reclaim_notified_at = a, overlap, None
             victim.save(update_fields=["preempted_by", "reclaim_at", "reclaim_notified_at", "updated_at"])
-            event(victim, AllocationState.ADMITTED, f"Reclaim scheduled for {overlap:%Y-%m-%d %H:%M} UTC: {why}",
+            allocation_event_record(victim, AllocationState.ADMITTED, f"Reclaim scheduled for {overlap:%Y-%m-%d %H:%M} UTC: {why}",
                   by=a, at=now)
             w.audit("allocation.reclaim_scheduled", target=victim, after=snapshot(victim, AUDIT_FIELDS))
             continue
-        preempt(victim, a, f"Preempted at {now:%Y-%m-%d %H:%M} UTC: {why}", now, pool)
+        allocation_preempt(victim, a, f"Preempted at {now:%Y-%m-%d %H:%M} UTC: {why}", now, pool)
     a.borrowed, a.admitted_at, a.ended_at = decision.borrowed, now, None
     a.preempted_by, a.reclaim_at, a.reclaim_notified_at = None, None, None
     reason = (f"Admitted; borrows {decision.borrowed} {pool.unit} of the cohort's idle capacity "
               "(preemptible)" if decision.borrowed else "Admitted within the pod's nominal quota")
     if decision.victims:
         reason += f", taking back capacity from {len(decision.victims)} borrowing allocation(s)"
-    transition(a, AllocationState.ADMITTED, reason, now=now)
+    allocation_transition(a, AllocationState.ADMITTED, reason, now=now)
     ledger.compute_hold(w.organization, w.actor, a)
 
 
@@ -137,16 +137,16 @@ def _decide_and_apply(organization: Organization, pool: ComputePool, a: Allocati
     state = state if state is not None else _state(organization, pool, since=now)
     decision = eng.decide(state, _ask(a, now))
     if decision.outcome == eng.REFUSE:
-        transition(a, on_refuse, decision.reason, now=now)
+        allocation_transition(a, on_refuse, decision.reason, now=now)
         return
     if decision.outcome in (eng.ADMIT, eng.PREEMPT):
         refusal = compute_hold_refusal(organization, a, lock=True)
         if refusal is None:
             _admit(a, pool, decision, now)
             return
-        transition(a, AllocationState.PENDING, f"Waiting for budget: {refusal}", now=now)
+        allocation_transition(a, AllocationState.PENDING, f"Waiting for budget: {refusal}", now=now)
         return
-    transition(a, AllocationState.PENDING, f"Waiting for capacity {decision.reason}", now=now)
+    allocation_transition(a, AllocationState.PENDING, f"Waiting for capacity {decision.reason}", now=now)
 
 
 @org_write.service(COMPUTE)
@@ -315,7 +315,7 @@ def allocation_request(
                                       "ask for a shorter window or fewer units."})
     a.requested_by_id = _membership_id(organization, actor)
     a.save()
-    event(a, AllocationState.PENDING, "Requested", at=now)
+    allocation_event_record(a, AllocationState.PENDING, "Requested", at=now)
     if needs_approval(organization=organization, actor=actor, allocation=a):
         _recompute_soon()
         return a
@@ -349,7 +349,7 @@ def needs_approval(*, organization: Organization, actor: User | None, allocation
         recommendation="Approve: the allocation is admitted (or queued if the capacity has gone).",
     )
     a.escalation = esc
-    transition(a, AllocationState.NEEDS_APPROVAL,
+    allocation_transition(a, AllocationState.NEEDS_APPROVAL,
                f"Estimated cost {a.estimated_cost} credits needs approval: tier {tier.level} "
                f"({tier.name}) under the decision-rights matrix")
     return True

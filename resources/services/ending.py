@@ -24,9 +24,9 @@ from resources.services.compute import (
     _lock_pool,
     _recompute_soon,
     _state,
-    event,
+    allocation_event_record,
+    allocation_transition,
     notify_leads,
-    transition,
 )
 from tenancy.audit import snapshot
 from tenancy.cache import COMPUTE
@@ -48,7 +48,7 @@ def _end(organization: Organization, allocation: Allocation, state: str, allowed
     if was_holding:
         a.ended_at = min(now, a.end)
         ledger.compute_settle(organization, w.actor, a, pool.unit_cost, a.ended_at, state)
-    transition(a, state, why, now=now)
+    allocation_transition(a, state, why, now=now)
     if was_holding:
         call_off_reclaims(organization, pool, a, now)
     if pool.status == PoolStatus.OPEN:
@@ -76,7 +76,7 @@ def call_off_reclaims(organization: Organization, pool: ComputePool, by: Allocat
         v.preempted_by, v.reclaim_at, v.reclaim_notified_at = None, None, None
         v.borrowed = max(v.borrowed, decision.borrowed)
         v.save(update_fields=["preempted_by", "reclaim_at", "reclaim_notified_at", "borrowed", "updated_at"])
-        event(v, AllocationState.ADMITTED, f"Reclaim of {at:%Y-%m-%d %H:%M} UTC called off: allocation #{by.pk} "
+        allocation_event_record(v, AllocationState.ADMITTED, f"Reclaim of {at:%Y-%m-%d %H:%M} UTC called off: allocation #{by.pk} "
                                            f"of {by.pod} was released", by=by, at=now)
         w.audit("allocation.reclaim_called_off", target=v, after=snapshot(v, AUDIT_FIELDS))
         if warned:

@@ -30,7 +30,7 @@ class BudgetListView(OrgPageMixin, View):
         quarter = request.GET.get("quarter", "").strip().upper()[:7]
         qs = budget_selectors.budget_list(organization=self.organization, viewer=self.membership, quarter=quarter)
         page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = budget_selectors.with_balances(page.object_list)
+        page.object_list = budget_selectors.budget_balances_attach(page.object_list)
         may_manage = can(self.membership, "resources.manage_budgets")
         if may_manage and form is None:
             form = BudgetForm(organization=self.organization,
@@ -59,7 +59,7 @@ class BudgetDetailView(OrgPageMixin, View):
 
     def get(self, request: OrgRequest, pk: int, **kw: Any) -> HttpResponse:
         budget = get_or_404(budget_selectors.budget_get, organization=self.organization, viewer=self.membership, pk=pk)
-        budget_selectors.with_balances([budget])
+        budget_selectors.budget_balances_attach([budget])
         entries = budget_selectors.ledger_list(organization=self.organization, viewer=self.membership, budget_id=budget.pk)
         page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
         return render(request, "resources/budget_detail.html", {"budget": budget, "page": page})

@@ -3,8 +3,8 @@
 `pod_create`, `escalation_list`, `charter_versions`: the entity first, so a module's functions
 sort by what they act on and a caller reads the domain word first. Flagged: a one-word name
 (`inbox`, `policies`) and a name that starts with a verb or a qualifier instead of its entity
-(`with_health`, `apply_changes`, `on_escalation_decided`). Names below in ALLOWED predate the
-rule; each is renamed with its callers, and the list only shrinks.
+(`with_health`, `apply_changes`, `on_escalation_decided`). A name kept on purpose goes in ALLOWED
+with its reason.
 Run: `python scripts/lint/names.py [paths]`; exits 1 and prints `path:line: message`.
 """
 
@@ -24,30 +24,7 @@ LEADING = {"with", "for", "by", "of", "is", "has", "get", "list", "create", "upd
            "recompute", "make", "build", "do", "find", "load", "fetch", "to", "from", "all", "my",
            "can", "ensure", "apply", "count", "record", "on", "in", "at"}
 
-_PREDATES = "predates the rule (#14); rename it with its callers"
-ALLOWED: dict[str, str] = {f"{path}::{name}": _PREDATES for path, name in (
-    ("pods/health_selectors.py", "with_health"),
-    ("pods/health_selectors.py", "with_health_live"),
-    ("pods/team_selectors.py", "interactions"),
-    ("governance/selectors.py", "inbox"),
-    ("governance/selectors.py", "policies"),
-    ("governance/routing_selectors.py", "route"),
-    ("knowledge/services/common.py", "apply_changes"),
-    ("strategy/selectors/__init__.py", "with_state"),
-    ("strategy/selectors/time_to_value.py", "cohorts"),
-    ("resources/budget_selectors.py", "with_balances"),
-    ("resources/services/compute.py", "event"),
-    ("resources/services/compute.py", "transition"),
-    ("resources/services/compute.py", "preempt"),
-    ("resources/services/approval.py", "on_escalation_decided"),
-    ("platform_catalog/tracking_selectors.py", "experiments"),
-    ("platform_catalog/tracking_selectors.py", "with_data"),
-    ("bench/selectors.py", "measures"),
-    ("bench/services/budget.py", "with_budget_line"),
-    ("bench/services/recompute_trigger.py", "recompute_soon"),
-    ("bench/services/recompute_trigger.py", "recompute_started"),
-    ("dashboards/selectors.py", "facets"),
-)}
+ALLOWED: dict[str, str] = {}  # "path::name": why it keeps its name (none today: the list only shrinks)
 
 
 def is_data_layer(rel: str) -> bool:

@@ -120,7 +120,7 @@ class OutcomeViewSet(ApiViewSet):
 
     def _outcome(self, pk: Any) -> Outcome:
         outcome = get_or_404(selectors.outcome_get, organization=self.organization, pk=pk)
-        selectors.with_state([outcome])
+        selectors.outcome_state_attach([outcome])
         return outcome
 
     def list(self, request: OrgAPIRequest, **kwargs: Any) -> Response:
@@ -129,10 +129,10 @@ class OutcomeViewSet(ApiViewSet):
         qs = selectors.outcome_list(organization=self.organization, theme=params.get("theme"),
                                     pod=params.get("pod"))
         if params.get("status"):  # derived: filter the (bounded) page's rows after computing
-            rows = [o for o in selectors.with_state(qs) if o.state.status == params["status"]]  # type: ignore[attr-defined]
+            rows = [o for o in selectors.outcome_state_attach(qs) if o.state.status == params["status"]]  # type: ignore[attr-defined]
             return self.paginated(rows, OutcomeSerializer)
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(OutcomeSerializer(selectors.with_state(page), many=True).data)
+        return self.get_paginated_response(OutcomeSerializer(selectors.outcome_state_attach(page), many=True).data)
 
     def retrieve(self, request: OrgAPIRequest, pk: Any = None, **kwargs: Any) -> Response:
         self.check_rule("strategy.view")

@@ -36,7 +36,7 @@ from strategy.selectors.stability import pod_stability as pod_stability
 from strategy.selectors.stability import pod_stability_history as pod_stability_history
 from strategy.selectors.time_to_value import CohortTimeToValue as CohortTimeToValue
 from strategy.selectors.time_to_value import PodTimeToValue as PodTimeToValue
-from strategy.selectors.time_to_value import cohorts as cohorts
+from strategy.selectors.time_to_value import cohort_time_to_value as cohort_time_to_value
 from strategy.selectors.time_to_value import pod_time_to_value as pod_time_to_value
 from strategy.selectors.time_to_value import time_to_value_by_cohort as time_to_value_by_cohort
 from tenancy.models import Organization
@@ -73,7 +73,7 @@ def outcome_get(*, organization: Organization, pk: Any) -> Outcome:
     return outcome_list(organization=organization).get(pk=pk)
 
 
-def with_state(outcomes: Any, now: datetime.datetime | None = None) -> list[Outcome]:
+def outcome_state_attach(outcomes: Any, now: datetime.datetime | None = None) -> list[Outcome]:
     """The outcomes, each with `.state` (progress, pace, stale, status); no query."""
     now = now or timezone.now()
     rows = list(outcomes)
@@ -101,7 +101,7 @@ def themes_with_progress(*, organization: Organization, quarter: Quarter | None 
     """Themes (of the quarter, or the given rows) with `.outcome_rows` (each with `.state`),
     `.progress` (weighted mean) and `.status_counts`. Two queries."""
     themes = list(themes if themes is not None else theme_list(organization=organization, quarter=quarter))
-    outcomes = with_state(outcome_list(organization=organization, themes=[t.pk for t in themes]), now) \
+    outcomes = outcome_state_attach(outcome_list(organization=organization, themes=[t.pk for t in themes]), now) \
         if themes else []
     return _attach(themes, outcomes)
 
@@ -137,5 +137,5 @@ def check_in_list(*, organization: Organization, outcome: Outcome) -> QuerySet[C
 
 def pod_outcomes(*, organization: Organization, pod: Any) -> list[Outcome]:
     """The pod's outcomes of active themes, with their state (one query)."""
-    return with_state(outcome_list(organization=organization, pod=pod)
+    return outcome_state_attach(outcome_list(organization=organization, pod=pod)
                       .filter(theme__status="active").order_by("due_date", "id"))

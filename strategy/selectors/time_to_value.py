@@ -87,7 +87,7 @@ def pod_time_to_value(*, organization: Organization, pod_ids: list[int] | None =
     return out
 
 
-def cohorts(rows: list[PodTimeToValue]) -> list[CohortTimeToValue]:
+def cohort_time_to_value(rows: list[PodTimeToValue]) -> list[CohortTimeToValue]:
     """Pods grouped by the quarter they became active in, newest first (no query)."""
     by_quarter: dict[Quarter, list[PodTimeToValue]] = {}
     for r in rows:
@@ -108,4 +108,4 @@ def cohorts(rows: list[PodTimeToValue]) -> list[CohortTimeToValue]:
 def time_to_value_by_cohort(*, organization: Organization,
                             today: datetime.date | None = None) -> list[CohortTimeToValue]:
     """The organization's quarter cohorts of new pods, newest first. Three queries."""
-    return cohorts(pod_time_to_value(organization=organization, today=today))
+    return cohort_time_to_value(pod_time_to_value(organization=organization, today=today))

@@ -205,7 +205,7 @@ class OutcomeDetailView(StrategyPage):
 
     def render_page(self, outcome: Outcome, status: int = 200, **forms: Any) -> HttpResponse:
         org = self.organization
-        selectors.with_state([outcome])
+        selectors.outcome_state_attach([outcome])
         readings = list(selectors.measurement_list(organization=org, outcome=outcome)[:500])
         page = Paginator(selectors.measurement_list(organization=org, outcome=outcome), PER_PAGE).get_page(
             self.request.GET.get("page"))

@@ -26,6 +26,6 @@ class OperationsView(StrategyPage):
             "quarter": quarter, "prev": quarter.previous(start_month), "next": quarter.next(start_month),
             "is_current": quarter == selectors.current_quarter(organization=org),
             "org_rows": selectors.org_stability(organization=org, quarters=QUARTERS),
-            "cohorts": selectors.cohorts([r.time_to_value for r in rows])[:QUARTERS],
+            "cohorts": selectors.cohort_time_to_value([r.time_to_value for r in rows])[:QUARTERS],
             "page": page,
         })

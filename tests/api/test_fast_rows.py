@@ -56,6 +56,6 @@ def test_pods_list_is_what_the_serializer_gives(org):
     viewer = member(org, "admin")
     got = client_for(viewer).get(url(org, "pods_api:pod-list")).json()["results"]
     pods = selectors.pod_list(organization=org).select_related("sponsor__user")
-    expected = PodSerializer(health_selectors.with_health(org, pods, timezone.localdate()), many=True).data
+    expected = PodSerializer(health_selectors.pod_health_attach(org, pods, timezone.localdate()), many=True).data
     assert got == _json(expected)
     assert {row["health"]["level"] for row in got} >= {"na"} and any(row["sponsor_email"] for row in got)

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bench.models import ScalingSuggestion, SuggestionKind, SuggestionStatus
-from bench.selectors import measures
+from bench.selectors import bench_measures
 from bench.services.budget import weeks_by_quarter
 from bench.services.decisions import suggestion_accept
 from bench.services.recompute import suggestions_recompute
@@ -110,7 +110,7 @@ def test_requests_lost_to_the_budget_are_not_skill_gaps(org, client):
     req = file_request(org, pod, {ml: 3}, hours=20, weeks=2, title="Too dear")
     _budget(org, pod, req, 10)
     suggestions_recompute(organization=org)
-    m = measures(organization=org)
+    m = bench_measures(organization=org)
     assert m["skill_gaps"] == [] and [u["request"] for u in m["unmatched"]] == [req.pk]
     client.force_login(member(org, "admin").user)
     page = client.get(f"/o/{org.slug}/bench/measures/").content.decode()

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from bench.models import BenchRun, ScalingSuggestion, SuggestionStatus
 from bench.services import recompute as recompute_module
 from bench.services.recompute import suggestions_recompute
-from bench.services.recompute_trigger import DEBOUNCE_SECONDS, recompute_started
+from bench.services.recompute_trigger import DEBOUNCE_SECONDS, bench_recompute_started
 from bench.tasks import suggestions_recompute_all
 from config.celery import app as celery_app
 from tests.bench.factories import file_request, skill, specialist
@@ -38,7 +38,7 @@ def test_writes_queue_one_debounced_recompute_per_organization_after_commit(org,
         with django_capture_on_commit_callbacks(execute=True):
             AssignmentFactory(organization=org, pod=pod)
         assert queued.call_count == 1  # still pending: debounced
-        recompute_started(org.pk)
+        bench_recompute_started(org.pk)
         with django_capture_on_commit_callbacks(execute=True):
             AssignmentFactory(organization=org, pod=pod)
         assert queued.call_count == 2  # the run started: a new write asks for another

@@ -15,7 +15,7 @@ from dashboards.models import DailyFact
 from dashboards.periods import Period
 from dashboards.services import snapshot_recompute
 from resources.models import CapacitySnapshot
-from strategy.selectors import outcome_list, with_state
+from strategy.selectors import outcome_list, outcome_state_attach
 from tests.resources.helpers import compute_setup
 from tests.strategy.factories import outcome, theme
 
@@ -59,7 +59,7 @@ def test_outcomes_tile_counts_each_status_as_strategy_does(world):
     outcome(world.org, t, pod=world.at_risk, metric="Latency", unit="ms", direction="decrease",
             baseline=300.0, target=200.0)
     snapshot_recompute(organization=world.org)
-    expected = Counter(o.state.status for o in with_state(outcome_list(organization=world.org)))
+    expected = Counter(o.state.status for o in outcome_state_attach(outcome_list(organization=world.org)))
     figures = _figures(_tiles(world)["outcomes"])
     assert figures == {"On track": float(expected["on_track"]), "Behind": float(expected["behind"]),
                        "At risk": float(expected["at_risk"]), "Stale": float(expected["stale"])}

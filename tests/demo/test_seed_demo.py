@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from pods.health import FAIL, NOT_ASSESSED, OK, WARN
-from pods.health_selectors import with_health
+from pods.health_selectors import pod_health_attach
 from pods.models import Assignment, Charter, Pod
 from pods.selectors import led_pod_ids, people_with_allocation, pod_list
 from tenancy.cache import version_tag
@@ -84,7 +84,7 @@ def test_small_demo_tells_a_story():
     assert led_pod_ids(organization=org, user=lead), "lead@ leads a pod"
     assert Assignment.objects.for_org(org).filter(person=member, end_date__isnull=True).exists()
 
-    pods = with_health(org, pod_list(organization=org))
+    pods = pod_health_attach(org, pod_list(organization=org))
     assert 8 <= len(pods) <= 10
     assert {p.health.level for p in pods} == {OK, WARN, FAIL, NOT_ASSESSED}  # one pod is sunset
     problems = Counter(r.check for p in pods for r in p.health.problems)
@@ -124,7 +124,7 @@ def test_enterprise_shaped_seed_bulk_inserts_and_skips_when_seeded():
     assert roles["leader@enterprise.podium"] == Role.LEADER
     assert "admin@enterprise.podium" in out
     # Pages read it like any other tenant.
-    pods = with_health(org, pod_list(organization=org))
+    pods = pod_health_attach(org, pod_list(organization=org))
     assert len(pods) == 12 and all(p.health.level in (OK, WARN, FAIL) for p in pods)
 
     before = snapshot(org)

@@ -14,7 +14,7 @@ from governance import selectors
 from governance.models import Escalation, EscalationEvent, EscalationStatus
 from governance.services import escalations as services
 from governance.services.escalations import cycle_time_recompute
-from pods.health_selectors import with_health
+from pods.health_selectors import pod_health_attach
 from pods.selectors import pod_list
 from tenancy.models import Notification
 from tenancy.permissions import can
@@ -153,13 +153,13 @@ def test_pod_health_warns_on_overdue_escalations(gorg, lead, leader, django_asse
     file(gorg, lead)
     _, _, pod = lead
     today = timezone.localdate()
-    pods = with_health(gorg, pod_list(organization=gorg, today=today), today)
+    pods = pod_health_attach(gorg, pod_list(organization=gorg, today=today), today)
     assert not any(r.check == "escalations" for r in pods[0].health.reasons)
     time_machine.move_to(start + datetime.timedelta(hours=80), tick=False)
     for _ in range(3):
         pod_lead(gorg)
     with django_assert_max_num_queries(3):  # pods, their figures, governance's one check
-        pods = with_health(gorg, pod_list(organization=gorg, today=today), today)
+        pods = pod_health_attach(gorg, pod_list(organization=gorg, today=today), today)
     assert len(pods) == 4
     mine = next(p for p in pods if p.pk == pod.pk)
     assert any(r.check == "escalations" and r.level == "warn" for r in mine.health.reasons)

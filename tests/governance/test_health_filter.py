@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from pods.health_selectors import with_health
+from pods.health_selectors import pod_health_attach
 from pods.selectors import pod_list
 from tenancy.registry import HealthCheck, Registry
 from tests.api.helpers import client_for, ids, url
@@ -25,14 +25,14 @@ def overdue_pod(gorg, lead, time_machine):
     time_machine.move_to(start, tick=False)
     file(gorg, lead)
     today = timezone.localdate()
-    assert with_health(gorg, [pod], today)[0].health.level == "ok"
+    assert pod_health_attach(gorg, [pod], today)[0].health.level == "ok"
     time_machine.move_to(start + datetime.timedelta(hours=200), tick=False)
     return pod
 
 
 def test_selector_filter_agrees_with_the_health_shown(gorg, overdue_pod):
     today = timezone.localdate()
-    shown = with_health(gorg, [overdue_pod], today)[0].health
+    shown = pod_health_attach(gorg, [overdue_pod], today)[0].health
     assert shown.level == "warn"
     assert any(r.check == "escalations" for r in shown.problems)
     assert overdue_pod not in pod_list(organization=gorg, health="ok", today=today)

@@ -81,7 +81,7 @@ def test_guardrail_policies(gorg, admin, leader):
     assert GuardrailPolicy.objects.for_org(gorg).get(risk_tier__key="high", check_kind="fairness").threshold == 0.85
     bad = c.post(api(gorg, "guardrail-policies/"), {**body, "check_kind": "vibes"}, format="json")
     assert bad.status_code == 400 and error_fields(bad) == {"check_kind"}
-    assert c.get(api(gorg, "guardrail-policies/")).json()["count"] == len(selectors.policies(organization=gorg))
+    assert c.get(api(gorg, "guardrail-policies/")).json()["count"] == len(selectors.policy_list(organization=gorg))
 
 
 def test_resolve_a_monitoring_exception_and_recompute_cycle_times(gorg, lead, leader, admin):

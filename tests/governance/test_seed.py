@@ -26,7 +26,7 @@ def test_small_demo_has_a_governance_story():
     months = data["by_month"]
     assert months[-1]["median_h"] < months[0]["median_h"]  # the figure the seeds promise to reduce
     leader = Membership.objects.for_org(org).get(user=User.objects.get(email="leader@demo.podium"))
-    assert selectors.inbox(organization=org, membership=leader).exists()
+    assert selectors.escalation_inbox(organization=org, membership=leader).exists()
     assert DeploymentReview.objects.for_org(org).count() == 3
     assert MonitoringException.objects.for_org(org).filter(resolved_at__isnull=True).count() == 1
     call_command("seed_demo", stdout=StringIO())

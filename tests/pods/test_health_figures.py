@@ -1,4 +1,4 @@
-"""`with_health` reads a page's figures with one hand-written statement; it must give exactly what
+"""`pod_health_attach` reads a page's figures with one hand-written statement; it must give exactly what
 the ORM annotations (`_figures`, which the `?health=` filter uses) give, on every kind of pod."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def test_the_statement_and_the_annotations_agree(org, other_org):
 
     pods = list(Pod.objects.for_org(org).order_by("id"))
     fast = {p.pk: tuple(getattr(p, f) for f in health_selectors.FIGURES)
-            for p in health_selectors.with_health(org, pods, TODAY)}
+            for p in health_selectors.pod_health_attach(org, pods, TODAY)}
     annotated = {
         row["pk"]: tuple(row[f] for f in health_selectors.FIGURES)
         for row in Pod.objects.for_org(org).annotate(**health_selectors._figures(org, TODAY))

@@ -35,11 +35,11 @@ def _snapshot(pod):
 
 
 def _shown(org, pod):
-    return health_selectors.with_health(org, [type(pod).objects.for_org(org).get(pk=pod.pk)])[0]
+    return health_selectors.pod_health_attach(org, [type(pod).objects.for_org(org).get(pk=pod.pk)])[0]
 
 
 def _live(org, pod):
-    return health_selectors.with_health_live(org, [type(pod).objects.for_org(org).get(pk=pod.pk)])[0]
+    return health_selectors.pod_health_attach_live(org, [type(pod).objects.for_org(org).get(pk=pod.pk)])[0]
 
 
 def _add(org, actor, pod, **kw):
@@ -65,8 +65,8 @@ def test_a_write_stores_the_pods_health_and_a_page_reads_it_in_one_query(
     health_snapshot_refresh(org, [other.pk])
     pods = list(type(pod).objects.for_org(org).filter(pk__in=[pod.pk, other.pk]))
     with django_assert_num_queries(1):  # the snapshot only: no figures, no registered checks
-        shown = {p.pk: p for p in health_selectors.with_health(org, pods)}
-    live = {p.pk: p for p in health_selectors.with_health_live(org, pods)}
+        shown = {p.pk: p for p in health_selectors.pod_health_attach(org, pods)}
+    live = {p.pk: p for p in health_selectors.pod_health_attach_live(org, pods)}
     for pk in shown:
         assert shown[pk].health == live[pk].health
         assert [getattr(shown[pk], f) for f in health_selectors.FIGURES] == [getattr(live[pk], f) for f in

@@ -168,7 +168,7 @@ def test_health_filter_in_sql_matches_derived_health(org, level):
     small = pod_lead(org)[2]
     CharterFactory(organization=org, pod=small)
     PodFactory(organization=org)  # no lead → fail
-    pods = health_selectors.with_health(org, selectors.pod_list(organization=org))
+    pods = health_selectors.pod_health_attach(org, selectors.pod_list(organization=org))
     expected = {p.pk for p in pods if p.health.level == level}
     assert {p.pk for p in selectors.pod_list(organization=org, health=level)} == expected
     assert expected

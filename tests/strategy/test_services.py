@@ -96,7 +96,7 @@ def test_check_ins_are_kept_apart_from_progress(org):
     services.measurement_record(organization=org, actor=None, outcome=o, value=50)
     services.check_in_record(organization=org, actor=None, outcome=o, confidence="low", note="Vendor late")
     o = selectors.outcome_get(organization=org, pk=o.pk)
-    [o] = selectors.with_state([o])
+    [o] = selectors.outcome_state_attach([o])
     assert o.confidence == "low" and o.state.progress == pytest.approx(0.5)
     with pytest.raises(ValidationError):
         services.check_in_record(organization=org, actor=None, outcome=o, confidence="sure")
