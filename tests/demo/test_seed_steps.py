@@ -12,7 +12,7 @@ from tenancy.registry import SeedStep, registry
 def test_every_seeding_module_registers_its_step_and_they_run_in_dependency_order():
     names = [s.name for s in seeding.steps()]
     assert names == ["tenancy", "pods", "team_api", "governance", "knowledge", "strategy", "resources", "experts",
-                     "catalog", "bench", "dashboards"]
+                     "catalog", "bench", "market", "dashboards"]
     position = {name: i for i, name in enumerate(names)}
     for step in seeding.steps():
         assert all(position[need] < position[step.name] for need in step.after), step.name
